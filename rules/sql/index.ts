@@ -1,0 +1,4 @@
+// Registry of the sql rules, sorted by id. `npm run new-rule` adds lines here.
+import type { Rule } from "../define.js";
+
+export const sqlRules: Rule[] = [];

@@ -1,0 +1,4 @@
+// `gonogo scan`.
+import type { CommandRegistrar } from "../main.js";
+
+export const registerScan: CommandRegistrar = () => {};

@@ -1,0 +1,62 @@
+// The public shape of a scan: what goes in, what comes out.
+import type { FileResult, Finding, Severity, SqlDialect } from "../types.js";
+import type { ProjectFacts } from "../../rules/define.js";
+
+export type RuleSetting = Severity | "off";
+
+/** Options of `scan()`. Every field is optional; `scan({})` scans the working directory. */
+export interface ScanOptions {
+  /** Files or directories to scan, relative to `cwd` (default `["."]`). */
+  paths?: string[];
+  /** Working directory; config discovery starts here (default `process.cwd()`). */
+  cwd?: string;
+  /**
+   * In-memory files, scanned instead of reading `paths` from disk (paths are still relative to
+   * `cwd`). Used by the ESLint plugin, rule examples and host tools.
+   */
+  files?: { path: string; content: string }[];
+  /** Config file to use; `false` to use none; default: found upward from `cwd`. */
+  configFile?: string | false;
+  /** Rule settings that override the config (`--rule ID=SEVERITY|off`). */
+  rules?: Record<string, RuleSetting>;
+  /** SQL dialect (default from config, else postgresql). */
+  dialect?: SqlDialect;
+  /** Git revision to compare with for `infra/bucket-removed`. */
+  base?: string;
+  /**
+   * Only these files are reported (pre-commit staged files); siblings in their migration
+   * directories are still read for the revision graph.
+   */
+  reportOnly?: string[];
+  /** Extra ignore globs on top of the config's. */
+  ignore?: string[];
+  /** Largest file analysed, in bytes (default 10 MiB); larger files get a parse-error finding. */
+  maxFileBytes?: number;
+}
+
+export interface ScanResult {
+  /** One entry per scanned file that has findings (ESLint results array order: sorted by path). */
+  results: FileResult[];
+  /** All findings, sorted by file, line, column. */
+  findings: Finding[];
+  /** Findings of severity critical/high. */
+  errorCount: number;
+  /** Findings of severity medium/low/info. */
+  warningCount: number;
+  /** Number of files read. */
+  filesScanned: number;
+  /** Files that could not be analysed in full (also present as findings). */
+  unanalysed: { file: string; ruleId: string; message: string }[];
+  /** The facts, for tools that want more than findings (graph rendering, rollback planning). */
+  facts: ProjectFacts;
+  /** The config file used, if any. */
+  configFile?: string;
+}
+
+/** Rule ids whose findings mean "this file could not be analysed": the policy fails closed on them. */
+export const UNANALYSED_RULE_IDS: readonly string[] = [
+  "alembic/parse-error",
+  "sql/parse-error",
+  "infra/parse-error",
+  "gonogo/file-unreadable",
+];
