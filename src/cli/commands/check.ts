@@ -1,4 +1,92 @@
-// `gonogo check`: scan + evaluate, print the decision. (Owned by the policy work.)
+// `gonogo check`: scan + evaluate, print the decision. Exit 0 go, 1 no-go, 3 needs-approval, 2 usage/config error.
+import { Option } from "commander";
 import type { CommandRegistrar } from "../main.js";
+import { UsageError } from "../io.js";
+import { check, type CheckOptions } from "../../policy/check.js";
+import { formatDecisionJson, formatDecisionMarkdown, formatDecisionText } from "../../policy/format.js";
+import type { DecisionValue } from "../../types.js";
 
-export const registerCheck: CommandRegistrar = () => {};
+export const CHECK_EXIT_CODES: Record<DecisionValue, number> = { go: 0, "no-go": 1, "needs-approval": 3 };
+
+interface CheckFlags {
+  env: string;
+  project?: string;
+  version?: string;
+  junit?: string[];
+  coverage?: string;
+  audit?: string;
+  sarif?: string[];
+  policy?: string;
+  log?: string;
+  base?: string;
+  config?: string | false;
+  format: "text" | "json" | "markdown";
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** A value that will reach a file name or a git argument: no option-looking or control characters. */
+function checkValue(flag: string, value: string | undefined): void {
+  if (value === undefined) return;
+  if (value === "" || value.startsWith("-") || [...value].some((ch) => ch.charCodeAt(0) < 0x20)) throw new UsageError(`${flag} ${JSON.stringify(value)}: not a valid value`);
+}
+
+export const registerCheck: CommandRegistrar = (program, io, done) => {
+  program
+    .command("check")
+    .description("Scan, read release facts and decide: go (0), no-go (1) or needs-approval (3).")
+    .argument("[paths...]", "files or directories to scan (default: .)")
+    .requiredOption("--env <name>", "environment to decide for (development, staging, production, or one the policy declares)")
+    .option("--project <name>", "project name (default: the config's project)")
+    .option("--version <version>", "version being released")
+    .option("--junit <file>", "JUnit XML test results (repeatable)", collect)
+    .option("--coverage <file>", "coverage-summary.json or lcov.info")
+    .option("--audit <file>", "`npm audit --json` output")
+    .option("--sarif <file>", "SARIF from another tool (repeatable)", collect)
+    .option("--policy <file>", "policy file (YAML or JSON), instead of the config's policy section")
+    .option("--log <file>", "deployment log (default: the config's log, else .gonogo/deployments.jsonl)")
+    .option("--base <rev>", "git revision to compare with")
+    .option("--config <file>", "config file (default: found upward from the working directory)")
+    .option("--no-config", "use no config file")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
+    .action(async (paths: string[], flags: CheckFlags) => {
+      for (const [flag, value] of [
+        ["--env", flags.env],
+        ["--project", flags.project],
+        ["--version", flags.version],
+        ["--coverage", flags.coverage],
+        ["--audit", flags.audit],
+        ["--policy", flags.policy],
+        ["--log", flags.log],
+        ["--base", flags.base],
+        ["--config", typeof flags.config === "string" ? flags.config : undefined],
+      ] as const)
+        checkValue(flag, value);
+      for (const file of flags.junit ?? []) checkValue("--junit", file);
+      for (const file of flags.sarif ?? []) checkValue("--sarif", file);
+
+      const options: CheckOptions = { cwd: io.cwd, env: flags.env };
+      if (paths.length > 0) options.paths = paths;
+      if (flags.project !== undefined) options.project = flags.project;
+      if (flags.version !== undefined) options.version = flags.version;
+      if (flags.junit) options.junit = flags.junit;
+      if (flags.coverage !== undefined) options.coverage = flags.coverage;
+      if (flags.audit !== undefined) options.audit = flags.audit;
+      if (flags.sarif) options.sarif = flags.sarif;
+      if (flags.policy !== undefined) options.policyFile = flags.policy;
+      if (flags.log !== undefined) options.logFile = flags.log;
+      if (flags.base !== undefined) options.base = flags.base;
+      if (flags.config === false) options.configFile = false;
+      else if (typeof flags.config === "string") options.configFile = flags.config;
+
+      const { decision, scan } = await check(options);
+      const output =
+        flags.format === "json"
+          ? formatDecisionJson(decision, scan.findings)
+          : flags.format === "markdown"
+            ? formatDecisionMarkdown(decision, scan.findings)
+            : formatDecisionText(decision);
+      io.stdout.write(output);
+      done(CHECK_EXIT_CODES[decision.decision]);
+    });
+};

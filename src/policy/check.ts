@@ -1,0 +1,105 @@
+// check(): scan + read the release facts + evaluate. What `gonogo check` and the wrappers' preflight run.
+import { dirname, isAbsolute, resolve } from "node:path";
+import { loadConfig } from "../engine/config.js";
+import { scan } from "../engine/scan.js";
+import type { ScanOptions, ScanResult } from "../engine/types.js";
+import type { Decision } from "../types.js";
+import { ConfigError } from "./errors.js";
+import { evaluate } from "./evaluate.js";
+import { hasApprovedRelease } from "./history.js";
+import { loadPolicy } from "./load.js";
+import { readReleaseInputs } from "./readers/index.js";
+import type { Policy, ReleaseFacts } from "./types.js";
+
+/** Where the release wrappers keep the deployment log unless the config says otherwise. */
+export const DEFAULT_DEPLOYMENT_LOG = ".gonogo/deployments.jsonl";
+
+const ENVIRONMENT_NAME = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
+
+export interface CheckOptions {
+  cwd: string;
+  /** The environment to decide for. */
+  env: string;
+  /** Files or directories to scan (default: the working directory). */
+  paths?: string[];
+  project?: string;
+  version?: string;
+  /** JUnit XML files. */
+  junit?: string[];
+  /** coverage-summary.json or lcov file. */
+  coverage?: string;
+  /** `npm audit --json` output. */
+  audit?: string;
+  /** SARIF logs of other tools. */
+  sarif?: string[];
+  policyFile?: string;
+  /** Deployment log (default: the config's `log`, else .gonogo/deployments.jsonl). */
+  logFile?: string;
+  /** Git revision to compare with. */
+  base?: string;
+  configFile?: string | false;
+  /** Extra scan options (paths, cwd, configFile and base above win). */
+  scanOptions?: ScanOptions;
+  /** Fixes the decision time (tests, replays); default now. */
+  evaluatedAt?: string;
+}
+
+export interface CheckResult {
+  decision: Decision;
+  scan: ScanResult;
+  policy: Policy;
+  /** The release facts the decision was made on. */
+  facts: ReleaseFacts;
+}
+
+/** Scans, reads the release facts and decides. Throws ConfigError for a bad config, policy or environment. */
+export async function check(options: CheckOptions): Promise<CheckResult> {
+  const cwd = resolve(options.cwd);
+  if (!ENVIRONMENT_NAME.test(options.env)) {
+    throw new ConfigError(`--env ${JSON.stringify(options.env)}: expected an environment name (lowercase letters, digits, "-", "_", ".")`);
+  }
+  const loaded = loadConfig({ cwd, configFile: options.configFile });
+  const policyOptions: Parameters<typeof loadPolicy>[0] = { cwd, configPolicy: loaded.config.policy };
+  if (options.policyFile !== undefined) policyOptions.policyFile = options.policyFile;
+  if (loaded.file !== undefined) policyOptions.configFile = loaded.file;
+  const policy = await loadPolicy(policyOptions);
+  if (policy.environments[options.env] === undefined) {
+    throw new ConfigError(`--env ${options.env}: the policy (${policy.source}) declares no such environment (known: ${Object.keys(policy.environments).join(", ")})`);
+  }
+
+  const scanOptions: ScanOptions = { ...options.scanOptions, cwd };
+  if (options.paths && options.paths.length > 0) scanOptions.paths = options.paths;
+  if (options.configFile !== undefined) scanOptions.configFile = options.configFile;
+  if (options.base !== undefined) scanOptions.base = options.base;
+  const scanResult = await scan(scanOptions);
+
+  const inputs = await readReleaseInputs({ cwd, junit: options.junit, coverage: options.coverage, audit: options.audit, sarif: options.sarif });
+  const project = options.project ?? loaded.config.project;
+  const logPath = options.logFile !== undefined
+    ? resolve(cwd, options.logFile)
+    : loaded.config.log !== undefined && loaded.file !== undefined
+      ? (isAbsolute(loaded.config.log) ? loaded.config.log : resolve(dirname(loaded.file), loaded.config.log))
+      : resolve(loaded.file !== undefined ? dirname(loaded.file) : cwd, DEFAULT_DEPLOYMENT_LOG);
+
+  const facts: ReleaseFacts = { environment: options.env, evaluatedAt: options.evaluatedAt ?? new Date().toISOString() };
+  if (project !== undefined) facts.project = project;
+  if (options.version !== undefined) facts.version = options.version;
+  if (inputs.tests) facts.tests = inputs.tests;
+  if (inputs.coverage) facts.coverage = inputs.coverage;
+  if (inputs.audit) facts.audit = inputs.audit;
+  if (inputs.sarif) facts.sarif = inputs.sarif;
+  if (inputs.inputProblems.length > 0) facts.inputProblems = inputs.inputProblems;
+  facts.migrationsChecked = scanResult.facts.migrations.length > 0;
+  const env = policy.environments[options.env];
+  if (env?.approval === "first-time") {
+    try {
+      facts.approvedBefore = await hasApprovedRelease(logPath, project, options.env);
+    } catch (error) {
+      // An unreadable log is an unknown: no approval is assumed, and the decision says why.
+      facts.approvedBefore = false;
+      (facts.inputProblems ??= []).push({ kind: "log", file: logPath, message: (error as Error).message });
+    }
+  }
+  const decision = evaluate(scanResult.findings, facts, policy);
+  return { decision, scan: scanResult, policy, facts };
+}

@@ -1,0 +1,61 @@
+// The default policy: DESIGN.md's table of the operators' rules.
+import type { EnvironmentPolicy, Policy, RollbackTriggers } from "./types.js";
+
+export const DEFAULT_ROLLBACK_TRIGGERS: RollbackTriggers = {
+  healthFailures: 3,
+  errorRatePercent: 5,
+  p95LatencyFactor: 2,
+};
+
+/** The built-in environments, in promotion order. */
+export const BUILTIN_ENVIRONMENTS = ["development", "staging", "production"] as const;
+
+function development(): EnvironmentPolicy {
+  return {
+    approval: "never",
+    rollbackApproval: "never",
+    // Findings are reported, nothing blocks.
+    block: { severities: [], rules: [], failedGates: false, vulnerabilities: [] },
+    autoRollback: true,
+    failClosed: false,
+    require: { tests: false, coverage: null, audit: [], sarif: false, migrationsChecked: false },
+    rollbackTriggers: { ...DEFAULT_ROLLBACK_TRIGGERS },
+  };
+}
+
+function staging(): EnvironmentPolicy {
+  return {
+    approval: "first-time",
+    rollbackApproval: "never",
+    block: { severities: ["critical"], rules: [], failedGates: false, vulnerabilities: ["critical"] },
+    autoRollback: true,
+    failClosed: false,
+    require: { tests: false, coverage: null, audit: [], sarif: false, migrationsChecked: false },
+    rollbackTriggers: { ...DEFAULT_ROLLBACK_TRIGGERS },
+  };
+}
+
+function production(): EnvironmentPolicy {
+  return {
+    approval: "always",
+    rollbackApproval: "always",
+    block: {
+      severities: ["critical", "high"],
+      rules: ["alembic/missing-downgrade", "alembic/empty-downgrade"],
+      failedGates: true,
+      vulnerabilities: ["critical", "high"],
+    },
+    autoRollback: false,
+    failClosed: true,
+    require: { tests: true, coverage: null, audit: [], sarif: false, migrationsChecked: false },
+    rollbackTriggers: { ...DEFAULT_ROLLBACK_TRIGGERS },
+  };
+}
+
+/** The default policy; a fresh copy each call, so callers may change it. */
+export function defaultPolicy(): Policy {
+  return {
+    environments: { development: development(), staging: staging(), production: production() },
+    source: "default",
+  };
+}

@@ -1,0 +1,132 @@
+// The policy as data, and the release facts it is evaluated against.
+import type { Severity } from "../types.js";
+
+export type ApprovalMode = "never" | "first-time" | "always";
+
+/** npm audit's severity scale (note `moderate`, not `medium`). */
+export type AuditSeverity = "info" | "low" | "moderate" | "high" | "critical";
+export const AUDIT_SEVERITIES: readonly AuditSeverity[] = ["critical", "high", "moderate", "low", "info"];
+
+/** Thresholds the release wrappers read to decide on an automatic rollback. */
+export interface RollbackTriggers {
+  /** Consecutive failed health checks that count as a failed release. */
+  healthFailures: number;
+  /** Error rate, in percent, above which the release has failed. */
+  errorRatePercent: number;
+  /** p95 latency above this multiple of the baseline means the release has failed. */
+  p95LatencyFactor: number;
+}
+
+export interface BlockPolicy {
+  /** Findings of these severities block (no-go). */
+  severities: Severity[];
+  /** Findings of these rule ids block whatever their severity. */
+  rules: string[];
+  /** A failed gate (tests failed, coverage under the minimum, blocking vulnerabilities, SARIF errors) blocks. */
+  failedGates: boolean;
+  /** Vulnerabilities of these npm audit severities are a failed gate when an audit report is given. */
+  vulnerabilities: AuditSeverity[];
+}
+
+export interface RequirePolicy {
+  /** Test results (JUnit XML) must be given and show no failures or errors. */
+  tests: boolean;
+  /** A coverage report must be given and show at least this line coverage (percent); null: not required. */
+  coverage: number | null;
+  /** An npm audit report must be given (when non-empty) and hold no vulnerability of these severities. */
+  audit: AuditSeverity[];
+  /** SARIF from other tools must be given and hold no error-level result. */
+  sarif: boolean;
+  /** The migrations must have been scanned (at least one Alembic migration analysed). */
+  migrationsChecked: boolean;
+}
+
+/** The effective policy of one environment (after `extends` is resolved). */
+export interface EnvironmentPolicy {
+  /** The environment this one was derived from, if any. */
+  extends?: string;
+  approval: ApprovalMode;
+  /** Approval for rollbacks: production asks for every rollback. */
+  rollbackApproval: "never" | "always";
+  block: BlockPolicy;
+  autoRollback: boolean;
+  /** Unknowns (files that could not be analysed, unreadable inputs) are a no-go. */
+  failClosed: boolean;
+  require: RequirePolicy;
+  rollbackTriggers: RollbackTriggers;
+}
+
+/** A fully resolved policy: every environment carries every key. */
+export interface Policy {
+  environments: Record<string, EnvironmentPolicy>;
+  /** Where the policy came from ("default", a file path, or a config file's `policy` section). */
+  source: string;
+}
+
+/** Results of JUnit XML files (pytest, vitest, jest-junit, surefire …), summed. */
+export interface TestResults {
+  files: string[];
+  total: number;
+  passed: number;
+  failed: number;
+  errors: number;
+  skipped: number;
+  /** The first failing test cases (at most 20), for the reasons. */
+  failures: { name: string; classname?: string; kind: "failure" | "error"; message?: string }[];
+}
+
+/** Line coverage from an Istanbul `coverage-summary.json` or an lcov file. */
+export interface CoverageResult {
+  file: string;
+  format: "istanbul-summary" | "lcov";
+  linesTotal: number;
+  linesCovered: number;
+  /** Percentage of lines covered, 0–100 (100 when there are no lines). */
+  linesPct: number;
+}
+
+/** Vulnerability counts of an `npm audit --json` report. */
+export interface AuditResult {
+  file: string;
+  counts: Record<AuditSeverity, number>;
+  total: number;
+  /** Vulnerable packages with their severity (at most 50). */
+  packages: { name: string; severity: AuditSeverity }[];
+}
+
+/** Results of one SARIF log written by another tool. */
+export interface SarifResult {
+  file: string;
+  tools: string[];
+  errors: number;
+  warnings: number;
+  notes: number;
+  /** The first error-level results (at most 20). */
+  errorResults: { tool: string; ruleId?: string; message: string; uri?: string; line?: number }[];
+}
+
+/** An input file that was given but could not be read or understood. */
+export interface InputProblem {
+  kind: "tests" | "coverage" | "audit" | "sarif" | "log";
+  file: string;
+  message: string;
+}
+
+/** Everything about a release besides the findings. */
+export interface ReleaseFacts {
+  environment: string;
+  project?: string;
+  version?: string;
+  /** ISO timestamp; the decision carries it. Absent: the time of evaluation. */
+  evaluatedAt?: string;
+  tests?: TestResults;
+  coverage?: CoverageResult;
+  audit?: AuditResult;
+  sarif?: SarifResult[];
+  /** true when the deployment log holds an approved release of this project to this environment */
+  approvedBefore?: boolean;
+  /** true when the scan analysed the project's Alembic migrations. */
+  migrationsChecked?: boolean;
+  /** Given inputs that could not be read: unknowns, failed closed where the policy says so. */
+  inputProblems?: InputProblem[];
+}
