@@ -16,6 +16,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   const program = new Command("gonogo")
     .description("Decides whether a release is safe to ship.")
     .version(VERSION, "-v, --version")
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
