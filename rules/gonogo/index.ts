@@ -1,4 +1,7 @@
-// Registry of the gonogo rules, sorted by id. `npm run new-rule` adds lines here.
+// Registry of gonogo's own rules (engine-level problems), sorted by id.
 import type { Rule } from "../define.js";
+import directiveMissingReason from "./directive-missing-reason.js";
+import fileUnreadable from "./file-unreadable.js";
+import unusedDirective from "./unused-directive.js";
 
-export const gonogoRules: Rule[] = [];
+export const gonogoRules: Rule[] = [directiveMissingReason, fileUnreadable, unusedDirective];

@@ -1,7 +1,288 @@
-import type { ScanOptions, ScanResult } from "./types.js";
+// The scan: files → facts → rules → findings. Bad input files become findings, never exceptions;
+// only a bad configuration throws (ConfigError → exit 2).
+import path from "node:path";
+import picomatch from "picomatch";
+import { allRules } from "../../rules/index.js";
+import { docsUrlFor, type ProjectFacts, type Rule } from "../../rules/define.js";
+import {
+  buildRevisionGraphs,
+  directoryOf,
+  extractFile,
+  isCandidateFile,
+  isVersionsDirectory,
+  roleOf,
+  storageActionsRemovedSince,
+  unreadableFileFacts,
+  type ExtractContext,
+  type FileRole,
+} from "../extract/index.js";
+import type { Directive, FileFacts } from "../extract/facts.js";
+import { isInfraCandidate } from "../extract/infra/index.js";
+import { SourceText } from "../extract/source.js";
+import { eslintSeverity, severityRank, type FileResult, type Finding, type Severity, type SourceLocation } from "../types.js";
+import { loadConfig, ruleSettingFor, type GonogoConfig } from "./config.js";
+import { DEFAULT_IGNORES, discoverFiles, toPosix } from "./discover.js";
+import { DEFAULT_MAX_FILE_BYTES, decodeSource, readSourceFile, type ReadOutcome } from "./read.js";
+import { applySuppressions } from "./suppress.js";
+import { UNANALYSED_RULE_IDS, type RuleSetting, type ScanOptions, type ScanResult } from "./types.js";
+import { readdir } from "node:fs/promises";
+
+interface LoadedFile {
+  file: string;
+  outcome: ReadOutcome;
+}
 
 /** Scans files for unsafe changes. Never throws for bad input files; throws ConfigError for bad config. */
 export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
-  void options;
-  throw new Error("not implemented yet");
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  const knownRuleIds = allRules.map((r) => r.id);
+  const loaded = loadConfig({ cwd, configFile: options.configFile, knownRuleIds });
+  const config = loaded.config;
+  for (const id of Object.keys(options.rules ?? {})) {
+    if (!knownRuleIds.includes(id)) throw Object.assign(new Error(`--rule ${id}: not a known rule id (see \`gonogo rules\`)`), { name: "ConfigError" });
+  }
+  const context: ExtractContext = {
+    dialect: options.dialect ?? config.dialect ?? "postgresql",
+    migrationDirectories: [config.migrations ?? []].flat(),
+  };
+  const maxBytes = options.maxFileBytes ?? config.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+
+  // 1. Which files, and which of them are reported.
+  const { files: loadedFiles, reportFiles, discoveryProblems } = await collectFiles(options, cwd, config, maxBytes);
+
+  // 2. Facts per file.
+  const texts = new Map<string, string>();
+  const factsByFile = new Map<string, FileFacts>();
+  const roles = new Map<string, FileRole>();
+  for (const { file, outcome } of loadedFiles) {
+    if (!outcome.ok) {
+      const role = guessRole(file, context);
+      factsByFile.set(file, unreadableFileFacts(file, outcome.reason, role));
+      continue;
+    }
+    texts.set(file, outcome.text);
+    const role = roleOf(file, outcome.text, context);
+    if (role === "none") continue;
+    roles.set(file, role);
+    factsByFile.set(file, await extractSafely(file, outcome.text, role, context));
+  }
+  // A .py file beside migrations is a migration too (Alembic loads every module in versions/).
+  const migrationDirs = new Set([...roles].filter(([, r]) => r === "migration").map(([f]) => directoryOf(f)));
+  for (const [file, role] of roles) {
+    if (role !== "python" || !migrationDirs.has(directoryOf(file))) continue;
+    const base = path.posix.basename(file);
+    if (base === "__init__.py" || base === "env.py") continue;
+    roles.set(file, "migration");
+    factsByFile.set(file, await extractSafely(file, texts.get(file)!, "migration", context));
+  }
+  for (const problem of discoveryProblems) {
+    factsByFile.set(problem.file, unreadableFileFacts(problem.file, problem.reason, "unknown"));
+  }
+
+  // 3. Project facts.
+  const allFacts = [...factsByFile.values()];
+  const migrations = allFacts.flatMap((f) => (f.migration ? [f.migration] : []));
+  const facts: ProjectFacts = {
+    schemaChanges: allFacts.flatMap((f) => f.schemaChanges),
+    dynamicSql: allFacts.flatMap((f) => f.dynamicSql),
+    storageActions: allFacts.flatMap((f) => f.storageActions),
+    parseProblems: allFacts.flatMap((f) => f.parseProblems),
+    migrations,
+    revisionGraphs: buildRevisionGraphs(migrations, reportFiles),
+  };
+  if (options.base) {
+    const currentFiles = [...texts].filter(([file]) => isInfraCandidate(file)).map(([file, text]) => ({ file, text }));
+    facts.storageActions.push(...(await storageActionsRemovedSince({ base: options.base, cwd, currentFiles })));
+  }
+
+  // 4. Rules → findings, then suppression.
+  const overrideMatchers = (config.overrides ?? []).map((o) => ({ match: picomatch(o.files, { dot: true }), rules: o.rules }));
+  const settingFor = (rule: Pick<Rule, "id" | "severity">, file: string): RuleSetting =>
+    ruleSettingFor(rule.id, rule.severity, file, config, options.rules, overrideMatchers);
+  const isReported = (file: string) => !reportFiles || reportFiles.has(file);
+
+  const raw: Finding[] = [];
+  for (const rule of allRules) {
+    const report = (at: SourceLocation | { location: SourceLocation }, message: string, data?: Record<string, unknown>) => {
+      const location = "location" in at ? at.location : at;
+      if (!isReported(location.file)) return;
+      const setting = settingFor(rule, location.file);
+      if (setting === "off") return;
+      raw.push(makeFinding(rule, setting, location, message, data));
+    };
+    try {
+      rule.check(facts, report);
+    } catch (error) {
+      // A rule bug must not hide other findings, and must not pass silently either.
+      raw.push(makeFinding(internalErrorRule, "high", { file: ".", line: 1, column: 1, endLine: 1, endColumn: 1 }, `Rule ${rule.id} failed: ${(error as Error).message}`));
+    }
+  }
+
+  const findings: Finding[] = [];
+  const byFile = groupBy(raw, (f) => f.file);
+  const filesWithDirectives = allFacts.filter((f) => f.directives.length > 0).map((f) => f.file);
+  for (const file of new Set([...byFile.keys(), ...filesWithDirectives])) {
+    const directives: Directive[] = factsByFile.get(file)?.directives ?? [];
+    const outcome = applySuppressions(byFile.get(file) ?? [], directives);
+    findings.push(...outcome.kept);
+    if (!isReported(file)) continue;
+    for (const d of outcome.missingReason) {
+      const rule = ruleById("gonogo/directive-missing-reason");
+      const setting = settingFor(rule, file);
+      if (setting !== "off") findings.push(makeFinding(rule, setting, d.location, `Suppression directive ${describeDirective(d)} has no reason; write one after " -- "`));
+    }
+    for (const d of outcome.unused) {
+      const rule = ruleById("gonogo/unused-directive");
+      const setting = settingFor(rule, file);
+      if (setting !== "off") findings.push(makeFinding(rule, setting, d.location, `Suppression directive ${describeDirective(d)} suppresses nothing; remove it`));
+    }
+  }
+
+  // 5. Excerpts, ordering, results.
+  const sources = new Map<string, SourceText>();
+  for (const finding of findings) {
+    const text = texts.get(finding.file);
+    if (text === undefined) continue;
+    let source = sources.get(finding.file);
+    if (!source) sources.set(finding.file, (source = new SourceText(finding.file, text)));
+    finding.excerpt = source.lineText(finding.line);
+  }
+  findings.sort(compareFindings);
+  const results: FileResult[] = [...groupBy(findings, (f) => f.file)].map(([file, list]) => {
+    const result: FileResult = { file, findings: list };
+    const text = texts.get(file);
+    if (text !== undefined) result.source = text;
+    return result;
+  });
+  const errorCount = findings.filter((f) => eslintSeverity(f.severity) === 2).length;
+  const result: ScanResult = {
+    results,
+    findings,
+    errorCount,
+    warningCount: findings.length - errorCount,
+    filesScanned: loadedFiles.length,
+    unanalysed: findings.filter((f) => UNANALYSED_RULE_IDS.includes(f.ruleId)).map((f) => ({ file: f.file, ruleId: f.ruleId, message: f.message })),
+    facts,
+  };
+  if (loaded.file) result.configFile = loaded.file;
+  return result;
+}
+
+async function extractSafely(file: string, text: string, role: FileRole, context: ExtractContext): Promise<FileFacts> {
+  try {
+    return await extractFile(file, text, role, context);
+  } catch (error) {
+    // An extractor bug on odd input: the file is reported as not analysed, the scan goes on.
+    return unreadableFileFacts(file, `analysis failed (${(error as Error).message})`, role);
+  }
+}
+
+function guessRole(file: string, context: ExtractContext): FileRole | "unknown" {
+  if (file.endsWith(".sql")) return "sql";
+  if (file.endsWith(".py") && isVersionsDirectory(directoryOf(file), context)) return "migration";
+  if (isInfraCandidate(file)) return "infra";
+  return "unknown";
+}
+
+async function collectFiles(
+  options: ScanOptions,
+  cwd: string,
+  config: GonogoConfig,
+  maxBytes: number,
+): Promise<{ files: LoadedFile[]; reportFiles?: Set<string>; discoveryProblems: { file: string; reason: string }[] }> {
+  const ignore = [...DEFAULT_IGNORES, ...(config.ignore ?? []), ...(options.ignore ?? [])];
+  const isIgnored = picomatch(ignore, { dot: true });
+  if (options.files) {
+    const files = options.files
+      .map((f) => ({ file: toPosix(path.normalize(f.path)), content: f.content }))
+      .filter((f) => !isIgnored(f.file))
+      .map((f) => ({ file: f.file, outcome: decodeSource(Buffer.from(f.content, "utf8"), maxBytes) }));
+    const reportFiles = options.reportOnly ? new Set(options.reportOnly.map((p) => toPosix(path.normalize(p)))) : undefined;
+    return { files, ...(reportFiles ? { reportFiles } : {}), discoveryProblems: [] };
+  }
+  const paths = options.paths && options.paths.length > 0 ? options.paths : ["."];
+  const discovered = await discoverFiles({ cwd, paths, ignore, isCandidate: isCandidateFile });
+  const all = new Set(discovered.files);
+  // Files named one by one (pre-commit passes staged files): only they are reported, but the
+  // migrations beside them are read too, so the revision graph is complete.
+  const rel = (p: string) => toPosix(path.relative(cwd, path.resolve(cwd, p)));
+  const onlyFilesNamed = !options.reportOnly && paths.every((p) => discovered.files.includes(rel(p)));
+  const reportFiles = options.reportOnly ? new Set(options.reportOnly.map(rel)) : onlyFilesNamed ? new Set(paths.map(rel)) : undefined;
+  if (reportFiles) {
+    for (const file of reportFiles) {
+      all.add(file);
+      if (!file.endsWith(".py")) continue;
+      for (const sibling of await pythonSiblings(cwd, file)) if (!isIgnored(sibling)) all.add(sibling);
+    }
+  }
+  const files: LoadedFile[] = [];
+  for (const file of [...all].sort()) {
+    files.push({ file, outcome: await readSourceFile(path.resolve(cwd, file), maxBytes) });
+  }
+  return { files, ...(reportFiles ? { reportFiles } : {}), discoveryProblems: discovered.problems };
+}
+
+async function pythonSiblings(cwd: string, file: string): Promise<string[]> {
+  const dir = directoryOf(file);
+  try {
+    const entries = await readdir(path.resolve(cwd, dir), { withFileTypes: true });
+    return entries.filter((e) => e.isFile() && e.name.endsWith(".py")).map((e) => (dir === "." ? e.name : `${dir}/${e.name}`));
+  } catch {
+    return [];
+  }
+}
+
+const internalErrorRule = {
+  id: "gonogo/internal-error",
+  severity: "high" as Severity,
+  docs: { summary: "A rule failed while running.", why: "A failing rule could hide a problem.", instead: "Report the bug with the file that triggered it." },
+};
+
+function ruleById(id: string): Rule {
+  const rule = allRules.find((r) => r.id === id);
+  if (!rule) throw new Error(`rule ${id} is not registered`);
+  return rule;
+}
+
+function makeFinding(
+  rule: Pick<Rule, "id" | "docs">,
+  severity: Severity,
+  location: SourceLocation,
+  message: string,
+  data?: Record<string, unknown>,
+): Finding {
+  const finding: Finding = {
+    ruleId: rule.id,
+    severity,
+    message,
+    file: location.file,
+    line: location.line,
+    column: location.column,
+    endLine: location.endLine,
+    endColumn: location.endColumn,
+    why: rule.docs.why,
+    instead: rule.docs.instead,
+    docsUrl: docsUrlFor(rule.id),
+  };
+  if (data && Object.keys(data).length > 0) finding.data = data;
+  return finding;
+}
+
+function describeDirective(d: Directive): string {
+  return `gonogo-${d.kind}${d.ruleIds.length ? " " + d.ruleIds.join(", ") : ""}`;
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId);
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
 }

@@ -81,6 +81,8 @@ export interface SchemaChange {
    * not reported at scan time.
    */
   reversesUpgrade?: boolean;
+  /** Set on an upgrade change when the same migration's downgrade has a change that undoes it. */
+  undoneByDowngrade?: boolean;
   location: SourceLocation;
 }
 
@@ -100,8 +102,8 @@ export interface ParseProblem {
   language: "python" | "sql" | "hcl" | "yaml" | "json" | "toml" | "js" | "shell" | "file";
   /** Whether the file as a whole could not be analysed (binary, too large, unreadable, syntax error). */
   wholeFile: boolean;
-  /** The family whose rules would have read it: alembic, sql or infra. */
-  family: "alembic" | "sql" | "infra";
+  /** The family whose rules would have read it: alembic, sql or infra; gonogo when unknown (unreadable file). */
+  family: "alembic" | "sql" | "infra" | "gonogo";
   message: string;
   location: SourceLocation;
 }
@@ -122,6 +124,8 @@ export interface Migration {
   docstring?: string;
   upgrade?: MigrationFunction;
   downgrade?: MigrationFunction;
+  /** The module has a syntax error: only the header could be read (alembic/parse-error reports it). */
+  parseFailed?: boolean;
 }
 
 export interface MigrationFunction {

@@ -1,4 +1,103 @@
-// `gonogo scan`.
+// `gonogo scan [paths…]`: the ESLint-style CI step and pre-commit hook.
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { Option } from "commander";
+import { allRules } from "../../../rules/index.js";
+import { docsUrlFor } from "../../../rules/define.js";
+import { scan } from "../../engine/scan.js";
+import type { RuleSetting } from "../../engine/types.js";
+import { FORMATS, formatResults, type FormatName } from "../../report/index.js";
+import { SEVERITIES, type SqlDialect } from "../../types.js";
+import { UsageError, type CliIO } from "../io.js";
 import type { CommandRegistrar } from "../main.js";
 
-export const registerScan: CommandRegistrar = () => {};
+export interface ScanCliOptions {
+  format: FormatName;
+  output?: string;
+  maxWarnings?: string;
+  quiet?: boolean;
+  config?: string | false;
+  rule: string[];
+  dialect?: SqlDialect;
+  base?: string;
+  color?: boolean;
+}
+
+/** `--rule sql/drop-table=off` → { "sql/drop-table": "off" }. */
+export function parseRuleOptions(values: string[]): Record<string, RuleSetting> {
+  const out: Record<string, RuleSetting> = {};
+  for (const value of values) {
+    const eq = value.lastIndexOf("=");
+    const id = value.slice(0, eq);
+    const setting = value.slice(eq + 1);
+    if (eq <= 0 || !([...SEVERITIES, "off"] as string[]).includes(setting)) {
+      throw new UsageError(`--rule ${value}: expected RULE=SEVERITY with SEVERITY one of ${[...SEVERITIES, "off"].join(", ")}`);
+    }
+    out[id] = setting as RuleSetting;
+  }
+  return out;
+}
+
+export function useColor(io: CliIO, override?: boolean): boolean {
+  if (override !== undefined) return override;
+  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== "") return false;
+  if (io.env.FORCE_COLOR && io.env.FORCE_COLOR !== "0") return true;
+  return Boolean(io.stdout.isTTY);
+}
+
+export const registerScan: CommandRegistrar = (program, io, done) => {
+  program
+    .command("scan")
+    .description("Scan migrations, SQL and infrastructure code for unsafe changes")
+    .argument("[paths...]", "files or directories to scan", ["."])
+    .addOption(new Option("-f, --format <format>", "output format").choices([...FORMATS]).default("stylish"))
+    .option("-o, --output <file>", "write the report to a file instead of stdout")
+    .option("--max-warnings <n>", "exit 1 when there are more than n warnings")
+    .option("--quiet", "report errors only (critical and high)")
+    .option("-c, --config <file>", "use this config file")
+    .option("--no-config", "use no config file")
+    .option("--rule <id=severity>", "set a rule's severity or turn it off (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .addOption(new Option("--dialect <dialect>", "SQL dialect").choices(["postgresql", "mysql", "sqlite", "mssql"]))
+    .option("--base <rev>", "git revision to compare with (reports buckets removed since then)")
+    .option("--color", "force colours")
+    .option("--no-color", "disable colours")
+    .action(async (paths: string[], opts: ScanCliOptions) => {
+      done(await runScan(paths, opts, io));
+    });
+};
+
+export async function runScan(paths: string[], opts: ScanCliOptions, io: CliIO): Promise<number> {
+  let maxWarnings: number | undefined;
+  if (opts.maxWarnings !== undefined) {
+    maxWarnings = Number(opts.maxWarnings);
+    if (!Number.isInteger(maxWarnings) || maxWarnings < 0) throw new UsageError(`--max-warnings ${opts.maxWarnings}: expected a whole number ≥ 0`);
+  }
+  const result = await scan({
+    cwd: io.cwd,
+    paths,
+    configFile: opts.config === false ? false : opts.config,
+    rules: parseRuleOptions(opts.rule ?? []),
+    ...(opts.dialect ? { dialect: opts.dialect } : {}),
+    ...(opts.base ? { base: opts.base } : {}),
+  });
+  const results = opts.quiet
+    ? result.results.map((r) => ({ ...r, findings: r.findings.filter((f) => f.severity === "critical" || f.severity === "high") })).filter((r) => r.findings.length > 0)
+    : result.results;
+  const rules = allRules.map((r) => ({ id: r.id, severity: r.severity, docs: r.docs, docsUrl: docsUrlFor(r.id) }));
+  const text = formatResults(opts.format, results, { cwd: io.cwd, color: opts.output ? false : useColor(io, opts.color), rules });
+  if (opts.output) {
+    try {
+      writeFileSync(path.resolve(io.cwd, opts.output), text);
+    } catch (error) {
+      throw new UsageError(`--output ${opts.output}: cannot write (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    }
+  } else if (text) {
+    io.stdout.write(text);
+  }
+  if (result.errorCount > 0) return 1;
+  if (maxWarnings !== undefined && result.warningCount > maxWarnings) {
+    io.stderr.write(`gonogo: ${result.warningCount} warnings, more than --max-warnings ${maxWarnings}\n`);
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,97 @@
+// Reading one file without ever crashing the scan: special files, huge files, binary content and
+// invalid UTF-8 each become a described problem instead of an exception.
+import { open, stat } from "node:fs/promises";
+
+export type ReadOutcome = { ok: true; text: string } | { ok: false; reason: string };
+
+export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
+
+const decoder = new TextDecoder("utf-8", { fatal: true });
+
+/** Reads a file as UTF-8 text, or says why it cannot be analysed. */
+export async function readSourceFile(absolutePath: string, maxBytes: number = DEFAULT_MAX_FILE_BYTES): Promise<ReadOutcome> {
+  let info;
+  try {
+    info = await stat(absolutePath);
+  } catch (error) {
+    return { ok: false, reason: describeFsError(error) };
+  }
+  if (!info.isFile()) return { ok: false, reason: `not a regular file (${kindOf(info)})` };
+  if (info.size > maxBytes) {
+    return { ok: false, reason: `file is ${formatBytes(info.size)}, over the ${formatBytes(maxBytes)} analysis limit (maxFileBytes)` };
+  }
+  let bytes: Buffer;
+  try {
+    const handle = await open(absolutePath, "r");
+    try {
+      bytes = await handle.readFile();
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    return { ok: false, reason: describeFsError(error) };
+  }
+  return decodeSource(bytes, maxBytes);
+}
+
+/** Decodes bytes as UTF-8 source text (BOM removed), refusing binary content and invalid UTF-8. */
+export function decodeSource(bytes: Uint8Array, maxBytes: number = DEFAULT_MAX_FILE_BYTES): ReadOutcome {
+  if (bytes.length > maxBytes) return { ok: false, reason: `file is ${formatBytes(bytes.length)}, over the ${formatBytes(maxBytes)} analysis limit (maxFileBytes)` };
+  const probe = bytes.subarray(0, 8000);
+  if (probe.includes(0)) return { ok: false, reason: "binary file (contains NUL bytes)" };
+  let text: string;
+  try {
+    text = decoder.decode(bytes);
+  } catch {
+    return { ok: false, reason: `invalid UTF-8 at byte ${firstInvalidUtf8(bytes)}` };
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return { ok: true, text };
+}
+
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  // Binary search for the longest valid prefix; good enough for a message.
+  let lo = 0;
+  let hi = bytes.length;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    try {
+      new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
+      lo = mid;
+    } catch {
+      hi = mid - 1;
+    }
+  }
+  return lo;
+}
+
+function kindOf(info: { isFIFO(): boolean; isSocket(): boolean; isDirectory(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
+  if (info.isFIFO()) return "FIFO";
+  if (info.isSocket()) return "socket";
+  if (info.isDirectory()) return "directory";
+  if (info.isCharacterDevice() || info.isBlockDevice()) return "device";
+  return "special file";
+}
+
+export function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  switch (code) {
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "ENOENT":
+      return "file vanished during the scan";
+    case "ELOOP":
+      return "symbolic link loop";
+    case "EISDIR":
+      return "is a directory";
+    default:
+      return `cannot be read (${code ?? (error instanceof Error ? error.message : String(error))})`;
+  }
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${n} B`;
+}

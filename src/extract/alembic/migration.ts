@@ -1,0 +1,663 @@
+// An Alembic migration module → Migration + SchemaChange + DynamicSql facts.
+// Reads the tree-sitter syntax tree once; knows Alembic's `op` API and the common ways SQL is
+// executed from a migration (op.execute, connection/session.execute, exec_driver_sql, text()).
+import { firstSyntaxError, parsePython, type SyntaxNode } from "../../parsers/python.js";
+import { parseDirectiveComment } from "../directives.js";
+import {
+  emptyFileFacts,
+  type Direction,
+  type FileFacts,
+  type Migration,
+  type MigrationFunction,
+  type SchemaChange,
+  type SchemaChangeKind,
+} from "../facts.js";
+import { SourceText } from "../source.js";
+import { extractSqlChanges } from "../sql/index.js";
+import { concatMapped, decodeStringNode, hasInterpolation, mapOffsetOf, type MappedString } from "./strings.js";
+import type { SourceLocation, SqlDialect } from "../../types.js";
+
+export interface MigrationContext {
+  dialect: SqlDialect;
+  /** The versions directory the file lives in. */
+  directory: string;
+}
+
+/** Whether the module assigns both `revision` and `down_revision` at top level (an Alembic migration). */
+export function looksLikeMigration(text: string): boolean {
+  const tree = parsePython(text);
+  const names = new Set(moduleAssignments(tree.rootNode).map((a) => a.name));
+  return names.has("revision") && names.has("down_revision");
+}
+
+interface Assignment {
+  name: string;
+  value: SyntaxNode;
+  node: SyntaxNode;
+}
+
+function moduleAssignments(root: SyntaxNode): Assignment[] {
+  const out: Assignment[] = [];
+  for (const statement of root.namedChildren) {
+    if (statement.type !== "expression_statement") continue;
+    const assignment = statement.namedChildren[0];
+    if (assignment?.type !== "assignment") continue;
+    const left = assignment.childForFieldName("left");
+    const right = assignment.childForFieldName("right");
+    if (left?.type === "identifier" && right) out.push({ name: left.text, value: right, node: assignment });
+  }
+  return out;
+}
+
+/** Alembic operations (on `op` and on `batch_op`) that change the schema, and what they change. */
+const OP_KINDS: Record<string, SchemaChangeKind> = {
+  create_table: "create-table",
+  drop_table: "drop-table",
+  rename_table: "rename-table",
+  add_column: "add-column",
+  drop_column: "drop-column",
+  alter_column: "alter-column-type",
+  create_index: "create-index",
+  drop_index: "drop-index",
+  create_foreign_key: "add-foreign-key",
+  create_unique_constraint: "add-constraint",
+  create_check_constraint: "add-constraint",
+  create_primary_key: "add-constraint",
+  create_exclude_constraint: "add-constraint",
+  drop_constraint: "drop-constraint",
+  bulk_insert: "insert",
+  create_table_comment: "other",
+  drop_table_comment: "other",
+};
+
+class MigrationExtractor {
+  readonly source: SourceText;
+  readonly facts: FileFacts;
+  readonly constants = new Map<string, SyntaxNode>();
+  readonly functions = new Map<string, SyntaxNode>();
+  /** Names bound to Alembic's `op` at module level (`from alembic import op as alembic_op`). */
+  readonly opNames = new Set<string>();
+  /** Names bound to sqlalchemy's `text` function. */
+  readonly textNames = new Set<string>(["text"]);
+  readonly pending: Promise<void>[] = [];
+  revision?: string;
+  changeCounter = 0;
+
+  constructor(
+    file: string,
+    text: string,
+    readonly context: MigrationContext,
+  ) {
+    this.source = new SourceText(file, text);
+    this.facts = emptyFileFacts(file, "alembic");
+  }
+
+  loc(node: SyntaxNode): SourceLocation {
+    return this.source.location(node.startIndex, node.endIndex);
+  }
+
+  async run(): Promise<FileFacts> {
+    const tree = parsePython(this.source.text);
+    const root = tree.rootNode;
+    this.collectDirectives(root);
+    const assignments = moduleAssignments(root);
+    const migration = this.readHeader(root, assignments);
+    this.facts.migration = migration;
+
+    const error = firstSyntaxError(root);
+    if (error) {
+      this.facts.parseProblems.push({
+        language: "python",
+        family: "alembic",
+        wholeFile: true,
+        message: `Python syntax error at line ${error.startPosition.row + 1}: the migration cannot be analysed`,
+        location: this.loc(error),
+      });
+      migration.parseFailed = true;
+      return this.facts;
+    }
+
+    this.readImports(root);
+    for (const a of assignments) if (isStringish(a.value)) this.constants.set(a.name, a.value);
+    for (const statement of root.namedChildren) {
+      const def = functionDefinition(statement);
+      if (def) this.functions.set(def.childForFieldName("name")!.text, def);
+    }
+
+    for (const direction of ["upgrade", "downgrade"] as const) {
+      const def = this.functions.get(direction);
+      if (!def) continue;
+      const before = this.changeCounter;
+      this.analyseFunction(def, direction, new Set([direction]));
+      await Promise.all(this.pending.splice(0));
+      migration[direction] = this.describeFunction(def, this.changeCounter - before);
+    }
+    markReversals(this.facts.schemaChanges);
+    return this.facts;
+  }
+
+  readHeader(root: SyntaxNode, assignments: Assignment[]): Migration {
+    const byName = new Map(assignments.map((a) => [a.name, a]));
+    const revisionNode = byName.get("revision");
+    const first = root.namedChildren[0];
+    let docstring: string | undefined;
+    if (first?.type === "expression_statement" && first.namedChildren[0]?.type === "string") {
+      docstring = decodeStringNode(first.namedChildren[0])?.value;
+    }
+    const revision = revisionNode ? stringValues(revisionNode.value)[0] : undefined;
+    this.revision = revision;
+    const migration: Migration = {
+      file: this.source.file,
+      directory: this.context.directory,
+      downRevisions: byName.get("down_revision") ? stringValues(byName.get("down_revision")!.value) : [],
+      branchLabels: byName.get("branch_labels") ? stringValues(byName.get("branch_labels")!.value) : [],
+      dependsOn: byName.get("depends_on") ? stringValues(byName.get("depends_on")!.value) : [],
+      revisionLocation: revisionNode ? this.loc(revisionNode.node) : this.source.location(0, 0),
+    };
+    if (revision !== undefined) migration.revision = revision;
+    if (docstring !== undefined) migration.docstring = docstring;
+    return migration;
+  }
+
+  readImports(root: SyntaxNode): void {
+    for (const statement of root.namedChildren) {
+      if (statement.type === "import_from_statement") {
+        const module = statement.childForFieldName("module_name")?.text;
+        for (const name of statement.childrenForFieldName("name")) {
+          const [imported, alias] = importedName(name);
+          if (module === "alembic" && imported === "op") this.opNames.add(alias);
+          if ((module === "sqlalchemy" || module === "sqlalchemy.sql") && imported === "text") this.textNames.add(alias);
+        }
+      } else if (statement.type === "import_statement") {
+        for (const name of statement.childrenForFieldName("name")) {
+          const [imported, alias] = importedName(name);
+          if (imported === "alembic.op") this.opNames.add(alias === imported ? "alembic.op" : alias);
+        }
+      }
+    }
+    if (this.opNames.size === 0) this.opNames.add("op");
+  }
+
+  describeFunction(def: SyntaxNode, changeCount: number): MigrationFunction {
+    const body = def.childForFieldName("body")!;
+    const statements = body.namedChildren.filter((s) => s.type !== "comment");
+    const meaningful = statements.filter((s, i) => !(i === 0 && isDocstring(s)));
+    const isEmpty = meaningful.every(
+      (s) => s.type === "pass_statement" || (s.type === "expression_statement" && s.namedChildren[0]?.type === "ellipsis"),
+    );
+    const fn: MigrationFunction = {
+      location: this.loc(def),
+      nameLocation: this.loc(def.childForFieldName("name")!),
+      isEmpty,
+      changeCount,
+    };
+    const firstReal = meaningful[0];
+    if (firstReal?.type === "raise_statement") {
+      const raised = firstReal.namedChildren[0];
+      const exception = raised?.type === "call" ? raised.childForFieldName("function")?.text : raised?.text;
+      fn.raises = { exception: exception ?? "exception", location: this.loc(firstReal) };
+    }
+    return fn;
+  }
+
+  /** Walks one function body (and the module-level helpers it calls) in the given direction. */
+  analyseFunction(def: SyntaxNode, direction: Direction, visiting: Set<string>): void {
+    const opNames = new Set(this.opNames);
+    const parameters = def.childForFieldName("parameters");
+    for (const parameter of parameters?.namedChildren ?? []) {
+      const name = parameter.type === "identifier" ? parameter.text : parameter.namedChildren[0]?.text;
+      const annotation = parameter.childForFieldName("type")?.text ?? "";
+      if (name && (name === "op" || annotation.includes("Operations"))) opNames.add(name);
+    }
+    const scope: Scope = { opNames, batchTables: new Map(), locals: new Map() };
+    this.walk(def.childForFieldName("body")!, direction, scope, visiting);
+  }
+
+  walk(node: SyntaxNode, direction: Direction, scope: Scope, visiting: Set<string>): void {
+    for (const child of node.namedChildren) {
+      if (child.type === "function_definition" || child.type === "class_definition") continue;
+      if (child.type === "with_statement") this.enterWith(child, scope);
+      if (child.type === "assignment") {
+        const left = child.childForFieldName("left");
+        const right = child.childForFieldName("right");
+        if (left?.type === "identifier" && right) scope.locals.set(left.text, right);
+      }
+      if (child.type === "call") {
+        this.visitCall(child, direction, scope, visiting);
+        // Arguments may hold further calls (e.g. op.execute(users.delete())): the visit decides.
+        continue;
+      }
+      this.walk(child, direction, scope, visiting);
+    }
+  }
+
+  enterWith(statement: SyntaxNode, scope: Scope): void {
+    for (const item of statement.descendantsOfType("with_item")) {
+      const pattern = item.childForFieldName("value");
+      if (pattern?.type !== "as_pattern") continue;
+      const call = pattern.namedChildren[0];
+      const alias = pattern.childForFieldName("alias")?.namedChildren[0] ?? pattern.namedChildren[1]?.namedChildren[0];
+      if (call?.type !== "call" || !alias) continue;
+      const fn = call.childForFieldName("function");
+      if (fn?.type === "attribute" && fn.childForFieldName("attribute")?.text === "batch_alter_table" && scope.opNames.has(fn.childForFieldName("object")!.text)) {
+        const table = firstArgumentString(call);
+        scope.batchTables.set(alias.text, table ?? "?");
+      } else if (fn && /(^|\.)(begin|connect)$/.test(fn.text)) {
+        // `with engine.connect() as conn:`: conn.execute(...) is handled as any receiver.
+      }
+    }
+  }
+
+  visitCall(call: SyntaxNode, direction: Direction, scope: Scope, visiting: Set<string>): void {
+    const fn = call.childForFieldName("function");
+    const args = call.childForFieldName("arguments");
+    if (!fn) return;
+    if (fn.type === "identifier") {
+      const helper = this.functions.get(fn.text);
+      if (helper && !visiting.has(fn.text)) {
+        this.analyseFunction(helper, direction, new Set([...visiting, fn.text]));
+      }
+      if (args) this.walk(args, direction, scope, visiting);
+      return;
+    }
+    if (fn.type !== "attribute") {
+      if (args) this.walk(args, direction, scope, visiting);
+      return;
+    }
+    const receiver = fn.childForFieldName("object")!;
+    const method = fn.childForFieldName("attribute")!.text;
+
+    if (method === "execute" || method === "exec_driver_sql") {
+      const argument = args?.namedChildren.find((a) => a.type !== "keyword_argument" && a.type !== "comment");
+      const operation = `${receiver.type === "identifier" ? receiver.text : shortReceiver(receiver)}.${method}`;
+      this.changeCounter++;
+      if (argument) this.executeArgument(argument, operation, direction, scope, call);
+      return;
+    }
+
+    const batchTable = receiver.type === "identifier" ? scope.batchTables.get(receiver.text) : undefined;
+    const isOp = receiver.type === "identifier" && scope.opNames.has(receiver.text);
+    if ((isOp || batchTable !== undefined) && OP_KINDS[method]) {
+      this.changeCounter++;
+      this.recordOperation(call, method, receiver.text, batchTable, direction);
+      return;
+    }
+    if (args) this.walk(args, direction, scope, visiting);
+    this.walk(receiver, direction, scope, visiting);
+  }
+
+  recordOperation(call: SyntaxNode, method: string, receiver: string, batchTable: string | undefined, direction: Direction): void {
+    const positional = positionalArguments(call);
+    const keywords = keywordArguments(call);
+    const str = (node: SyntaxNode | undefined) => (node ? stringValues(node)[0] : undefined);
+    const inBatch = batchTable !== undefined;
+    // In batch mode the table comes from `batch_alter_table(...)` and arguments shift left by one.
+    const tableArg = (index: number) => (inBatch ? batchTable : str(positional[index] ?? keywords.get("table_name")));
+    const shift = inBatch ? 0 : 1;
+    const base = {
+      origin: "alembic-op" as const,
+      operation: `${receiver}.${method}`,
+      dialect: this.context.dialect,
+      migration: this.migrationRef(direction),
+      location: this.loc(call),
+    };
+    const push = (change: Omit<SchemaChange, "origin" | "operation" | "location" | "migration"> & Partial<SchemaChange>) =>
+      this.facts.schemaChanges.push({ ...base, ...change } as SchemaChange);
+    const schema = str(keywords.get("schema"));
+    const withSchema = <T extends object>(o: T) => (schema ? { ...o, schema } : o);
+
+    switch (method) {
+      case "create_table":
+      case "drop_table":
+        push(withSchema({ kind: OP_KINDS[method]!, table: str(positional[0] ?? keywords.get("table_name")) }));
+        return;
+      case "rename_table":
+        push(withSchema({ kind: "rename-table", table: str(positional[0]), newName: str(positional[1]) }));
+        return;
+      case "add_column": {
+        const column = positional[shift] ?? keywords.get("column");
+        const described = column ? describeColumn(column) : {};
+        push(withSchema({ kind: "add-column", table: tableArg(0), ...described }));
+        return;
+      }
+      case "drop_column":
+        push(withSchema({ kind: "drop-column", table: tableArg(0), column: str(positional[shift] ?? keywords.get("column_name")) }));
+        return;
+      case "alter_column": {
+        const table = tableArg(0);
+        const column = str(positional[shift] ?? keywords.get("column_name"));
+        let any = false;
+        if (keywords.has("type_")) {
+          push(withSchema({ kind: "alter-column-type", table, column, newType: keywords.get("type_")!.text }));
+          any = true;
+        }
+        if (keywords.has("new_column_name")) {
+          push(withSchema({ kind: "rename-column", table, column, newName: str(keywords.get("new_column_name")) }));
+          any = true;
+        }
+        const nullable = keywords.get("nullable")?.text;
+        if (nullable === "False" || nullable === "True") {
+          push(withSchema({ kind: "alter-column-nullability", table, column, notNull: nullable === "False", hasDefault: keywords.has("server_default") }));
+          any = true;
+        }
+        if (!any) push(withSchema({ kind: "other", table, column }));
+        return;
+      }
+      case "create_index": {
+        const concurrently = keywords.get("postgresql_concurrently")?.text === "True" || keywords.get("mssql_online")?.text === "True";
+        push(withSchema({ kind: "create-index", name: str(positional[0]), table: inBatch ? batchTable : str(positional[1] ?? keywords.get("table_name")), concurrently }));
+        return;
+      }
+      case "drop_index":
+        push(withSchema({ kind: "drop-index", name: str(positional[0]), table: inBatch ? batchTable : str(keywords.get("table_name") ?? positional[1]) }));
+        return;
+      case "create_foreign_key":
+        push(withSchema({
+          kind: "add-foreign-key",
+          name: str(positional[0]),
+          table: inBatch ? batchTable : str(positional[1]),
+          notValid: keywords.get("postgresql_not_valid")?.text === "True",
+        }));
+        return;
+      case "drop_constraint":
+        push(withSchema({ kind: "drop-constraint", name: str(positional[0]), table: inBatch ? batchTable : str(positional[1]) }));
+        return;
+      case "bulk_insert":
+        push({ kind: "insert", table: positional[0]?.type === "identifier" ? positional[0].text : undefined });
+        return;
+      default:
+        push(withSchema({ kind: OP_KINDS[method]!, name: str(positional[0]), table: inBatch ? batchTable : str(positional[1]) }));
+    }
+  }
+
+  migrationRef(direction: Direction): { revision?: string; direction: Direction } {
+    return this.revision !== undefined ? { revision: this.revision, direction } : { direction };
+  }
+
+  /** The argument of an execute call: a SQL string, text(), a Core expression or something dynamic. */
+  executeArgument(argument: SyntaxNode, operation: string, direction: Direction, scope: Scope, call: SyntaxNode): void {
+    const resolved = this.resolveSql(argument, scope, new Set());
+    if (resolved.kind === "sql") {
+      const mapped = resolved.value;
+      this.pending.push(
+        extractSqlChanges({
+          sql: mapped.value,
+          mapOffset: mapOffsetOf(mapped),
+          source: this.source,
+          dialect: this.context.dialect,
+          origin: "sql-in-python",
+          migration: this.migrationRef(direction),
+          executedBy: operation,
+        }).then((result) => {
+          this.facts.schemaChanges.push(...result.changes);
+          for (const problem of result.problems) this.facts.parseProblems.push({ ...problem, wholeFile: false });
+        }),
+      );
+      return;
+    }
+    if (resolved.kind === "core") {
+      this.facts.schemaChanges.push({
+        kind: resolved.change,
+        origin: "sqlalchemy-core",
+        operation: resolved.operation,
+        ...(resolved.table ? { table: resolved.table } : {}),
+        hasWhere: resolved.hasWhere,
+        dialect: this.context.dialect,
+        migration: this.migrationRef(direction),
+        location: this.loc(resolved.node),
+      });
+      return;
+    }
+    if (resolved.kind === "ignore") return;
+    this.facts.dynamicSql.push({
+      reason: resolved.reason,
+      operation,
+      migration: this.migrationRef(direction),
+      location: this.loc(resolved.node ?? call),
+    });
+  }
+
+  resolveSql(node: SyntaxNode, scope: Scope, seen: Set<string>): Resolved {
+    switch (node.type) {
+      case "string":
+        if (hasInterpolation(node)) return { kind: "dynamic", reason: "f-string", node };
+        return decodeOrDynamic(node);
+      case "concatenated_string":
+        if (node.namedChildren.some((c) => c.type === "string" && hasInterpolation(c))) return { kind: "dynamic", reason: "f-string", node };
+        return decodeOrDynamic(node);
+      case "parenthesized_expression":
+        return node.namedChildren[0] ? this.resolveSql(node.namedChildren[0], scope, seen) : { kind: "dynamic", reason: "expression", node };
+      case "identifier": {
+        if (seen.has(node.text)) return { kind: "dynamic", reason: "variable", node };
+        const value = scope.locals.get(node.text) ?? this.constants.get(node.text);
+        if (!value) return { kind: "dynamic", reason: "variable", node };
+        const inner = this.resolveSql(value, scope, new Set([...seen, node.text]));
+        return inner.kind === "dynamic" ? { kind: "dynamic", reason: inner.reason, node } : inner;
+      }
+      case "binary_operator": {
+        const operator = node.childForFieldName("operator")?.text;
+        const left = node.childForFieldName("left");
+        const right = node.childForFieldName("right");
+        if (operator === "+" && left && right) {
+          const a = this.resolveSql(left, scope, seen);
+          const b = this.resolveSql(right, scope, seen);
+          if (a.kind === "sql" && b.kind === "sql") return { kind: "sql", value: concatMapped([a.value, b.value]) };
+          return { kind: "dynamic", reason: "concatenation", node };
+        }
+        return { kind: "dynamic", reason: operator === "%" ? "format-call" : "expression", node };
+      }
+      case "call":
+        return this.resolveCall(node, scope, seen);
+      default:
+        return { kind: "dynamic", reason: "expression", node };
+    }
+  }
+
+  resolveCall(node: SyntaxNode, scope: Scope, seen: Set<string>): Resolved {
+    const fn = node.childForFieldName("function")!;
+    const name = fn.type === "attribute" ? fn.childForFieldName("attribute")!.text : fn.text;
+    const receiver = fn.type === "attribute" ? fn.childForFieldName("object")! : undefined;
+    const first = positionalArguments(node)[0];
+    // text("…") / sa.text("…") / sqlalchemy.text("…")
+    if ((fn.type === "identifier" && this.textNames.has(name)) || (fn.type === "attribute" && name === "text" && /^(sa|sqlalchemy|sql)$/.test(receiver!.text))) {
+      return first ? this.resolveSql(first, scope, seen) : { kind: "dynamic", reason: "expression", node };
+    }
+    if (name === "format" && receiver && (receiver.type === "string" || receiver.type === "concatenated_string")) {
+      return { kind: "dynamic", reason: "format-call", node };
+    }
+    // Chained Core expressions: users.delete().where(...), sa.update(t).values(...)
+    const chain = callChain(node);
+    const root = chain[chain.length - 1]!;
+    const methods = chain.map((c) => c.method);
+    const core = methods.find((m) => m === "delete" || m === "update" || m === "insert" || m === "select");
+    if (core) {
+      if (core === "select") return { kind: "ignore" };
+      const hasWhere = methods.includes("where") || methods.includes("filter") || methods.includes("filter_by");
+      const rootCall = chain.find((c) => c.method === core)!;
+      let table: string | undefined;
+      if (rootCall.receiver && rootCall.receiver.type === "identifier" && !/^(sa|sqlalchemy)$/.test(rootCall.receiver.text)) table = rootCall.receiver.text;
+      else {
+        const arg = positionalArguments(rootCall.call)[0];
+        if (arg) table = stringValues(arg)[0] ?? (arg.type === "identifier" ? arg.text : undefined);
+      }
+      void root;
+      return { kind: "core", change: core, operation: `${core}()`, hasWhere, node, ...(table ? { table } : {}) };
+    }
+    return { kind: "dynamic", reason: "expression", node };
+  }
+
+  collectDirectives(root: SyntaxNode): void {
+    for (const comment of root.descendantsOfType("comment")) {
+      const directive = parseDirectiveComment(comment.text.replace(/^#+/, ""), this.loc(comment));
+      if (directive) this.facts.directives.push(directive);
+    }
+  }
+}
+
+type Resolved =
+  | { kind: "sql"; value: MappedString }
+  | { kind: "core"; change: "delete" | "update" | "insert"; operation: string; table?: string; hasWhere: boolean; node: SyntaxNode }
+  | { kind: "dynamic"; reason: string; node?: SyntaxNode }
+  | { kind: "ignore" };
+
+interface Scope {
+  opNames: Set<string>;
+  batchTables: Map<string, string>;
+  locals: Map<string, SyntaxNode>;
+}
+
+function decodeOrDynamic(node: SyntaxNode): Resolved {
+  const value = decodeStringNode(node);
+  return value ? { kind: "sql", value } : { kind: "dynamic", reason: "bytes", node };
+}
+
+function callChain(node: SyntaxNode): { method: string; call: SyntaxNode; receiver?: SyntaxNode }[] {
+  const chain: { method: string; call: SyntaxNode; receiver?: SyntaxNode }[] = [];
+  let current: SyntaxNode | null = node;
+  while (current?.type === "call") {
+    const fn: SyntaxNode | null = current.childForFieldName("function");
+    if (!fn) break;
+    if (fn.type === "attribute") {
+      const receiver: SyntaxNode = fn.childForFieldName("object")!;
+      chain.push({ method: fn.childForFieldName("attribute")!.text, call: current, receiver });
+      current = receiver;
+    } else {
+      chain.push({ method: fn.text, call: current });
+      break;
+    }
+  }
+  return chain;
+}
+
+function shortReceiver(node: SyntaxNode): string {
+  if (node.type === "call") {
+    const fn = node.childForFieldName("function");
+    return `${fn?.text ?? "…"}()`;
+  }
+  return node.text.length > 30 ? "…" : node.text;
+}
+
+function functionDefinition(statement: SyntaxNode): SyntaxNode | undefined {
+  if (statement.type === "function_definition") return statement;
+  if (statement.type === "decorated_definition") {
+    const def = statement.childForFieldName("definition");
+    if (def?.type === "function_definition") return def;
+  }
+  return undefined;
+}
+
+function importedName(node: SyntaxNode): [string, string] {
+  if (node.type === "aliased_import") {
+    const name = node.childForFieldName("name")!.text;
+    return [name, node.childForFieldName("alias")!.text];
+  }
+  return [node.text, node.text];
+}
+
+function isDocstring(statement: SyntaxNode): boolean {
+  return statement.type === "expression_statement" && statement.namedChildren[0]?.type === "string";
+}
+
+function isStringish(node: SyntaxNode): boolean {
+  return node.type === "string" || node.type === "concatenated_string" || node.type === "binary_operator" || node.type === "parenthesized_expression" || node.type === "call";
+}
+
+/** String values of a literal, a tuple/list of literals, or None (→ []). */
+function stringValues(node: SyntaxNode): string[] {
+  if (node.type === "none") return [];
+  if (node.type === "string" || node.type === "concatenated_string") {
+    const value = decodeStringNode(node)?.value;
+    return value !== undefined ? [value] : [];
+  }
+  if (node.type === "tuple" || node.type === "list" || node.type === "parenthesized_expression") {
+    return node.namedChildren.flatMap(stringValues);
+  }
+  return [];
+}
+
+function positionalArguments(call: SyntaxNode): SyntaxNode[] {
+  const args = call.childForFieldName("arguments");
+  return (args?.namedChildren ?? []).filter((a) => a.type !== "keyword_argument" && a.type !== "comment" && a.type !== "list_splat" && a.type !== "dictionary_splat");
+}
+
+function keywordArguments(call: SyntaxNode): Map<string, SyntaxNode> {
+  const out = new Map<string, SyntaxNode>();
+  for (const arg of call.childForFieldName("arguments")?.namedChildren ?? []) {
+    if (arg.type !== "keyword_argument") continue;
+    const name = arg.childForFieldName("name")?.text;
+    const value = arg.childForFieldName("value");
+    if (name && value) out.set(name, value);
+  }
+  return out;
+}
+
+function firstArgumentString(call: SyntaxNode): string | undefined {
+  const first = positionalArguments(call)[0] ?? keywordArguments(call).get("table_name");
+  return first ? stringValues(first)[0] : undefined;
+}
+
+/** `sa.Column("name", sa.String(), nullable=False, server_default="x")` → column facts. */
+function describeColumn(column: SyntaxNode): Partial<SchemaChange> {
+  if (column.type !== "call") return {};
+  const name = positionalArguments(column)[0];
+  const keywords = keywordArguments(column);
+  const nullable = keywords.get("nullable")?.text;
+  const primaryKey = keywords.get("primary_key")?.text === "True";
+  const out: Partial<SchemaChange> = {
+    notNull: nullable === "False" || (nullable === undefined && primaryKey),
+    hasDefault: keywords.has("server_default") || keywords.has("server_onupdate") || keywords.has("computed"),
+  };
+  const columnName = name ? stringValues(name)[0] : undefined;
+  if (columnName) out.column = columnName;
+  return out;
+}
+
+function normalise(name: string | undefined): string | undefined {
+  return name?.replace(/["`[\]]/g, "").toLowerCase();
+}
+
+/**
+ * Marks downgrade changes that undo the same migration's upgrade: dropping a table the upgrade
+ * created (and anything done to it), dropping a column it added, renaming back, reverting a
+ * type change, dropping an index or constraint it created.
+ */
+export function markReversals(changes: SchemaChange[]): void {
+  const upgrade = changes.filter((c) => c.migration?.direction === "upgrade");
+  const createdTables = new Set(upgrade.filter((c) => c.kind === "create-table").map((c) => normalise(c.table)));
+  for (const change of changes) {
+    if (change.migration?.direction !== "downgrade") continue;
+    const table = normalise(change.table);
+    const undone = upgrade.filter((u) => undoes(change, u) || (change.kind === "drop-table" && normalise(u.table) === table && (u.kind === "create-table" || createdTables.has(table))));
+    for (const u of undone) u.undoneByDowngrade = true;
+    if (undone.length > 0 || (table !== undefined && createdTables.has(table) && change.kind !== "create-table")) change.reversesUpgrade = true;
+  }
+}
+
+function undoes(down: SchemaChange, up: SchemaChange): boolean {
+  const sameTable = normalise(down.table) === normalise(up.table);
+  switch (down.kind) {
+    case "drop-column":
+      return up.kind === "add-column" && sameTable && normalise(down.column) === normalise(up.column);
+    case "rename-table":
+      return up.kind === "rename-table" && normalise(down.table) === normalise(up.newName) && normalise(down.newName) === normalise(up.table);
+    case "rename-column":
+      return up.kind === "rename-column" && sameTable && normalise(down.column) === normalise(up.newName) && normalise(down.newName) === normalise(up.column);
+    case "alter-column-type":
+      return up.kind === "alter-column-type" && sameTable && normalise(down.column) === normalise(up.column);
+    case "drop-index":
+      return up.kind === "create-index" && (normalise(down.name) === normalise(up.name) || (!down.name && sameTable));
+    case "drop-constraint":
+      return (up.kind === "add-constraint" || up.kind === "add-foreign-key") && normalise(down.name) === normalise(up.name);
+    case "drop-schema":
+      return up.kind === "create-schema" && normalise(down.schema ?? down.table) === normalise(up.schema ?? up.table);
+    case "delete":
+      return up.kind === "insert" && sameTable && down.hasWhere === true;
+    default:
+      return false;
+  }
+}
+
+/** Extracts the facts of one Alembic migration file. */
+export async function extractMigration(file: string, text: string, context: MigrationContext): Promise<FileFacts> {
+  return new MigrationExtractor(file, text, context).run();
+}

@@ -1,0 +1,113 @@
+// Python string literals → their value plus a map from each character of the value back to its
+// offset in the source, so SQL found inside a string is located exactly.
+import type { SyntaxNode } from "../../parsers/python.js";
+
+/** A string value assembled from one or more literals, with the source offset of every character. */
+export interface MappedString {
+  value: string;
+  /** offsets[i] = source offset of value[i]; offsets[value.length] = offset just past the last piece. */
+  offsets: number[];
+}
+
+export function mapOffsetOf(mapped: MappedString): (index: number) => number {
+  return (index) => mapped.offsets[Math.min(Math.max(index, 0), mapped.offsets.length - 1)] ?? 0;
+}
+
+export function concatMapped(parts: MappedString[]): MappedString {
+  const value = parts.map((p) => p.value).join("");
+  const offsets: number[] = [];
+  for (const part of parts) offsets.push(...part.offsets.slice(0, part.value.length));
+  const last = parts[parts.length - 1];
+  offsets.push(last ? last.offsets[last.value.length]! : 0);
+  return { value, offsets };
+}
+
+const SIMPLE_ESCAPES: Record<string, string> = {
+  "\\": "\\",
+  "'": "'",
+  '"': '"',
+  a: "\x07",
+  b: "\b",
+  f: "\f",
+  n: "\n",
+  r: "\r",
+  t: "\t",
+  v: "\v",
+  "\n": "",
+};
+
+function decodeEscape(text: string): string {
+  const body = text.slice(1);
+  const simple = SIMPLE_ESCAPES[body];
+  if (simple !== undefined) return simple;
+  const kind = body[0];
+  if (kind === "x" || kind === "u" || kind === "U") return String.fromCodePoint(parseInt(body.slice(1), 16));
+  if (kind !== undefined && kind >= "0" && kind <= "7") return String.fromCodePoint(parseInt(body, 8));
+  // \N{NAME} and unknown escapes: keep the text as written; SQL rarely depends on them.
+  return text;
+}
+
+/** The prefix letters of a string literal (r, b, f, u, combinations), lower-cased. */
+export function stringPrefix(node: SyntaxNode): string {
+  const start = node.children.find((c) => c.type === "string_start");
+  return (start?.text ?? "").replace(/['"]/g, "").toLowerCase();
+}
+
+/** Whether a `string` node is an f-string with at least one `{…}` placeholder. */
+export function hasInterpolation(node: SyntaxNode): boolean {
+  return node.children.some((c) => c.type === "interpolation");
+}
+
+/**
+ * Decodes a `string` node (no interpolation) or a `concatenated_string` into its value. Returns
+ * undefined for f-strings with placeholders and for bytes literals.
+ */
+export function decodeStringNode(node: SyntaxNode): MappedString | undefined {
+  if (node.type === "concatenated_string") {
+    const parts: MappedString[] = [];
+    for (const child of node.namedChildren) {
+      if (child.type !== "string") continue;
+      const part = decodeStringNode(child);
+      if (!part) return undefined;
+      parts.push(part);
+    }
+    return concatMapped(parts);
+  }
+  if (node.type !== "string") return undefined;
+  if (hasInterpolation(node)) return undefined;
+  const prefix = stringPrefix(node);
+  if (prefix.includes("b")) return undefined;
+  const raw = prefix.includes("r");
+  let value = "";
+  const offsets: number[] = [];
+  let end = node.endIndex;
+  for (const child of node.children) {
+    if (child.type === "string_start") continue;
+    if (child.type === "string_end") {
+      end = child.startIndex;
+      continue;
+    }
+    if (child.type !== "string_content") continue;
+    let cursor = child.startIndex;
+    const escapes = raw ? [] : child.children.filter((c) => c.type === "escape_sequence");
+    const pushText = (from: number, to: number) => {
+      const text = child.text.slice(from - child.startIndex, to - child.startIndex);
+      for (let i = 0; i < text.length; i++) {
+        value += text[i];
+        offsets.push(from + i);
+      }
+    };
+    for (const escape of escapes) {
+      pushText(cursor, escape.startIndex);
+      const decoded = decodeEscape(escape.text);
+      for (let i = 0; i < decoded.length; i++) {
+        value += decoded[i];
+        offsets.push(escape.startIndex);
+      }
+      cursor = escape.endIndex;
+    }
+    pushText(cursor, child.endIndex);
+  }
+  offsets.push(end);
+  return { value, offsets };
+}

@@ -1,0 +1,79 @@
+// Which extractor reads which file. The engine calls only this module.
+import path from "node:path";
+import { emptyFileFacts, type FileFacts, type ParseProblem } from "./facts.js";
+import { extractMigration, looksLikeMigration } from "./alembic/migration.js";
+import { extractInfraFacts, isInfraCandidate } from "./infra/index.js";
+import { SourceText } from "./source.js";
+import type { SqlDialect } from "../types.js";
+
+export { buildRevisionGraphs, downgradePath } from "./alembic/graph.js";
+export { storageActionsRemovedSince } from "./infra/base.js";
+
+export interface ExtractContext {
+  dialect: SqlDialect;
+  /** Directories declared as Alembic versions directories (config `migrations`), POSIX, relative. */
+  migrationDirectories: string[];
+}
+
+/** Whether a file may be worth reading at all (decided on its name alone). */
+export function isCandidateFile(file: string): boolean {
+  return file.endsWith(".py") || file.endsWith(".sql") || isInfraCandidate(file);
+}
+
+export function directoryOf(file: string): string {
+  return path.posix.dirname(file);
+}
+
+/** A directory whose `.py` files are migrations by where they sit, whatever their content. */
+export function isVersionsDirectory(directory: string, context: ExtractContext): boolean {
+  return path.posix.basename(directory) === "versions" || context.migrationDirectories.some((d) => stripSlash(d) === directory);
+}
+
+function stripSlash(p: string): string {
+  return p.replace(/^\.\//, "").replace(/\/+$/, "");
+}
+
+/** How a readable file will be analysed. */
+export type FileRole = "migration" | "sql" | "python" | "infra" | "none";
+
+export function roleOf(file: string, text: string | undefined, context: ExtractContext): FileRole {
+  if (file.endsWith(".sql")) return "sql";
+  if (file.endsWith(".py")) {
+    if (path.posix.basename(file) === "__init__.py" || path.posix.basename(file) === "env.py") return isInfraCandidate(file) ? "python" : "none";
+    if (isVersionsDirectory(directoryOf(file), context)) return "migration";
+    if (text !== undefined && looksLikeMigration(text)) return "migration";
+    return isInfraCandidate(file) ? "python" : "none";
+  }
+  return isInfraCandidate(file) ? "infra" : "none";
+}
+
+/** Extracts the facts of one readable file in the given role. */
+export async function extractFile(file: string, text: string, role: FileRole, context: ExtractContext): Promise<FileFacts> {
+  switch (role) {
+    case "migration":
+      return extractMigration(file, text, { dialect: context.dialect, directory: directoryOf(file) });
+    case "sql": {
+      const { extractSqlFile } = await import("./sql/index.js");
+      return extractSqlFile(file, text, context.dialect);
+    }
+    case "python":
+    case "infra":
+      return extractInfraFacts(file, text);
+    default:
+      return emptyFileFacts(file, "none");
+  }
+}
+
+/** Facts for a file that could not be read as text: one whole-file problem in the right family. */
+export function unreadableFileFacts(file: string, reason: string, role: FileRole | "unknown"): FileFacts {
+  const family: ParseProblem["family"] = role === "migration" ? "alembic" : role === "sql" ? "sql" : role === "infra" || role === "python" ? "infra" : "gonogo";
+  const facts = emptyFileFacts(file, role === "unknown" ? "unknown" : role);
+  facts.parseProblems.push({
+    language: "file",
+    family,
+    wholeFile: true,
+    message: `${file} cannot be analysed: ${reason}`,
+    location: new SourceText(file, "").location(0, 0),
+  });
+  return facts;
+}
