@@ -1,0 +1,77 @@
+// What the dialect readers hand back: changes and problems in offsets of the SQL text, before
+// they are placed in the file. Keeping offsets until the end lets nested bodies (DO blocks,
+// EXECUTE strings) compose their mappings.
+import type { SchemaChange } from "../facts.js";
+import type { SqlToken } from "../../parsers/sql.js";
+
+export type ChangeFields = Omit<SchemaChange, "origin" | "dialect" | "migration" | "location">;
+
+/** A change at [start, end) of the SQL text. */
+export interface DraftChange extends ChangeFields {
+  start: number;
+  end: number;
+}
+
+/** A parse problem at [start, end) of the SQL text. */
+export interface DraftProblem {
+  message: string;
+  start: number;
+  end: number;
+}
+
+export interface DraftResult {
+  changes: DraftChange[];
+  problems: DraftProblem[];
+  /** Top-level statements that parsed. */
+  parsedStatements: number;
+  /** Top-level comments, for directives. */
+  comments: SqlToken[];
+}
+
+/** Splits an ALTER TABLE's subcommands at top-level commas, starting at token `from`. */
+export function splitAtTopLevelCommas(tokens: SqlToken[], from: number): SqlToken[][] {
+  const segments: SqlToken[][] = [];
+  let current: SqlToken[] = [];
+  let depth = 0;
+  for (let k = from; k < tokens.length; k++) {
+    const token = tokens[k]!;
+    if (token.kind === "punctuation") {
+      if (token.text === "(") depth++;
+      else if (token.text === ")") depth = Math.max(0, depth - 1);
+      else if (token.text === "," && depth === 0) {
+        segments.push(current);
+        current = [];
+        continue;
+      }
+    }
+    current.push(token);
+  }
+  segments.push(current);
+  return segments.filter((segment) => segment.length > 0);
+}
+
+/** Index just past a (possibly qualified) name starting at token `k`: `a`, `s.a`, `"s"."a"`, `[dbo].[a]`. */
+export function skipQualifiedName(tokens: SqlToken[], k: number): number {
+  let j = k + 1;
+  while (tokens[j]?.kind === "punctuation" && tokens[j]!.text === "." && tokens[j + 1] && tokens[j + 1]!.kind !== "punctuation") j += 2;
+  return j;
+}
+
+/**
+ * The range of subcommand `index` of a statement with `count` subcommands: the whole statement
+ * when there is one; else the segment (the first one starting at the statement's first keyword).
+ */
+export function subcommandRange(statement: { start: number; end: number }, segments: SqlToken[][] | undefined, index: number, count: number): { start: number; end: number } {
+  if (count <= 1 || !segments || segments.length !== count) return { start: statement.start, end: statement.end };
+  const segment = segments[index]!;
+  return { start: index === 0 ? statement.start : segment[0]!.start, end: segment[segment.length - 1]!.end };
+}
+
+/** Structural equality of two AST nodes, ignoring positions and parentheses. */
+export function sameExpression(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a, positionFree) === JSON.stringify(b, positionFree);
+}
+
+function positionFree(key: string, value: unknown): unknown {
+  return key === "location" || key === "loc" || key === "parentheses" ? undefined : value;
+}
