@@ -1,4 +1,183 @@
-// `gonogo deploy|rollback|cascade|log`. (Owned by the release work.)
+// `gonogo deploy|rollback|cascade|log`: argument parsing and wiring of the release wrappers.
+import path from "node:path";
+import { Option, type Command } from "commander";
 import type { CommandRegistrar } from "../main.js";
+import { UsageError, type CliIO } from "../io.js";
+import { loadConfig } from "../../engine/config.js";
+import {
+  cascade,
+  DEFAULT_LOG_PATH,
+  DeploymentLog,
+  deploy,
+  fixedApprover,
+  formatHistory,
+  formatReleaseReport,
+  parseApprovalAnswer,
+  ReleaseInputError,
+  rollback,
+  summarizeReleases,
+  ttyApprover,
+  validateEnvironment,
+  type Approver,
+  type LogFormat,
+  type ReleaseOptions,
+} from "../../release/index.js";
 
-export const registerRelease: CommandRegistrar = () => {};
+interface CommonFlags {
+  config?: string;
+  junit?: string[];
+  coverage?: string;
+  audit?: string;
+  sarif?: string[];
+  policy?: string;
+  base?: string;
+  answer?: string;
+  approver?: string;
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+function withCommonOptions(command: Command): Command {
+  return command
+    .option("-c, --config <file>", "config file (default: gonogo.config.yaml found upward)")
+    .option("--junit <file>", "JUnit XML test results (repeatable)", collect)
+    .option("--coverage <file>", "coverage-summary.json or lcov.info")
+    .option("--audit <file>", "npm audit --json report")
+    .option("--sarif <file>", "SARIF from another tool (repeatable)", collect)
+    .option("--policy <file>", "policy file (default: the config's policy section)")
+    .option("--base <rev>", "git revision to compare infrastructure with")
+    .option("--answer <answer>", "answer the approval without a terminal: yes, no or wait")
+    .option("--approver <name>", "who answers (recorded in the deployment log)");
+}
+
+function approverFor(flags: CommonFlags, io: CliIO): Approver | undefined {
+  if (flags.answer !== undefined) {
+    const answer = parseApprovalAnswer(flags.answer);
+    if (!answer) throw new UsageError(`--answer must be yes, no or wait (got ${JSON.stringify(flags.answer)})`);
+    if (!flags.approver?.trim()) throw new UsageError("--answer needs --approver NAME: every approval records who gave it");
+    return fixedApprover(answer, flags.approver.trim());
+  }
+  if (io.stdin?.isTTY) {
+    const name = flags.approver?.trim() || io.env.USER || io.env.USERNAME || "unknown";
+    return ttyApprover({ input: io.stdin, output: io.stderr, approver: name });
+  }
+  return undefined;
+}
+
+function releaseOptions(flags: CommonFlags, io: CliIO, signal: AbortSignal): ReleaseOptions {
+  const approver = approverFor(flags, io);
+  return {
+    cwd: io.cwd,
+    ...(flags.config ? { configFile: path.resolve(io.cwd, flags.config) } : {}),
+    ...(flags.junit ? { junit: flags.junit.map((f) => path.resolve(io.cwd, f)) } : {}),
+    ...(flags.coverage ? { coverage: path.resolve(io.cwd, flags.coverage) } : {}),
+    ...(flags.audit ? { audit: path.resolve(io.cwd, flags.audit) } : {}),
+    ...(flags.sarif ? { sarif: flags.sarif.map((f) => path.resolve(io.cwd, f)) } : {}),
+    ...(flags.policy ? { policyFile: path.resolve(io.cwd, flags.policy) } : {}),
+    ...(flags.base ? { base: flags.base } : {}),
+    ...(approver ? { approver } : {}),
+    env: io.env,
+    out: (text) => io.stdout.write(text),
+    signal,
+  };
+}
+
+/** Runs a release command with SIGINT/SIGTERM turned into an abort (a second signal exits at once). */
+async function withSignals<T>(body: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort(new Error(`received ${signal}`));
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    return await body(controller.signal);
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
+
+async function guarded<T>(body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (error) {
+    if (error instanceof ReleaseInputError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+export const registerRelease: CommandRegistrar = (program, io, done) => {
+  withCommonOptions(
+    program
+      .command("deploy")
+      .description("Check, approve, run the deploy steps, verify health; roll back automatically where the policy allows")
+      .requiredOption("-e, --env <environment>", "environment to deploy to")
+      .requiredOption("--version <version>", "version to deploy (semver or tag)"),
+  ).action(async (flags: CommonFlags & { env: string; version: string }) => {
+    const outcome = await guarded(() => withSignals((signal) => deploy({ ...releaseOptions(flags, io, signal), environment: flags.env, version: flags.version })));
+    done(outcome.exitCode);
+  });
+
+  withCommonOptions(
+    program
+      .command("rollback")
+      .description("Roll an environment back to an earlier version (and its migrations to a revision)")
+      .requiredOption("-e, --env <environment>", "environment to roll back")
+      .requiredOption("--to <version>", "version to roll back to")
+      .option("--migrations-to <revision>", "downgrade the migrations to this Alembic revision (base for all)"),
+  ).action(async (flags: CommonFlags & { env: string; to: string; migrationsTo?: string }) => {
+    const outcome = await guarded(() =>
+      withSignals((signal) =>
+        rollback({ ...releaseOptions(flags, io, signal), environment: flags.env, to: flags.to, ...(flags.migrationsTo !== undefined ? { migrationsTo: flags.migrationsTo } : {}) }),
+      ),
+    );
+    done(outcome.exitCode);
+  });
+
+  withCommonOptions(
+    program
+      .command("cascade")
+      .description("Deploy a version development → staging → production, stopping at the first stage that does not complete; resumable")
+      .requiredOption("--version <version>", "version to cascade")
+      .option("--through <environment>", "last stage (default production)"),
+  ).action(async (flags: CommonFlags & { version: string; through?: string }) => {
+    const outcome = await guarded(() =>
+      withSignals((signal) => cascade({ ...releaseOptions(flags, io, signal), version: flags.version, ...(flags.through ? { through: flags.through } : {}) })),
+    );
+    done(outcome.exitCode);
+  });
+
+  program
+    .command("log")
+    .description("Deployment history, or one release's report with --release")
+    .option("-c, --config <file>", "config file (for the log path)")
+    .option("-e, --env <environment>", "only this environment")
+    .option("--release <id>", "show one release as a deployment report")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["table", "json", "markdown"]).default("table"))
+    .action(async (flags: { config?: string; env?: string; release?: string; format: LogFormat }) => {
+      await guarded(async () => {
+        if (flags.env !== undefined) validateEnvironment(flags.env);
+        const loaded = loadConfig({ cwd: io.cwd, ...(flags.config ? { configFile: flags.config } : {}) });
+        const base = loaded.file ? path.dirname(loaded.file) : io.cwd;
+        const log = new DeploymentLog(path.resolve(base, loaded.config.log ?? DEFAULT_LOG_PATH));
+        const { events, problems } = await log.read();
+        let releases = summarizeReleases(events);
+        if (flags.env) releases = releases.filter((r) => r.environment === flags.env);
+        if (flags.release) {
+          const release = releases.find((r) => r.releaseId === flags.release);
+          if (!release) {
+            io.stderr.write(`gonogo: no release ${flags.release} in ${log.path}\n`);
+            done(1);
+            return;
+          }
+          io.stdout.write(formatReleaseReport(release, flags.format));
+        } else {
+          io.stdout.write(formatHistory(releases, flags.format, problems));
+        }
+        for (const problem of problems) io.stderr.write(`gonogo: ${log.path}:${problem.line}: skipped: ${problem.message}\n`);
+        done(0);
+      });
+    });
+};

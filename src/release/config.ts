@@ -1,0 +1,155 @@
+// The release part of gonogo.config.yaml: project, log, environments with steps, health checks
+// and rollback commands. The engine's loader validates the whole file against the schemas;
+// this module turns the validated data into what the wrappers run.
+import path from "node:path";
+import { ConfigError, loadConfig, type GonogoConfig } from "../engine/config.js";
+import { parseDuration } from "./duration.js";
+import { DEFAULT_LOG_PATH } from "./log.js";
+import { PLACEHOLDERS, placeholdersIn, validateProject } from "./validate.js";
+
+export interface StepSpec {
+  name: string;
+  run: string[];
+  timeoutMs: number;
+  /** Absolute working directory. */
+  cwd: string;
+  env: Record<string, string>;
+}
+
+export interface HealthSpec {
+  url: string;
+  expect: number;
+  intervalMs: number;
+  timeoutMs: number;
+  /** Consecutive failures that count as failed; undefined: the policy's rollback trigger (3). */
+  failures?: number;
+  successes: number;
+}
+
+export interface EnvironmentSpec {
+  name: string;
+  steps: StepSpec[];
+  health?: HealthSpec;
+  rollback: StepSpec[];
+  migrationRollback?: StepSpec;
+  rollbackApproval?: "always" | "never";
+}
+
+export interface ReleaseConfig {
+  project: string;
+  /** Directory relative paths are resolved against (the config file's directory). */
+  baseDir: string;
+  configFile?: string;
+  migrations: string[];
+  /** Absolute path of the deployment log. */
+  logPath: string;
+  environments: Record<string, EnvironmentSpec>;
+  /** The whole config, for the policy. */
+  raw: GonogoConfig;
+}
+
+export const DEFAULT_STEP_TIMEOUT_MS = 10 * 60_000;
+
+interface RawStep {
+  name: string;
+  run: string[];
+  timeout?: string | number;
+  cwd?: string;
+  env?: Record<string, string>;
+}
+
+interface RawEnvironment {
+  steps?: RawStep[];
+  health?: { url: string; expect?: number; interval?: string | number; timeout?: string | number; failures?: number; successes?: number };
+  rollback?: RawStep[];
+  migrationRollback?: string[] | RawStep;
+  rollbackApproval?: "always" | "never";
+  env?: Record<string, string>;
+}
+
+function where(file: string | undefined, at: string): string {
+  return `${file ?? "config"}: environments.${at}`;
+}
+
+function step(raw: RawStep, baseDir: string, inherited: Record<string, string>, file: string | undefined, at: string): StepSpec {
+  for (const arg of raw.run) {
+    for (const name of placeholdersIn(arg)) {
+      if (!(PLACEHOLDERS as readonly string[]).includes(name))
+        throw new ConfigError(`${where(file, at)}.run: unknown placeholder {${name}} (known: ${PLACEHOLDERS.map((p) => `{${p}}`).join(", ")})`);
+    }
+  }
+  let timeoutMs = DEFAULT_STEP_TIMEOUT_MS;
+  if (raw.timeout !== undefined) {
+    try {
+      timeoutMs = parseDuration(raw.timeout, `${where(file, at)}.timeout`);
+    } catch (error) {
+      throw new ConfigError((error as Error).message);
+    }
+  }
+  return {
+    name: raw.name,
+    run: [...raw.run],
+    timeoutMs,
+    cwd: path.resolve(baseDir, raw.cwd ?? "."),
+    env: { ...inherited, ...(raw.env ?? {}) },
+  };
+}
+
+/** Builds the release config from an already validated config object. */
+export function releaseConfigFrom(config: GonogoConfig, options: { baseDir: string; file?: string }): ReleaseConfig {
+  const file = options.file;
+  if (!config.project) throw new ConfigError(`${file ?? "config"}: "project" is required to deploy, roll back or cascade`);
+  try {
+    validateProject(config.project);
+  } catch (error) {
+    throw new ConfigError(`${file ?? "config"}: project: ${(error as Error).message}`);
+  }
+  const environments: Record<string, EnvironmentSpec> = {};
+  for (const [name, value] of Object.entries((config.environments ?? {}) as Record<string, RawEnvironment>)) {
+    const env = value ?? {};
+    const inherited = env.env ?? {};
+    const spec: EnvironmentSpec = {
+      name,
+      steps: (env.steps ?? []).map((s, i) => step(s, options.baseDir, inherited, file, `${name}.steps[${i}]`)),
+      rollback: (env.rollback ?? []).map((s, i) => step(s, options.baseDir, inherited, file, `${name}.rollback[${i}]`)),
+    };
+    if (env.rollbackApproval) spec.rollbackApproval = env.rollbackApproval;
+    if (env.migrationRollback) {
+      const raw: RawStep = Array.isArray(env.migrationRollback) ? { name: "migration-downgrade", run: env.migrationRollback } : env.migrationRollback;
+      spec.migrationRollback = step(raw, options.baseDir, inherited, file, `${name}.migrationRollback`);
+    }
+    if (env.health) {
+      const h = env.health;
+      try {
+        spec.health = {
+          url: h.url,
+          expect: h.expect ?? 200,
+          intervalMs: h.interval !== undefined ? parseDuration(h.interval, `${where(file, name)}.health.interval`) : 1000,
+          timeoutMs: h.timeout !== undefined ? parseDuration(h.timeout, `${where(file, name)}.health.timeout`) : 5000,
+          successes: h.successes ?? 1,
+          ...(h.failures !== undefined ? { failures: h.failures } : {}),
+        };
+      } catch (error) {
+        throw new ConfigError((error as Error).message);
+      }
+    }
+    environments[name] = spec;
+  }
+  const migrations = config.migrations === undefined ? [] : Array.isArray(config.migrations) ? config.migrations : [config.migrations];
+  return {
+    project: config.project,
+    baseDir: options.baseDir,
+    ...(file ? { configFile: file } : {}),
+    migrations,
+    logPath: path.resolve(options.baseDir, config.log ?? DEFAULT_LOG_PATH),
+    environments,
+    raw: config,
+  };
+}
+
+/** Loads and validates the config file (found upward from `cwd` unless given). */
+export function loadReleaseConfig(options: { cwd: string; configFile?: string }): ReleaseConfig {
+  const loaded = loadConfig({ cwd: options.cwd, ...(options.configFile ? { configFile: options.configFile } : {}) });
+  if (!loaded.file) throw new ConfigError(`no gonogo.config.yaml found from ${options.cwd} upward (deploy, rollback and cascade need one; pass --config FILE)`);
+  return releaseConfigFrom(loaded.config, { baseDir: path.dirname(loaded.file), file: loaded.file });
+}

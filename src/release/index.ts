@@ -1,0 +1,34 @@
+// The release wrappers' public API.
+export { deploy, rollback, cascade, cascadeIdOf, decisionIdOf } from "./release.js";
+export type {
+  DeployOptions,
+  RollbackOptions,
+  CascadeOptions,
+  ReleaseOptions,
+  ReleaseOutcome,
+  ReleaseStatus,
+  CascadeOutcome,
+  CascadeStage,
+  StepOutcome,
+  RollbackOutcome,
+  Preflight,
+  PreflightOptions,
+  PreflightResult,
+  Scanner,
+} from "./release.js";
+export type { Executor, ExecRequest, ExecResult, Approver, ApprovalRequest, ApprovalResponse, ApprovalAnswer, HealthProbe, HealthRequest, HealthResult, Clock, ReleaseKind } from "./types.js";
+export { processExecutor } from "./executor.js";
+export { ttyApprover, fixedApprover, parseApprovalAnswer, approvalPrompt } from "./approver.js";
+export { httpHealthProbe, runHealthChecks } from "./health.js";
+export type { HealthOutcome, HealthPolicy } from "./health.js";
+export { systemClock } from "./clock.js";
+export { DeploymentLog, parseLog, summarizeReleases, currentVersion, newReleaseId, ReleaseBusyError, DEFAULT_LOG_PATH, LOG_EVENT_NAMES } from "./log.js";
+export type { LogEvent, LogEventName, LogContents, LogProblem, ReleaseSummary, EnvironmentLock } from "./log.js";
+export { loadReleaseConfig, releaseConfigFrom } from "./config.js";
+export type { ReleaseConfig, EnvironmentSpec, StepSpec, HealthSpec } from "./config.js";
+export { planDowngrade, formatPlan } from "./plan.js";
+export type { RollbackPlan, PlannedDowngrade, DowngradeKind } from "./plan.js";
+export { createRedactor, isSecretName } from "./redact.js";
+export { validateVersion, validateEnvironment, validateRevision, expandArgv, ReleaseInputError } from "./validate.js";
+export { formatHistory, formatReleaseReport } from "./report.js";
+export type { LogFormat } from "./report.js";

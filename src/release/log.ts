@@ -1,0 +1,365 @@
+// The deployment log: append-only JSON Lines, one event per line, every write under a
+// cross-process lock. A torn last line (a writer killed mid-write) is terminated by the next
+// writer; readers skip unparsable lines and report them.
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import path from "node:path";
+import { promises as fs } from "node:fs";
+import lockfile from "proper-lockfile";
+
+export const DEFAULT_LOG_PATH = ".gonogo/deployments.jsonl";
+
+export type LogEventName =
+  | "requested"
+  | "decision"
+  | "approval"
+  | "step-started"
+  | "step-finished"
+  | "health"
+  | "rolled-back"
+  | "completed"
+  | "failed"
+  | "pending"
+  | "interrupted";
+
+export const LOG_EVENT_NAMES: readonly LogEventName[] = [
+  "requested",
+  "decision",
+  "approval",
+  "step-started",
+  "step-finished",
+  "health",
+  "rolled-back",
+  "completed",
+  "failed",
+  "pending",
+  "interrupted",
+];
+
+/** One line of the log. Event-specific fields sit beside the common ones. */
+export interface LogEvent {
+  v: 1;
+  ts: string;
+  releaseId: string;
+  event: LogEventName;
+  project: string;
+  environment: string;
+  version: string;
+  [field: string]: unknown;
+}
+
+export interface LogProblem {
+  /** 1-based line number in the log file. */
+  line: number;
+  message: string;
+  text: string;
+}
+
+export interface LogContents {
+  events: LogEvent[];
+  problems: LogProblem[];
+}
+
+/** A second release for an environment that already has one running. */
+export class ReleaseBusyError extends Error {
+  override name = "ReleaseBusyError";
+  constructor(
+    message: string,
+    readonly runningReleaseId?: string,
+  ) {
+    super(message);
+  }
+}
+
+export function newReleaseId(now: Date): string {
+  const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z").replace("T", "-");
+  return `r-${stamp}-${randomBytes(3).toString("hex")}`;
+}
+
+/** Lock timing: a lock whose holder stopped refreshing it for `stale` ms is taken over. */
+const LOCK_STALE_MS = 10_000;
+const LOCK_UPDATE_MS = 2_000;
+
+function isLogEvent(value: unknown): value is LogEvent {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return false;
+  const event = value as Record<string, unknown>;
+  return (
+    typeof event.releaseId === "string" &&
+    typeof event.event === "string" &&
+    typeof event.ts === "string" &&
+    typeof event.environment === "string"
+  );
+}
+
+/** Parses log text: every parsable event, and every line that was not. */
+export function parseLog(text: string): LogContents {
+  const events: LogEvent[] = [];
+  const problems: LogProblem[] = [];
+  const lines = text.split("\n");
+  lines.forEach((raw, index) => {
+    const line = raw.replace(/\r$/, "");
+    if (line.trim() === "") return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      const torn = index === lines.length - 1;
+      problems.push({
+        line: index + 1,
+        message: torn ? "unterminated last line (a write was interrupted)" : `not JSON: ${(error as Error).message}`,
+        text: line.slice(0, 200),
+      });
+      return;
+    }
+    if (!isLogEvent(value)) {
+      problems.push({ line: index + 1, message: "not a deployment event (releaseId, event, ts, environment required)", text: line.slice(0, 200) });
+      return;
+    }
+    events.push(value);
+  });
+  return { events, problems };
+}
+
+interface OwnerRecord {
+  releaseId: string;
+  kind?: string;
+  version?: string;
+  pid: number;
+  host: string;
+  startedAt: string;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** A held environment lock. `release()` is idempotent. */
+export interface EnvironmentLock {
+  release(): Promise<void>;
+}
+
+export class DeploymentLog {
+  readonly path: string;
+
+  constructor(logPath: string) {
+    this.path = path.resolve(logPath);
+  }
+
+  private get dir(): string {
+    return path.dirname(this.path);
+  }
+
+  /** Reads the whole log; a missing log is empty. */
+  async read(): Promise<LogContents> {
+    let text: string;
+    try {
+      text = await fs.readFile(this.path, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return { events: [], problems: [] };
+      throw error;
+    }
+    return parseLog(text);
+  }
+
+  /** Appends events, each as one line, in one write under the log lock. */
+  async append(...events: LogEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await fs.mkdir(this.dir, { recursive: true });
+    const release = await lockfile.lock(this.path, {
+      realpath: false,
+      lockfilePath: `${this.path}.lock`,
+      stale: LOCK_STALE_MS,
+      update: LOCK_UPDATE_MS,
+      retries: { retries: 200, factor: 1.3, minTimeout: 5, maxTimeout: 250, randomize: true },
+      onCompromised: () => undefined,
+    });
+    try {
+      const handle = await fs.open(this.path, "a+");
+      try {
+        const { size } = await handle.stat();
+        let prefix = "";
+        if (size > 0) {
+          const last = Buffer.alloc(1);
+          await handle.read(last, 0, 1, size - 1);
+          // The previous writer died mid-line: terminate the torn line so ours stays parsable.
+          if (last[0] !== 0x0a) prefix = "\n";
+        }
+        const data = prefix + events.map((event) => JSON.stringify(event)).join("\n") + "\n";
+        await handle.appendFile(data, "utf8");
+        await handle.datasync();
+      } finally {
+        await handle.close();
+      }
+    } finally {
+      await release().catch(() => undefined);
+    }
+  }
+
+  private lockPaths(environment: string): { target: string; lock: string; owner: string } {
+    const base = path.join(this.dir, "locks", environment);
+    return { target: base, lock: `${base}.lock`, owner: `${base}.owner.json` };
+  }
+
+  private async readOwner(ownerPath: string): Promise<OwnerRecord | undefined> {
+    try {
+      return JSON.parse(await fs.readFile(ownerPath, "utf8")) as OwnerRecord;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Who holds an environment, if anyone. */
+  async runningRelease(environment: string): Promise<OwnerRecord | undefined> {
+    const paths = this.lockPaths(environment);
+    const locked = await lockfile.check(paths.target, { realpath: false, lockfilePath: paths.lock, stale: LOCK_STALE_MS }).catch(() => false);
+    return locked ? this.readOwner(paths.owner) : undefined;
+  }
+
+  /**
+   * Takes the environment's release lock (one release per environment at a time). A lock left by
+   * a dead process on this host, or not refreshed for 10 s, is taken over.
+   */
+  async acquireEnvironment(environment: string, owner: Omit<OwnerRecord, "pid" | "host">): Promise<EnvironmentLock> {
+    const paths = this.lockPaths(environment);
+    await fs.mkdir(path.dirname(paths.target), { recursive: true });
+    const options = {
+      realpath: false,
+      lockfilePath: paths.lock,
+      stale: LOCK_STALE_MS,
+      update: LOCK_UPDATE_MS,
+      onCompromised: () => undefined,
+    };
+    let unlock: (() => Promise<void>) | undefined;
+    for (let attempt = 0; attempt < 2 && !unlock; attempt++) {
+      try {
+        unlock = await lockfile.lock(paths.target, options);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "ELOCKED") throw error;
+        const holder = await this.readOwner(paths.owner);
+        const lockAge = await fs.stat(paths.lock).then((s) => Date.now() - s.mtimeMs, () => 0);
+        if (attempt === 0 && holder && holder.host === hostname() && !processAlive(holder.pid) && lockAge > 1000) {
+          // The holder died without releasing: take the lock over now instead of waiting for it to go stale.
+          await fs.rm(paths.lock, { recursive: true, force: true });
+          continue;
+        }
+        const who = holder
+          ? `release ${holder.releaseId}${holder.kind ? ` (${holder.kind}${holder.version ? ` ${holder.version}` : ""})` : ""}, started ${holder.startedAt} by process ${holder.pid}`
+          : "another release";
+        throw new ReleaseBusyError(`${environment} is busy: ${who} is still running; wait for it to finish`, holder?.releaseId);
+      }
+    }
+    if (!unlock) throw new ReleaseBusyError(`${environment} is busy: could not take its release lock`);
+    const record: OwnerRecord = { ...owner, pid: process.pid, host: hostname() };
+    await fs.writeFile(paths.owner, `${JSON.stringify(record)}\n`);
+    let released = false;
+    const held = unlock;
+    return {
+      release: async () => {
+        if (released) return;
+        released = true;
+        await fs.rm(paths.owner, { force: true }).catch(() => undefined);
+        await held().catch(() => undefined);
+      },
+    };
+  }
+}
+
+/** The lifecycle of one release, from its events. */
+export interface ReleaseSummary {
+  releaseId: string;
+  kind: string;
+  project: string;
+  environment: string;
+  version: string;
+  cascadeId?: string;
+  startedAt: string;
+  finishedAt?: string;
+  status: "completed" | "failed" | "pending" | "rejected" | "interrupted" | "no-go" | "running";
+  decision?: string;
+  decisionId?: string;
+  approver?: string;
+  approvalAnswer?: string;
+  approvedAt?: string;
+  /** "automatic", "automatic (failed)", "manual: <command>", or undefined when none was needed. */
+  rollback?: string;
+  reason?: string;
+  events: LogEvent[];
+}
+
+/** Groups events by release, in order of first appearance. */
+export function summarizeReleases(events: readonly LogEvent[]): ReleaseSummary[] {
+  const byId = new Map<string, LogEvent[]>();
+  for (const event of events) {
+    const list = byId.get(event.releaseId) ?? [];
+    list.push(event);
+    byId.set(event.releaseId, list);
+  }
+  const out: ReleaseSummary[] = [];
+  for (const [releaseId, list] of byId) {
+    const first = list[0]!;
+    const summary: ReleaseSummary = {
+      releaseId,
+      kind: typeof first.kind === "string" ? first.kind : "deploy",
+      project: first.project,
+      environment: first.environment,
+      version: first.version,
+      startedAt: first.ts,
+      status: "running",
+      events: list,
+    };
+    if (typeof first.cascadeId === "string") summary.cascadeId = first.cascadeId;
+    for (const event of list) {
+      switch (event.event) {
+        case "decision":
+          if (typeof event.decision === "string") summary.decision = event.decision;
+          if (typeof event.decisionId === "string") summary.decisionId = event.decisionId;
+          break;
+        case "approval":
+          if (typeof event.approver === "string") summary.approver = event.approver;
+          if (typeof event.answer === "string") summary.approvalAnswer = event.answer;
+          summary.approvedAt = event.ts;
+          if (event.answer === "rejected") summary.status = "rejected";
+          break;
+        case "rolled-back":
+          summary.rollback = event.ok === false ? "automatic (failed)" : "automatic";
+          break;
+        case "completed":
+          summary.status = "completed";
+          summary.finishedAt = event.ts;
+          break;
+        case "pending":
+          summary.status = "pending";
+          summary.finishedAt = event.ts;
+          break;
+        case "interrupted":
+          summary.status = "interrupted";
+          summary.finishedAt = event.ts;
+          break;
+        case "failed":
+          summary.status = event.reason === "no-go" ? "no-go" : event.reason === "rejected" ? "rejected" : "failed";
+          summary.finishedAt = event.ts;
+          if (typeof event.message === "string") summary.reason = event.message;
+          if (typeof event.manualRollback === "string") summary.rollback = `manual: ${event.manualRollback}`;
+          break;
+        default:
+          break;
+      }
+    }
+    out.push(summary);
+  }
+  return out;
+}
+
+/** The version an environment runs now: that of its last completed release (deploy or rollback). */
+export function currentVersion(events: readonly LogEvent[], project: string, environment: string): string | undefined {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const event = events[i]!;
+    if (event.event === "completed" && event.environment === environment && event.project === project) return event.version;
+  }
+  return undefined;
+}

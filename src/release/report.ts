@@ -1,0 +1,126 @@
+// `gonogo log`: the deployment history (table, JSON, markdown) and one release's report in the
+// operators' "Deployment Complete" format.
+import { formatDuration } from "./duration.js";
+import type { LogProblem, ReleaseSummary } from "./log.js";
+
+export type LogFormat = "table" | "json" | "markdown";
+
+interface Row {
+  date: string;
+  environment: string;
+  version: string;
+  kind: string;
+  status: string;
+  rollback: string;
+  approver: string;
+  release: string;
+}
+
+function rows(releases: ReleaseSummary[]): Row[] {
+  return releases.map((r) => ({
+    date: r.startedAt.replace("T", " ").replace(/\.\d+Z$/, "Z"),
+    environment: r.environment,
+    version: r.version,
+    kind: r.kind,
+    status: r.status,
+    rollback: r.rollback ?? "-",
+    approver: r.approver ? `${r.approver}${r.approvalAnswer && r.approvalAnswer !== "approved" ? ` (${r.approvalAnswer})` : ""}` : "-",
+    release: r.releaseId,
+  }));
+}
+
+const COLUMNS: [keyof Row, string][] = [
+  ["date", "DATE"],
+  ["environment", "ENVIRONMENT"],
+  ["version", "VERSION"],
+  ["kind", "KIND"],
+  ["status", "STATUS"],
+  ["rollback", "ROLLBACK"],
+  ["approver", "APPROVER"],
+  ["release", "RELEASE"],
+];
+
+export function formatHistory(releases: ReleaseSummary[], format: LogFormat, problems: LogProblem[] = []): string {
+  if (format === "json") {
+    return `${JSON.stringify(
+      {
+        releases: releases.map(({ events, ...rest }) => ({ ...rest, events: events.length })),
+        problems,
+      },
+      null,
+      2,
+    )}\n`;
+  }
+  const data = rows(releases);
+  const notes = problems.map((p) => `line ${p.line} of the log skipped: ${p.message}`);
+  if (format === "markdown") {
+    const escape = (text: string): string => text.replace(/\|/g, "\\|");
+    const lines = [
+      `| ${COLUMNS.map(([, h]) => h.charAt(0) + h.slice(1).toLowerCase()).join(" | ")} |`,
+      `| ${COLUMNS.map(() => "---").join(" | ")} |`,
+      ...data.map((row) => `| ${COLUMNS.map(([key]) => escape(row[key])).join(" | ")} |`),
+    ];
+    if (data.length === 0) lines.push("", "_No deployments recorded._");
+    if (notes.length > 0) lines.push("", ...notes.map((n) => `> ${n}`));
+    return `${lines.join("\n")}\n`;
+  }
+  if (data.length === 0) return `No deployments recorded.\n${notes.map((n) => `warning: ${n}\n`).join("")}`;
+  const widths = COLUMNS.map(([key, header]) => Math.max(header.length, ...data.map((row) => row[key].length)));
+  const line = (cells: string[]): string => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ").trimEnd();
+  return `${[line(COLUMNS.map(([, h]) => h)), ...data.map((row) => line(COLUMNS.map(([key]) => row[key]))), ...notes.map((n) => `warning: ${n}`)].join("\n")}\n`;
+}
+
+const STATUS_TITLE: Record<ReleaseSummary["status"], string> = {
+  completed: "DEPLOYMENT COMPLETE",
+  failed: "DEPLOYMENT FAILED",
+  pending: "DEPLOYMENT PENDING APPROVAL",
+  rejected: "DEPLOYMENT REJECTED",
+  interrupted: "DEPLOYMENT INTERRUPTED",
+  "no-go": "DEPLOYMENT BLOCKED (NO-GO)",
+  running: "DEPLOYMENT IN PROGRESS",
+};
+
+/** One release as the operators' report. */
+export function formatReleaseReport(release: ReleaseSummary, format: LogFormat): string {
+  if (format === "json") return `${JSON.stringify(release, null, 2)}\n`;
+  const md = format === "markdown";
+  const title = release.kind === "rollback" ? STATUS_TITLE[release.status].replace("DEPLOYMENT", "ROLLBACK") : STATUS_TITLE[release.status];
+  const lines: string[] = [md ? `## ${title}` : `${"=".repeat(title.length)}\n${title}\n${"=".repeat(title.length)}`];
+  const field = (name: string, value: string): void => {
+    lines.push(md ? `- **${name}:** ${value}` : `${`${name}:`.padEnd(14)}${value}`);
+  };
+  field("Project", release.project);
+  field("Environment", release.environment);
+  field("Version", release.version);
+  field("Release", release.releaseId);
+  if (release.cascadeId) field("Cascade", release.cascadeId);
+  field("Started", release.startedAt);
+  if (release.finishedAt) {
+    field("Finished", release.finishedAt);
+    field("Duration", formatDuration(Date.parse(release.finishedAt) - Date.parse(release.startedAt)));
+  }
+  field("Status", release.status.toUpperCase());
+  if (release.decision) field("Decision", `${release.decision}${release.decisionId ? ` (${release.decisionId})` : ""}`);
+  field("Approved by", release.approver ? `${release.approver} (${release.approvalAnswer ?? "?"}) at ${release.approvedAt ?? "?"}` : "not required");
+  const steps = release.events.filter((e) => e.event === "step-finished");
+  if (steps.length > 0) {
+    lines.push(md ? "\n**Steps**\n" : "\nSteps:");
+    for (const s of steps) {
+      const mark = s.ok ? "✓" : "✗";
+      const detail = s.ok ? "" : s.timedOut ? " timed out" : ` exit ${String(s.exitCode ?? s.signal ?? "?")}`;
+      lines.push(`${md ? "- " : "  "}${mark} ${String(s.phase === "rollback" ? "rollback: " : "")}${String(s.step)}${detail} (${formatDuration(Number(s.durationMs ?? 0))})`);
+    }
+  }
+  const health = release.events.filter((e) => e.event === "health");
+  for (const h of health) lines.push(`${md ? "- " : ""}Health:        ${h.ok ? "passed" : "FAILED"} after ${String(h.checks)} check(s)${h.error ? ` (${String(h.error)})` : ""}`);
+  const decision = release.events.find((e) => e.event === "decision");
+  const reasons = Array.isArray(decision?.reasons) ? (decision.reasons as { code: string; effect: string; message: string }[]) : [];
+  if (reasons.length > 0) {
+    lines.push(md ? "\n**Reasons**\n" : "\nReasons:");
+    for (const r of reasons) lines.push(`${md ? "- " : "  - "}[${r.code}] ${r.message}`);
+  }
+  lines.push(md ? "" : "");
+  field("Rollback", release.rollback ?? (release.status === "completed" ? "not needed" : "none"));
+  if (release.reason) field("Reason", release.reason);
+  return `${lines.join("\n")}\n`;
+}
