@@ -1,0 +1,125 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { main } from "../src/cli/main.js";
+import type { CliIO } from "../src/cli/io.js";
+
+const fixtures = join(import.meta.dirname, "..", "fixtures", "policy");
+const project = (name: string) => join(fixtures, "projects", name);
+
+async function run(cwd: string, argv: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const io: CliIO = {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    cwd,
+    env: {},
+  };
+  const code = await main(argv, io);
+  return { code, stdout, stderr };
+}
+
+const junitPass = join(fixtures, "junit", "pytest-pass.xml");
+const junitFail = join(fixtures, "junit", "pytest-fail.xml");
+
+describe("gonogo check", () => {
+  it("production, clean, passing tests → needs-approval (exit 3)", async () => {
+    const r = await run(project("clean"), ["check", "--env", "production", "--version", "1.2.0", "--junit", junitPass]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(3);
+    expect(r.stdout).not.toContain("DEPLOYMENT SAFETY VIOLATIONS DETECTED");
+    expect(r.stdout).toContain("DECISION: NEEDS-APPROVAL — production (shop 1.2.0)");
+    expect(r.stdout).toContain("[APPROVAL] approval-required: every release to production needs an approval");
+    expect(r.stdout).toContain("[info] tests-passed: tests passed: 4 of 5 (1 skipped)");
+  });
+
+  it("production with an empty downgrade → no-go (exit 1) in the banner style", async () => {
+    const r = await run(project("empty-downgrade"), ["check", "--env", "production", "--junit", junitPass]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^DEPLOYMENT SAFETY VIOLATIONS DETECTED\n/);
+    expect(r.stdout).toMatch(/HIGH \(1\)\n {2}alembic\/versions\/0002_add_order_status\.py:\d+ {2}alembic\/empty-downgrade\n {4}downgrade\(\) of 0002 is empty[^\n]*\n {4}code: blocking-finding/);
+    expect(r.stdout).toContain("DECISION: NO-GO — production (shop)");
+  });
+
+  it("production with an unparsable migration → no-go naming the file", async () => {
+    const r = await run(project("unparsable"), ["check", "--env", "production", "--junit", junitPass]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("DEPLOYMENT SAFETY VIOLATIONS DETECTED");
+    expect(r.stdout).toMatch(/\[NO-GO\] unanalysed-file: alembic\/versions\/0002_add_order_status\.py could not be analysed/);
+  });
+
+  it("production without test results → no-go: required input missing", async () => {
+    const r = await run(project("clean"), ["check", "--env", "production"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("[NO-GO] required-input-missing: required input missing: test results");
+  });
+
+  it("production with failing tests → no-go", async () => {
+    const r = await run(project("clean"), ["check", "--env", "production", "--junit", junitFail]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("[NO-GO] tests-failed: tests failed: 1 failure, 1 error of 4 tests");
+  });
+
+  it("production with coverage under the policy's minimum → no-go", async () => {
+    const r = await run(project("clean"), [
+      "check", "--env", "production", "--junit", junitPass,
+      "--policy", join(fixtures, "policies", "custom.yaml"),
+      "--coverage", join(fixtures, "coverage", "coverage-summary-low.json"),
+      "--audit", join(fixtures, "audit", "npm-audit-clean.json"),
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("[NO-GO] coverage-below-minimum: line coverage 60 % is under the minimum of 80 %");
+  });
+
+  it("staging clean, first time → needs-approval; with an approved staging release in the log → go", async () => {
+    const first = await run(project("clean"), ["check", "--env", "staging", "--log", join(fixtures, "logs", "none.jsonl")]);
+    expect(first.code).toBe(3);
+    expect(first.stdout).toContain("first-time-approval");
+    const again = await run(project("clean"), ["check", "--env", "staging", "--log", join(fixtures, "logs", "deployments.jsonl")]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain("DECISION: GO — staging (shop)");
+  });
+
+  it("--format json prints the decision with its reasons and findings", async () => {
+    const r = await run(project("empty-downgrade"), ["check", "--env", "development", "--format", "json", "--project", "shop-api"]);
+    expect(r.code).toBe(0);
+    const decision = JSON.parse(r.stdout) as Record<string, unknown> & { reasons: { code: string }[]; findings: { ruleId: string }[] };
+    expect(decision).toMatchObject({ decision: "go", environment: "development", project: "shop-api", autoRollback: true, requiredApprovals: 0 });
+    expect(decision.reasons.map((x) => x.code)).toEqual(["findings-reported"]);
+    expect(decision.findings.map((f) => f.ruleId)).toContain("alembic/empty-downgrade");
+    expect(decision.policyHash).toMatch(/^sha256:/);
+  });
+
+  it("--format markdown prints a PR comment", async () => {
+    const r = await run(project("empty-downgrade"), ["check", "--env", "production", "--format", "markdown", "--junit", junitPass]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^### 🛑 gonogo: \*\*no-go\*\* for `production`/);
+    expect(r.stdout).toContain("| ⛔ no-go | `blocking-finding` |");
+    expect(r.stdout).toContain("<summary>1 finding</summary>");
+  });
+
+  it("an environment the policy does not declare is a usage error (exit 2)", async () => {
+    const r = await run(project("clean"), ["check", "--env", "qa"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--env qa: the policy (default) declares no such environment (known: development, staging, production)");
+  });
+
+  it("a custom environment from the policy file works", async () => {
+    const r = await run(project("clean"), ["check", "--env", "eu-production", "--policy", join(fixtures, "policies", "custom.yaml"), "--junit", junitPass]);
+    expect(r.code).toBe(1); // coverage and audit are required by the policy it extends
+    expect(r.stdout).toContain("required input missing: coverage report (minimum 80 %)");
+    expect(r.stdout).toContain("required input missing: npm audit report");
+  });
+
+  it("an invalid policy file is a config error (exit 2) naming the file and the path", async () => {
+    const r = await run(project("clean"), ["check", "--env", "staging", "--policy", join(fixtures, "policies", "bad-approval.yaml")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('bad-approval.yaml:3: /environments/staging/approval: expected one of "never", "first-time", "always"');
+    expect(r.stdout).toBe("");
+  });
+
+  it("an option value that looks like an option is refused (exit 2)", async () => {
+    const r = await run(project("clean"), ["check", "--env", "production", "--junit", "--rm"]);
+    expect(r.code).toBe(2);
+  });
+});
