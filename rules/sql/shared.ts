@@ -1,0 +1,42 @@
+// Helpers shared by the sql rules: which changes count, and how to name what they touch.
+import type { SchemaChange } from "../../src/extract/facts.js";
+
+/** Changes a rule should look at: a downgrade that undoes its own upgrade is what a downgrade is for. */
+export function reportable(changes: readonly SchemaChange[]): SchemaChange[] {
+  return changes.filter((change) => change.reversesUpgrade !== true);
+}
+
+/** `schema.table` or `table`, as written. */
+export function tableName(change: SchemaChange): string {
+  const table = change.table ?? "?";
+  return change.schema ? `${change.schema}.${table}` : table;
+}
+
+function sameName(a: string | undefined, b: string | undefined): boolean {
+  return a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase();
+}
+
+/**
+ * Whether `change` touches a table created in the same file and direction (a new, empty table that
+ * nothing reads yet: locking it or rewriting it costs nothing).
+ */
+export function tableCreatedAlongside(change: SchemaChange, changes: readonly SchemaChange[]): boolean {
+  return changes.some(
+    (other) =>
+      other.kind === "create-table" &&
+      other.location.file === change.location.file &&
+      other.migration?.direction === change.migration?.direction &&
+      sameName(other.table, change.table) &&
+      (other.schema === undefined || change.schema === undefined || sameName(other.schema, change.schema)),
+  );
+}
+
+/** Details kept on every finding of a schema change. */
+export function changeData(change: SchemaChange): Record<string, unknown> {
+  const data: Record<string, unknown> = { operation: change.operation, origin: change.origin };
+  if (change.table !== undefined) data.table = tableName(change);
+  if (change.column !== undefined) data.column = change.column;
+  if (change.migration?.revision !== undefined) data.revision = change.migration.revision;
+  if (change.migration?.direction !== undefined) data.direction = change.migration.direction;
+  return data;
+}
