@@ -95,3 +95,8 @@ export interface Decision {
   inputsHash: string;
   evaluatedAt: string;
 }
+
+/** Code-unit order, the same on every machine and locale (localeCompare is not). */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

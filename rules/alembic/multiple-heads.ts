@@ -1,4 +1,5 @@
 import { defineRule } from "../define.js";
+import { compareStrings } from "../../src/types.js";
 import type { Migration, RevisionGraph } from "../../src/extract/facts.js";
 import { migration } from "./examples.js";
 
@@ -58,7 +59,7 @@ export default defineRule({
       const labelled = graph.heads.map((h) => ({ head: h, labels: [...labelsOf(graph, h)].sort().join(",") }));
       const distinct = new Set(labelled.map((l) => l.labels));
       if (labelled.every((l) => l.labels !== "") && distinct.size === labelled.length) continue;
-      const heads = graph.heads.map((h) => graph.migrations.get(h)!).sort((a, b) => a.file.localeCompare(b.file));
+      const heads = graph.heads.map((h) => graph.migrations.get(h)!).sort((a, b) => compareStrings(a.file, b.file));
       const last = heads[heads.length - 1]!;
       report(last.revisionLocation, `${heads.length} heads in ${graph.directories.join(", ")}: ${heads.map((h) => h.revision).join(", ")} — \`alembic upgrade head\` will refuse to run`, {
         heads: heads.map((h) => h.revision),

@@ -1,4 +1,5 @@
 import { defineRule } from "../define.js";
+import { compareStrings } from "../../src/types.js";
 import { migration } from "./examples.js";
 
 export default defineRule({
@@ -30,7 +31,7 @@ export default defineRule({
   check(facts, report) {
     for (const graph of facts.revisionGraphs) {
       for (const cycle of graph.cycles) {
-        const members = cycle.map((r) => graph.migrations.get(r)!).sort((a, b) => a.file.localeCompare(b.file));
+        const members = cycle.map((r) => graph.migrations.get(r)!).sort((a, b) => compareStrings(a.file, b.file));
         report(members[0]!.revisionLocation, `Revision cycle: ${cycle.join(" → ")} → ${cycle[0]}`, { cycle });
       }
     }

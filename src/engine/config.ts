@@ -125,12 +125,18 @@ function usefulError(error: ErrorObject, _index: number, all: ErrorObject[]): bo
   return true;
 }
 
-function jsonPath(instancePath: string): string {
-  if (!instancePath) return "(top level)";
+/** JSON Pointer → its segments, unescaped. */
+function segmentsOf(instancePath: string): string[] {
   return instancePath
     .split("/")
     .slice(1)
-    .map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+
+/** Segments → a readable path such as `environments.production.steps[0].run`. */
+function pathText(segments: string[]): string {
+  if (segments.length === 0) return "(top level)";
+  return segments
     .map((part) => (/^\d+$/.test(part) ? `[${part}]` : `.${part}`))
     .join("")
     .replace(/^\./, "");
@@ -151,13 +157,13 @@ function lineOf(document: Document | undefined, lineCounter: LineCounter, segmen
 }
 
 function describeSchemaError(file: string, error: ErrorObject, document: Document | undefined, lineCounter: LineCounter): string {
-  const segments = error.instancePath.split("/").slice(1);
-  let where = jsonPath(error.instancePath);
+  const segments = segmentsOf(error.instancePath);
+  let where = pathText(segments);
   let expected = error.message ?? "is invalid";
   if (error.keyword === "additionalProperties") {
     const key = (error.params as { additionalProperty: string }).additionalProperty;
     segments.push(key);
-    where = jsonPath(`${error.instancePath}/${key}`);
+    where = pathText(segments);
     expected = "is not a known key";
   } else if (error.keyword === "enum") {
     expected = `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(", ")}`;
@@ -176,7 +182,7 @@ function checkSemantics(file: string, config: GonogoConfig, knownRuleIds: readon
   const checkRules = (rules: Record<string, RuleSetting> | undefined, at: string[]) => {
     if (!rules || !knownRuleIds) return;
     for (const id of Object.keys(rules)) {
-      if (!knownRuleIds.includes(id)) problems.push(`${file}${lineOf(document, lineCounter, [...at, id])}: ${jsonPath("/" + [...at, id].join("/"))} is not a known rule id (see \`gonogo rules\`)`);
+      if (!knownRuleIds.includes(id)) problems.push(`${file}${lineOf(document, lineCounter, [...at, id])}: ${pathText([...at, id])} is not a known rule id (see \`gonogo rules\`)`);
     }
   };
   const checkGlobs = (globs: string[] | undefined, at: string[]) => {
@@ -185,7 +191,7 @@ function checkSemantics(file: string, config: GonogoConfig, knownRuleIds: readon
         picomatch.makeRe(glob);
         if (/\[[^\]]*$/.test(glob) || /\{[^}]*$/.test(glob)) throw new Error("unbalanced bracket or brace");
       } catch (error) {
-        problems.push(`${file}${lineOf(document, lineCounter, [...at, String(i)])}: ${jsonPath("/" + [...at, String(i)].join("/"))} is not a valid glob (${(error as Error).message})`);
+        problems.push(`${file}${lineOf(document, lineCounter, [...at, String(i)])}: ${pathText([...at, String(i)])} is not a valid glob (${(error as Error).message})`);
       }
     }
   };

@@ -19,7 +19,7 @@ import {
 import type { Directive, FileFacts } from "../extract/facts.js";
 import { isInfraCandidate } from "../extract/infra/index.js";
 import { SourceText } from "../extract/source.js";
-import { eslintSeverity, severityRank, type FileResult, type Finding, type Severity, type SourceLocation } from "../types.js";
+import { compareStrings, eslintSeverity, severityRank, type FileResult, type Finding, type Severity, type SourceLocation } from "../types.js";
 import { loadConfig, ruleSettingFor, type GonogoConfig } from "./config.js";
 import { DEFAULT_IGNORES, discoverFiles, toPosix } from "./discover.js";
 import { DEFAULT_MAX_FILE_BYTES, decodeSource, readSourceFile, type ReadOutcome } from "./read.js";
@@ -273,7 +273,7 @@ function describeDirective(d: Directive): string {
 }
 
 export function compareFindings(a: Finding, b: Finding): number {
-  return a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId);
+  return compareStrings(a.file, b.file) || a.line - b.line || a.column - b.column || severityRank(b.severity) - severityRank(a.severity) || compareStrings(a.ruleId, b.ruleId);
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {

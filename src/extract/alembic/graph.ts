@@ -1,6 +1,7 @@
 // The revision DAG of Alembic versions directories: heads, roots, merges, cycles, missing
 // parents, duplicate ids, and the path between two revisions.
 import type { Migration, RevisionGraph } from "../facts.js";
+import { compareStrings } from "../../types.js";
 
 /**
  * Builds one graph per versions directory. Directories are joined only when a migration of one
@@ -41,12 +42,12 @@ export function buildRevisionGraphs(migrations: Migration[], reportFiles?: Set<s
   }
   return [...groups.values()]
     .map((dirs) => dirs.sort())
-    .sort((a, b) => a[0]!.localeCompare(b[0]!))
+    .sort((a, b) => compareStrings(a[0]!, b[0]!))
     .map((dirs) => buildGraph(dirs, dirs.flatMap((d) => byDirectory.get(d)!), reportFiles));
 }
 
 function buildGraph(directories: string[], migrations: Migration[], reportFiles?: Set<string>): RevisionGraph {
-  const sorted = [...migrations].sort((a, b) => a.file.localeCompare(b.file));
+  const sorted = [...migrations].sort((a, b) => compareStrings(a.file, b.file));
   const byRevision = new Map<string, Migration>();
   const duplicates = new Map<string, Migration[]>();
   for (const m of sorted) {

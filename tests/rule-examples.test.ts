@@ -1,0 +1,29 @@
+// Every rule's documented examples are run through the real scan: each invalid example yields
+// exactly one finding of that rule, each valid example none. Docs cannot drift from behaviour.
+import { describe, expect, test } from "vitest";
+import { allRules } from "../rules/index.js";
+import type { RuleExample } from "../rules/define.js";
+import { scan } from "../src/engine/scan.js";
+
+async function findingsOf(example: RuleExample, ruleId: string) {
+  const result = await scan({
+    cwd: "/nonexistent-gonogo-example-root",
+    configFile: false,
+    files: [{ path: example.file, content: example.code }, ...(example.siblings ?? []).map((s) => ({ path: s.file, content: s.code }))],
+    ...(example.options ?? {}),
+  });
+  return result.findings.filter((f) => f.ruleId === ruleId);
+}
+
+describe.each(allRules.map((rule) => [rule.id, rule] as const))("%s", (_id, rule) => {
+  test.each(rule.examples.invalid.map((e, i) => [i, e] as const))("invalid example %i yields exactly one finding", async (_i, example) => {
+    const findings = await findingsOf(example, rule.id);
+    expect(findings.map((f) => `${f.file}:${f.line} ${f.message}`)).toHaveLength(1);
+    expect(findings[0]!.file).toBe(example.file);
+    expect(findings[0]!.severity).toBe(rule.severity);
+  });
+  test.each(rule.examples.valid.map((e, i) => [i, e] as const))("valid example %i yields no finding", async (_i, example) => {
+    const findings = await findingsOf(example, rule.id);
+    expect(findings.map((f) => `${f.file}:${f.line} ${f.message}`)).toEqual([]);
+  });
+});
