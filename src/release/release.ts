@@ -4,7 +4,11 @@ import { createHash } from "node:crypto";
 import path from "node:path";
 import type { Decision, DecisionReason } from "../types.js";
 import type { ScanResult } from "../engine/types.js";
+import { check } from "../policy/check.js";
+import { sha256Of } from "../policy/hash.js";
+import { loadPolicy } from "../policy/load.js";
 import type { Policy } from "../policy/types.js";
+import { scan } from "../engine/scan.js";
 import { systemClock } from "./clock.js";
 import { loadReleaseConfig, type EnvironmentSpec, type ReleaseConfig, type StepSpec } from "./config.js";
 import { formatDuration } from "./duration.js";
@@ -166,14 +170,24 @@ const DEFAULT_MAX_OUTPUT = 64 * 1024;
 const DEFAULT_STAGES = ["development", "staging", "production"];
 
 async function defaultPreflight(options: PreflightOptions): Promise<PreflightResult> {
-  // Loaded on first use so the release module does not load the policy engine it may never need.
-  const policyModule = "../policy/index.js";
-  const mod = (await import(policyModule)) as { check: (options: Record<string, unknown>) => Promise<PreflightResult> };
-  return mod.check({ ...options, env: options.environment, logFile: options.log });
+  return check({
+    cwd: options.cwd,
+    env: options.environment,
+    project: options.project,
+    version: options.version,
+    logFile: options.log,
+    ...(options.configFile ? { configFile: options.configFile } : {}),
+    ...(options.paths ? { paths: options.paths } : {}),
+    ...(options.junit ? { junit: options.junit } : {}),
+    ...(options.coverage ? { coverage: options.coverage } : {}),
+    ...(options.audit ? { audit: options.audit } : {}),
+    ...(options.sarif ? { sarif: options.sarif } : {}),
+    ...(options.policyFile ? { policyFile: options.policyFile } : {}),
+    ...(options.base ? { base: options.base } : {}),
+  });
 }
 
 async function defaultScanner(options: { cwd: string; configFile?: string; paths?: string[] }): Promise<Pick<ScanResult, "facts">> {
-  const { scan } = await import("../engine/scan.js");
   return scan({ cwd: options.cwd, ...(options.configFile ? { configFile: options.configFile } : {}), ...(options.paths?.length ? { paths: options.paths } : {}) });
 }
 
@@ -596,7 +610,6 @@ function rollbackDecision(environment: string, version: string, plan: RollbackPl
 }
 
 async function defaultPolicy(config: ReleaseConfig): Promise<Policy> {
-  const { loadPolicy } = await import("../policy/load.js");
   return loadPolicy({ cwd: config.baseDir, configPolicy: config.raw.policy, ...(config.configFile ? { configFile: config.configFile } : {}) });
 }
 
@@ -647,7 +660,6 @@ export async function rollback(options: RollbackOptions): Promise<ReleaseOutcome
       details = formatPlan(plan);
       run.say(details);
     }
-    const { sha256Of } = await import("../policy/hash.js");
     const decision = rollbackDecision(environment.name, to, plan, approvalMode, config.project, sha256Of(policy));
     const decisionId = decisionIdOf(decision);
     outcome.decision = decision;

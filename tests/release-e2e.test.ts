@@ -1,0 +1,194 @@
+// End to end: the real CLI (main() in-process) against a real HTTP health server on 127.0.0.1
+// and real child-process step scripts from fixtures/release.
+import { afterAll, describe, expect, it } from "vitest";
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { main } from "../src/cli/main.js";
+import { FIXTURES, makeWorkspace, memoryIO, startHealthServer, type HealthServer } from "./release-helpers.js";
+
+// The health server reads <state>/<env>.version; each workspace is its own state directory and
+// gets its own server.
+const servers: HealthServer[] = [];
+
+async function workspace(options: { emptyDowngrade?: boolean } = {}) {
+  // One server per workspace so its state directory is the workspace.
+  const ws = makeWorkspace({ healthUrl: "http://placeholder", ...options });
+  const s = await startHealthServer(ws.dir);
+  servers.push(s);
+  writeFileSync(ws.config, readFileSync(ws.config, "utf8").replaceAll("http://placeholder", s.url));
+  return { ...ws, server: s };
+}
+
+const junit = path.join(FIXTURES, "junit-pass.xml");
+
+async function run(cwd: string, argv: string[], env: Record<string, string> = {}) {
+  const io = memoryIO(cwd, env);
+  const code = await main(argv, io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+afterAll(async () => {
+  for (const s of servers) await s.close();
+});
+
+describe("gonogo deploy", () => {
+  it("development: deploys, passes health, logs every event", async () => {
+    const ws = await workspace();
+    const r = await run(ws.dir, ["deploy", "--env", "development", "--version", "1.0.0"]);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    expect(ws.calls()).toEqual(["deploy development 1.0.0"]);
+    expect(ws.server.requests).toContain("/health/development");
+    const events = ws.events();
+    expect(events.map((e) => e.event)).toEqual(["requested", "decision", "step-started", "step-finished", "health", "completed"]);
+    expect(new Set(events.map((e) => e.releaseId)).size).toBe(1);
+    expect(events.every((e) => e.project === "credentialmate" && e.environment === "development" && e.version === "1.0.0" && e.v === 1)).toBe(true);
+    expect(events[1]).toMatchObject({ decision: "go" });
+    expect(r.out).toContain("is live in development");
+  });
+
+  it("development: a failed health check rolls back automatically to the previous version", async () => {
+    const ws = await workspace();
+    expect((await run(ws.dir, ["deploy", "--env", "development", "--version", "1.0.0"])).code).toBe(0);
+    const r = await run(ws.dir, ["deploy", "--env", "development", "--version", "1.1.0-bad"]);
+    expect(r.code).toBe(1);
+    expect(ws.calls()).toEqual(["deploy development 1.0.0", "deploy development 1.1.0-bad", "rollback development 1.0.0"]);
+    const events = ws.events().filter((e) => e.version === "1.1.0-bad");
+    const health = events.filter((e) => e.event === "health");
+    expect(health[0]).toMatchObject({ ok: false, consecutiveFailures: 3 });
+    expect(health[1]).toMatchObject({ ok: true });
+    expect(events.find((e) => e.event === "rolled-back")).toMatchObject({ automatic: true, ok: true, to: "1.0.0" });
+    expect(events.at(-1)).toMatchObject({ event: "failed", reason: "health-failed", rolledBack: true });
+    expect(r.out).toContain("rolled back to 1.0.0");
+  });
+
+  it("production without an answer: pending, exit 3, nothing ran", async () => {
+    const ws = await workspace();
+    const r = await run(ws.dir, ["deploy", "--env", "production", "--version", "2.0.0", "--junit", junit]);
+    expect(r.code).toBe(3);
+    expect(ws.calls()).toEqual([]);
+    const events = ws.events();
+    expect(events.map((e) => e.event)).toEqual(["requested", "decision", "pending"]);
+    expect(events[1]).toMatchObject({ decision: "needs-approval" });
+    expect(r.out).toContain("approval required");
+  });
+
+  it("production with a failed health check: no automatic rollback, the manual command is printed", async () => {
+    const ws = await workspace();
+    const ok = await run(ws.dir, ["deploy", "--env", "production", "--version", "2.0.0", "--junit", junit, "--answer", "yes", "--approver", "alice"]);
+    expect(ok.code).toBe(0);
+    const r = await run(ws.dir, ["deploy", "--env", "production", "--version", "2.1.0-bad", "--junit", junit, "--answer", "yes", "--approver", "alice"]);
+    expect(r.code).toBe(1);
+    expect(ws.calls()).toEqual(["deploy production 2.0.0", "deploy production 2.1.0-bad"]);
+    expect(r.out).toContain("gonogo rollback --env production --to 2.0.0");
+    const events = ws.events().filter((e) => e.version === "2.1.0-bad");
+    expect(events.some((e) => e.event === "rolled-back")).toBe(false);
+    expect(events.find((e) => e.event === "approval")).toMatchObject({ answer: "approved", approver: "alice" });
+    expect(events.at(-1)).toMatchObject({ event: "failed", manualRollback: "gonogo rollback --env production --to 2.0.0" });
+  });
+
+  it("staging: the first release needs approval, the second does not", async () => {
+    const ws = await workspace();
+    const first = await run(ws.dir, ["deploy", "--env", "staging", "--version", "1.0.0"]);
+    expect(first.code).toBe(3);
+    expect(ws.calls()).toEqual([]);
+    const approved = await run(ws.dir, ["deploy", "--env", "staging", "--version", "1.0.0", "--answer", "yes", "--approver", "bob"]);
+    expect(approved.code).toBe(0);
+    const approval = ws.events().find((e) => e.event === "approval");
+    const decision = ws.events().find((e) => e.event === "decision" && e.releaseId === approval?.releaseId);
+    expect(approval).toMatchObject({ answer: "approved", approver: "bob", environment: "staging", project: "credentialmate" });
+    expect(approval?.decisionId).toBe(decision?.decisionId);
+    const second = await run(ws.dir, ["deploy", "--env", "staging", "--version", "1.1.0"]);
+    expect(second.code).toBe(0);
+    expect(ws.calls()).toEqual(["deploy staging 1.0.0", "deploy staging 1.1.0"]);
+  });
+
+  it("rejects a version with shell syntax before anything runs or is logged", async () => {
+    const ws = await workspace();
+    for (const version of ["1.0.0;touch pwned", "$(id)", "`id`", "--force", "1.0'0", "1.0\n0"]) {
+      const r = await run(ws.dir, ["deploy", "--env", "development", "--version", version]);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain("invalid version");
+    }
+    expect(ws.calls()).toEqual([]);
+    expect(ws.events()).toEqual([]);
+  });
+});
+
+describe("gonogo cascade", () => {
+  it("halts before production for approval and resumes there without redeploying", async () => {
+    const ws = await workspace();
+    // Staging has been approved before, so only production asks.
+    expect((await run(ws.dir, ["deploy", "--env", "staging", "--version", "0.9.0", "--answer", "yes", "--approver", "bob"])).code).toBe(0);
+    const halted = await run(ws.dir, ["cascade", "--version", "1.0.0", "--junit", junit]);
+    expect(halted.code).toBe(3);
+    expect(ws.calls()).toEqual(["deploy staging 0.9.0", "deploy development 1.0.0", "deploy staging 1.0.0"]);
+    expect(halted.out).toMatch(/production\s+PENDING/);
+    const resumed = await run(ws.dir, ["cascade", "--version", "1.0.0", "--junit", junit, "--answer", "yes", "--approver", "carol"]);
+    expect(resumed.code).toBe(0);
+    expect(ws.calls()).toEqual(["deploy staging 0.9.0", "deploy development 1.0.0", "deploy staging 1.0.0", "deploy production 1.0.0"]);
+    expect(resumed.out).toMatch(/development\s+SKIPPED/);
+    expect(resumed.out).toMatch(/staging\s+SKIPPED/);
+    expect(resumed.out).toMatch(/production\s+COMPLETED/);
+    const cascadeIds = new Set(ws.events().filter((e) => e.version === "1.0.0").map((e) => e.cascadeId));
+    expect(cascadeIds).toEqual(new Set(["c-credentialmate-1.0.0"]));
+  });
+
+  it("stops at the first failed stage and leaves later stages untouched", async () => {
+    const ws = await workspace();
+    const r = await run(ws.dir, ["cascade", "--version", "1.0.0-bad", "--junit", junit, "--answer", "yes", "--approver", "carol"]);
+    expect(r.code).toBe(1);
+    expect(ws.calls()).toEqual(["deploy development 1.0.0-bad"]);
+    expect(r.out).toMatch(/staging\s+NOT-RUN/);
+    expect(r.out).toMatch(/production\s+NOT-RUN/);
+  });
+});
+
+describe("gonogo rollback", () => {
+  it("refuses a downgrade path that includes an empty downgrade, before asking and before running anything", async () => {
+    const ws = await workspace({ emptyDowngrade: true });
+    const r = await run(ws.dir, ["rollback", "--env", "production", "--to", "1.0.0", "--migrations-to", "0001", "--answer", "yes", "--approver", "alice"]);
+    expect(r.code).toBe(1);
+    expect(ws.calls()).toEqual([]);
+    expect(r.out).toContain("0003 (migrations/versions/0003_create_audit_log.py");
+    expect(r.out).toContain("EMPTY downgrade");
+    expect(r.out).toContain("destroys column users.email");
+    expect(r.out).toContain("REFUSED");
+    const events = ws.events();
+    expect(events.some((e) => e.event === "approval")).toBe(false);
+    expect(events.at(-1)).toMatchObject({ event: "failed", reason: "no-go" });
+  });
+
+  it("production: asks for approval, rolls back app then migrations, verifies health", async () => {
+    const ws = await workspace();
+    const pending = await run(ws.dir, ["rollback", "--env", "production", "--to", "1.0.0", "--migrations-to", "0001"]);
+    expect(pending.code).toBe(3);
+    expect(ws.calls()).toEqual([]);
+    expect(pending.out).toContain("destroys column users.email");
+    const r = await run(ws.dir, ["rollback", "--env", "production", "--to", "1.0.0", "--migrations-to", "0001", "--answer", "yes", "--approver", "alice"]);
+    expect(r.code).toBe(0);
+    expect(ws.calls()).toEqual(["rollback production 1.0.0", "downgrade 0001"]);
+    const events = ws.events().filter((e) => e.event === "health" || e.event === "completed");
+    expect(events.map((e) => e.event)).toEqual(["health", "completed"]);
+  });
+});
+
+describe("gonogo log", () => {
+  it("prints the history and one release's report", async () => {
+    const ws = await workspace();
+    await run(ws.dir, ["deploy", "--env", "staging", "--version", "1.0.0", "--answer", "yes", "--approver", "bob"]);
+    await run(ws.dir, ["deploy", "--env", "development", "--version", "1.0.0"]);
+    const table = await run(ws.dir, ["log"]);
+    expect(table.code).toBe(0);
+    expect(table.out).toMatch(/DATE\s+ENVIRONMENT\s+VERSION\s+KIND\s+STATUS\s+ROLLBACK\s+APPROVER/);
+    expect(table.out).toMatch(/staging\s+1\.0\.0\s+deploy\s+completed\s+-\s+bob/);
+    const onlyDev = await run(ws.dir, ["log", "--env", "development", "--format", "json"]);
+    const parsed = JSON.parse(onlyDev.out) as { releases: { environment: string; releaseId: string }[] };
+    expect(parsed.releases.map((r) => r.environment)).toEqual(["development"]);
+    const report = await run(ws.dir, ["log", "--release", parsed.releases[0]!.releaseId]);
+    expect(report.out).toContain("DEPLOYMENT COMPLETE");
+    expect(report.out).toMatch(/Environment:\s+development/);
+    const md = await run(ws.dir, ["log", "--format", "markdown"]);
+    expect(md.out).toContain("| Date | Environment |");
+  });
+});
