@@ -50,19 +50,11 @@ export function decodeSource(bytes: Uint8Array, maxBytes: number = DEFAULT_MAX_F
 }
 
 function firstInvalidUtf8(bytes: Uint8Array): number {
-  // Binary search for the longest valid prefix; good enough for a message.
-  let lo = 0;
-  let hi = bytes.length;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    try {
-      new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
-      lo = mid;
-    } catch {
-      hi = mid - 1;
-    }
-  }
-  return lo;
+  // The lenient decoder marks the first bad sequence with U+FFFD; its byte offset is the length of
+  // the text before it, re-encoded.
+  const lenient = new TextDecoder("utf-8").decode(bytes);
+  const at = lenient.indexOf("\ufffd");
+  return at === -1 ? 0 : Buffer.byteLength(lenient.slice(0, at), "utf8");
 }
 
 function kindOf(info: { isFIFO(): boolean; isSocket(): boolean; isDirectory(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
