@@ -1,13 +1,17 @@
 // check(): scan + read the release facts + evaluate. What `gonogo check` and the wrappers' preflight run.
-import { dirname, isAbsolute, resolve } from "node:path";
-import { loadConfig } from "../engine/config.js";
+import { dirname, extname, isAbsolute, resolve } from "node:path";
+import { findRule } from "../../rules/index.js";
+import { loadConfig, parseConfigText, type GonogoConfig } from "../engine/config.js";
 import { scan } from "../engine/scan.js";
 import type { ScanOptions, ScanResult } from "../engine/types.js";
 import type { Decision } from "../types.js";
 import { ConfigError } from "./errors.js";
 import { evaluate } from "./evaluate.js";
 import { hasApprovedRelease } from "./history.js";
-import { loadPolicy } from "./load.js";
+import { loadPolicy, parsePolicyText, resolvePolicy } from "./load.js";
+import { defaultPolicy } from "./defaults.js";
+import { isSafeRevision, readFileAtRevision } from "./base.js";
+import { environmentWeakenings, ruleSettingWeakenings } from "./weakening.js";
 import { readReleaseInputs } from "./readers/index.js";
 import type { Policy, ReleaseFacts } from "./types.js";
 
@@ -58,6 +62,9 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   if (!ENVIRONMENT_NAME.test(options.env)) {
     throw new ConfigError(`--env ${JSON.stringify(options.env)}: expected an environment name (lowercase letters, digits, "-", "_", ".")`);
   }
+  if (options.base !== undefined && !isSafeRevision(options.base)) {
+    throw new ConfigError(`--base ${JSON.stringify(options.base)}: expected a git revision (branch, tag or commit)`);
+  }
   const loaded = loadConfig({ cwd, configFile: options.configFile });
   const policyOptions: Parameters<typeof loadPolicy>[0] = { cwd, configPolicy: loaded.config.policy };
   if (options.policyFile !== undefined) policyOptions.policyFile = options.policyFile;
@@ -100,6 +107,45 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
       (facts.inputProblems ??= []).push({ kind: "log", file: logPath, message: (error as Error).message });
     }
   }
+  if (options.base !== undefined) {
+    try {
+      const changes = await weakeningsSinceBase({ cwd, base: options.base, env: options.env, headConfig: loaded.config, configFile: loaded.file, policyFile: options.policyFile, headPolicy: policy });
+      if (changes.length > 0) facts.policyWeakenings = { base: options.base, changes };
+    } catch (error) {
+      (facts.inputProblems ??= []).push({ kind: "base", file: options.base, message: `cannot compare the policy with ${options.base}: ${(error as Error).message}` });
+    }
+  }
   const decision = evaluate(scanResult.findings, facts, policy);
   return { decision, scan: scanResult, policy, facts };
+}
+
+/** How the effective policy of `env` and the config's rule settings got weaker since `base`. */
+async function weakeningsSinceBase(o: {
+  cwd: string;
+  base: string;
+  env: string;
+  headConfig: GonogoConfig;
+  configFile: string | undefined;
+  policyFile: string | undefined;
+  headPolicy: Policy;
+}): Promise<string[]> {
+  let baseConfig: GonogoConfig = {};
+  if (o.configFile !== undefined) {
+    const text = await readFileAtRevision(o.cwd, o.base, o.configFile);
+    if (text !== undefined) baseConfig = parseConfigText(`${o.configFile}@${o.base}`, text);
+  }
+  let basePolicy = defaultPolicy();
+  const policyAtBase = o.policyFile !== undefined ? await readFileAtRevision(o.cwd, o.base, resolve(o.cwd, o.policyFile)) : undefined;
+  if (o.policyFile !== undefined && policyAtBase !== undefined) {
+    const shown = `${o.policyFile}@${o.base}`;
+    basePolicy = resolvePolicy(parsePolicyText(policyAtBase, shown, extname(o.policyFile).toLowerCase() === ".json"), { file: shown, prefix: [] });
+  } else if (baseConfig.policy !== undefined && baseConfig.policy !== null) {
+    basePolicy = resolvePolicy(baseConfig.policy, { file: `config@${o.base}`, prefix: ["policy"] });
+  }
+  const head = o.headPolicy.environments[o.env];
+  // An environment new since base is held to what base would have given the strictest one.
+  const before = basePolicy.environments[o.env] ?? basePolicy.environments.production;
+  const changes = head && before ? environmentWeakenings(o.env, before, head) : [];
+  changes.push(...ruleSettingWeakenings(baseConfig, o.headConfig, (id) => findRule(id)?.severity));
+  return changes;
 }

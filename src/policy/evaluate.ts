@@ -20,6 +20,7 @@ export const REASON_CODES = {
   "coverage-reported": "Line coverage, reported for information.",
   "vulnerabilities-found": "The npm audit report holds vulnerabilities of severities the policy blocks.",
   "sarif-errors": "Another tool's SARIF holds error-level results.",
+  "policy-weakened": "The policy or the config's rule settings are weaker than at the base revision: approvals cannot come from the code being deployed.",
   "approval-required": "The environment needs a human approval for every release.",
   "first-time-approval": "First release of this project to this environment: a human must approve it.",
   "approved-before": "An approved release of this project to this environment is in the deployment log.",
@@ -49,6 +50,7 @@ const INPUT_NAMES: Record<InputProblem["kind"], string> = {
   audit: "npm audit report",
   sarif: "SARIF",
   log: "deployment log",
+  base: "base revision",
 };
 
 /**
@@ -141,6 +143,7 @@ function reasonsFor(findings: Finding[], facts: ReleaseFacts, env: EnvironmentPo
     audit: env.require.audit.length > 0,
     sarif: env.require.sarif,
     log: false,
+    base: false,
   };
   for (const problem of problems) {
     const effect = env.failClosed || required[problem.kind] ? "no-go" : "info";
@@ -233,6 +236,17 @@ function reasonsFor(findings: Finding[], facts: ReleaseFacts, env: EnvironmentPo
 
   if (env.require.migrationsChecked && facts.migrationsChecked !== true) {
     reasons.push({ code: "required-input-missing", effect: "no-go", message: "required input missing: migrations checked (no Alembic migration was analysed)", inputs: { input: "migrationsChecked" } });
+  }
+
+  // A policy weakened by the change being released.
+  const weakened = facts.policyWeakenings;
+  if (weakened && weakened.changes.length > 0) {
+    reasons.push({
+      code: "policy-weakened",
+      effect: env.failClosed ? "no-go" : "needs-approval",
+      message: `the policy is weaker than at ${weakened.base}: ${weakened.changes.join("; ")}${env.failClosed ? " — land the policy change on the base branch first" : ""}`,
+      inputs: { base: weakened.base, changes: weakened.changes },
+    });
   }
 
   // Approval.

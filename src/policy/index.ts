@@ -23,3 +23,5 @@ export { canonicalJson, sha256Of } from "./hash.js";
 export type * from "./types.js";
 export { AUDIT_SEVERITIES } from "./types.js";
 export { environmentPolicy } from "./environment.js";
+export { environmentWeakenings, ruleSettingWeakenings, type RuleSettingsSnapshot } from "./weakening.js";
+export { readFileAtRevision, isSafeRevision } from "./base.js";

@@ -107,7 +107,7 @@ export interface SarifResult {
 
 /** An input file that was given but could not be read or understood. */
 export interface InputProblem {
-  kind: "tests" | "coverage" | "audit" | "sarif" | "log";
+  kind: "tests" | "coverage" | "audit" | "sarif" | "log" | "base";
   file: string;
   message: string;
 }
@@ -127,6 +127,8 @@ export interface ReleaseFacts {
   approvedBefore?: boolean;
   /** true when the scan analysed the project's Alembic migrations. */
   migrationsChecked?: boolean;
+  /** With a base revision: how the policy or the config's rule settings got weaker since `base`. */
+  policyWeakenings?: { base: string; changes: string[] };
   /** Given inputs that could not be read: unknowns, failed closed where the policy says so. */
   inputProblems?: InputProblem[];
 }
