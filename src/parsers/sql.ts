@@ -174,6 +174,10 @@ export async function parsePostgresScript(text: string): Promise<ParsedScript> {
   const statements: ParsedStatement[] = [];
   const errors: SqlSyntaxError[] = [];
   const spans = splitSqlStatements(tokens, "postgresql", text);
+  // The lexer stopped inside an unterminated string or comment: the statement it was in is reported
+  // by that error, not parsed as the fragment before it.
+  const lastSemicolon = [...tokens].reverse().find((t) => t.kind === "punctuation" && t.text === ";");
+  if (lexed?.error && spans.length > 0 && (!lastSemicolon || spans[spans.length - 1]!.start > lastSemicolon.start)) spans.pop();
   for (const span of spans) {
     const piece = text.slice(span.start, span.end);
     try {
