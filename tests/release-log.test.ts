@@ -43,7 +43,7 @@ describe("DeploymentLog", () => {
 
   it("serializes many concurrent writers: every event exactly once, every line parses", async () => {
     const file = tmpLog();
-    const writers = Array.from({ length: 16 }, (_, w) => new DeploymentLog(file));
+    const writers = Array.from({ length: 16 }, () => new DeploymentLog(file));
     await Promise.all(
       writers.map(async (log, w) => {
         for (let i = 0; i < 10; i++) await log.append(event(`r${w}`, "step-finished", { n: i, output: "y".repeat(2000 + w * 500) }));
