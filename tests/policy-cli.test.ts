@@ -23,6 +23,31 @@ const junitPass = join(fixtures, "junit", "pytest-pass.xml");
 const junitFail = join(fixtures, "junit", "pytest-fail.xml");
 
 describe("gonogo check", () => {
+  it("development with a DROP TABLE → go (exit 0), the finding reported", async () => {
+    const r = await run(project("drop-table"), ["check", "--env", "development"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain("DEPLOYMENT SAFETY VIOLATIONS DETECTED");
+    expect(r.stdout).toMatch(/Findings not blocking in development:\n {2}critical +alembic\/versions\/0002_drop_legacy_sessions\.py:\d+ {2}sql\/drop-table/);
+    expect(r.stdout).toContain("DECISION: GO — development (shop)");
+    expect(r.stdout).toContain("[info] findings-reported");
+  });
+
+  it("staging with a DROP TABLE → no-go (exit 1), even after an approved staging release", async () => {
+    const r = await run(project("drop-table"), ["check", "--env", "staging", "--log", join(fixtures, "logs", "deployments.jsonl")]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^DEPLOYMENT SAFETY VIOLATIONS DETECTED\n/);
+    expect(r.stdout).toMatch(/CRITICAL \(1\)\n {2}alembic\/versions\/0002_drop_legacy_sessions\.py:\d+ {2}sql\/drop-table\n[^\n]*legacy_sessions[^\n]*\n {4}code: blocking-finding/);
+    expect(r.stdout).toContain("[NO-GO] blocking-finding");
+  });
+
+  it("staging with DROP TABLE inside op.execute SQL → no-go", async () => {
+    const r = await run(project("drop-table-sql"), ["check", "--env", "staging", "--format", "json"]);
+    expect(r.code).toBe(1);
+    const decision = JSON.parse(r.stdout) as { decision: string; reasons: { code: string; findings?: { ruleId: string }[] }[] };
+    expect(decision.decision).toBe("no-go");
+    expect(decision.reasons.find((x) => x.code === "blocking-finding")?.findings?.[0]?.ruleId).toBe("sql/drop-table");
+  });
+
   it("production, clean, passing tests → needs-approval (exit 3)", async () => {
     const r = await run(project("clean"), ["check", "--env", "production", "--version", "1.2.0", "--junit", junitPass]);
     expect(r.stderr).toBe("");
