@@ -143,6 +143,19 @@ describe("gonogo check", () => {
     expect(r.stdout).toBe("");
   });
 
+  it("an environment name with shell metacharacters is refused before anything runs (exit 2)", async () => {
+    const r = await run(project("clean"), ["check", "--env", "production;rm -rf /"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--env "production;rm -rf /": expected an environment name');
+    expect(r.stdout).toBe("");
+  });
+
+  it("an invalid policy inside gonogo.config.yaml is a config error (exit 2)", async () => {
+    const r = await run(project("clean"), ["check", "--env", "production", "--config", join(fixtures, "policies", "config-with-bad-policy.yaml")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/config-with-bad-policy\.yaml:\d+[^\n]*policy[^\n]*failClosed/);
+  });
+
   it("an option value that looks like an option is refused (exit 2)", async () => {
     const r = await run(project("clean"), ["check", "--env", "production", "--junit", "--rm"]);
     expect(r.code).toBe(2);
