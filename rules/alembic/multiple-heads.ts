@@ -59,11 +59,14 @@ export default defineRule({
       const labelled = graph.heads.map((h) => ({ head: h, labels: [...labelsOf(graph, h)].sort().join(",") }));
       const distinct = new Set(labelled.map((l) => l.labels));
       if (labelled.every((l) => l.labels !== "") && distinct.size === labelled.length) continue;
+      // One finding per extra head (all but the first by file name): each names every head, and
+      // in pre-commit mode the staged file that added a head is the one that gets it.
       const heads = graph.heads.map((h) => graph.migrations.get(h)!).sort((a, b) => compareStrings(a.file, b.file));
-      const last = heads[heads.length - 1]!;
-      report(last.revisionLocation, `${heads.length} heads in ${graph.directories.join(", ")}: ${heads.map((h) => h.revision).join(", ")} — \`alembic upgrade head\` will refuse to run`, {
-        heads: heads.map((h) => h.revision),
-      });
+      for (const head of heads.slice(1)) {
+        report(head.revisionLocation, `${heads.length} heads in ${graph.directories.join(", ")}: ${heads.map((h) => h.revision).join(", ")} — \`alembic upgrade head\` will refuse to run`, {
+          heads: heads.map((h) => h.revision),
+        });
+      }
     }
   },
 });

@@ -201,15 +201,16 @@ class MigrationExtractor {
   }
 
   /** Walks one function body (and the module-level helpers it calls) in the given direction. */
-  analyseFunction(def: SyntaxNode, direction: Direction, visiting: Set<string>): void {
+  analyseFunction(def: SyntaxNode, direction: Direction, visiting: Set<string>, opArgumentPositions: number[] = []): void {
     const opNames = new Set(this.opNames);
     const parameters = def.childForFieldName("parameters");
-    for (const parameter of parameters?.namedChildren ?? []) {
+    for (const [index, parameter] of (parameters?.namedChildren ?? []).entries()) {
       const name = parameter.type === "identifier" ? parameter.text : parameter.namedChildren[0]?.text;
       const annotation = parameter.childForFieldName("type")?.text ?? "";
-      if (name && (name === "op" || annotation.includes("Operations"))) opNames.add(name);
+      // `def upgrade(op)`, `def helper(ops: Operations)`, or a helper that the caller passes `op` to.
+      if (name && (name === "op" || annotation.includes("Operations") || opArgumentPositions.includes(index))) opNames.add(name);
     }
-    const scope: Scope = { opNames, batchTables: new Map(), locals: new Map() };
+    const scope: Scope = { opNames, batchTables: new Map(), batchSchemas: new Map(), locals: new Map() };
     this.walk(def.childForFieldName("body")!, direction, scope, visiting);
   }
 
@@ -242,6 +243,9 @@ class MigrationExtractor {
       if (fn?.type === "attribute" && fn.childForFieldName("attribute")?.text === "batch_alter_table" && scope.opNames.has(fn.childForFieldName("object")!.text)) {
         const table = firstArgumentString(call);
         scope.batchTables.set(alias.text, table ?? "?");
+        const schema = keywordArguments(call).get("schema");
+        const schemaName = schema ? stringValues(schema)[0] : undefined;
+        if (schemaName) scope.batchSchemas.set(alias.text, schemaName);
       } else if (fn && /(^|\.)(begin|connect)$/.test(fn.text)) {
         // `with engine.connect() as conn:`: conn.execute(...) is handled as any receiver.
       }
@@ -255,7 +259,10 @@ class MigrationExtractor {
     if (fn.type === "identifier") {
       const helper = this.functions.get(fn.text);
       if (helper && !visiting.has(fn.text)) {
-        this.analyseFunction(helper, direction, new Set([...visiting, fn.text]));
+        const positions = positionalArguments(call)
+          .map((arg, index) => (arg.type === "identifier" && scope.opNames.has(arg.text) ? index : -1))
+          .filter((index) => index >= 0);
+        this.analyseFunction(helper, direction, new Set([...visiting, fn.text]), positions);
       }
       if (args) this.walk(args, direction, scope, visiting);
       return;
@@ -279,14 +286,14 @@ class MigrationExtractor {
     const isOp = receiver.type === "identifier" && scope.opNames.has(receiver.text);
     if ((isOp || batchTable !== undefined) && OP_KINDS[method]) {
       this.changeCounter++;
-      this.recordOperation(call, method, receiver.text, batchTable, direction);
+      this.recordOperation(call, method, receiver.text, batchTable, direction, scope.batchSchemas.get(receiver.text));
       return;
     }
     if (args) this.walk(args, direction, scope, visiting);
     this.walk(receiver, direction, scope, visiting);
   }
 
-  recordOperation(call: SyntaxNode, method: string, receiver: string, batchTable: string | undefined, direction: Direction): void {
+  recordOperation(call: SyntaxNode, method: string, receiver: string, batchTable: string | undefined, direction: Direction, batchSchema?: string): void {
     const positional = positionalArguments(call);
     const keywords = keywordArguments(call);
     const str = (node: SyntaxNode | undefined) => (node ? stringValues(node)[0] : undefined);
@@ -303,7 +310,7 @@ class MigrationExtractor {
     };
     const push = (change: Omit<SchemaChange, "origin" | "operation" | "location" | "migration"> & Partial<SchemaChange>) =>
       this.facts.schemaChanges.push({ ...base, ...change } as SchemaChange);
-    const schema = str(keywords.get("schema"));
+    const schema = str(keywords.get("schema")) ?? batchSchema;
     const withSchema = <T extends object>(o: T) => (schema ? { ...o, schema } : o);
 
     switch (method) {
@@ -503,6 +510,7 @@ type Resolved =
 interface Scope {
   opNames: Set<string>;
   batchTables: Map<string, string>;
+  batchSchemas: Map<string, string>;
   locals: Map<string, SyntaxNode>;
 }
 

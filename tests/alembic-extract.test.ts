@@ -1,0 +1,178 @@
+// The Alembic extractor: every way a migration changes the schema becomes a fact with an exact
+// location, and strings that merely mention SQL are never analysed.
+import { describe, expect, test } from "vitest";
+import { extractMigration } from "../src/extract/alembic/migration.js";
+import type { SchemaChange } from "../src/extract/facts.js";
+
+const context = { dialect: "postgresql" as const, directory: "alembic/versions" };
+const extract = (code: string) => extractMigration("alembic/versions/0001_x.py", code, context);
+const header = 'revision = "0001"\ndown_revision = None\n';
+const brief = (c: SchemaChange) => ({ kind: c.kind, table: c.table, column: c.column, direction: c.migration?.direction, line: c.location.line, column1: c.location.column });
+
+describe("header", () => {
+  test("revision ids with type annotations, tuples, lists and None", async () => {
+    const facts = await extract(
+      [
+        '"""merge heads\n\nRevises: stale_in_docstring\n"""',
+        "from typing import Sequence, Union",
+        'revision: str = "c0ffee"',
+        'down_revision: Union[str, Sequence[str], None] = ("a1", "b2")',
+        'branch_labels = ["billing"]',
+        "depends_on = None",
+      ].join("\n"),
+    );
+    expect(facts.migration).toMatchObject({ revision: "c0ffee", downRevisions: ["a1", "b2"], branchLabels: ["billing"], dependsOn: [] });
+    expect(facts.migration!.docstring).toContain("stale_in_docstring");
+    expect(facts.migration!.revisionLocation).toMatchObject({ line: 6, column: 1 });
+  });
+
+  test("upgrade/downgrade presence, emptiness and raising", async () => {
+    const facts = await extract(`${header}\ndef upgrade():\n    op.drop_column("users", "age")\n\ndef downgrade():\n    """Cannot."""\n    raise NotImplementedError("age is gone")\n`);
+    expect(facts.migration!.upgrade).toMatchObject({ isEmpty: false, changeCount: 1 });
+    expect(facts.migration!.downgrade).toMatchObject({ isEmpty: false, raises: { exception: "NotImplementedError", location: { line: 9, column: 5 } } });
+    const empty = await extract(`${header}\ndef upgrade():\n    ...\n\ndef downgrade():\n    """Nothing."""\n    # really nothing\n    pass\n`);
+    expect(empty.migration!.downgrade!.isEmpty).toBe(true);
+    expect(empty.migration!.upgrade!.isEmpty).toBe(true);
+  });
+});
+
+describe("operations", () => {
+  test("op under another name, batch_op, op as a parameter and helper functions", async () => {
+    const facts = await extract(
+      [
+        "from alembic import op as alembic_op",
+        "import sqlalchemy as sa",
+        header,
+        "def _drop_legacy(ops):",
+        '    ops.drop_table("legacy_tokens")',
+        "",
+        "def upgrade():",
+        '    alembic_op.add_column("users", sa.Column("age", sa.Integer(), nullable=False))',
+        '    with alembic_op.batch_alter_table("orders", schema="shop") as batch_op:',
+        '        batch_op.drop_column("coupon")',
+        '        batch_op.alter_column("total", type_=sa.Numeric(12, 2), new_column_name="total_amount")',
+        "    _drop_legacy(alembic_op)",
+        "",
+        "def downgrade(op):",
+        '    op.rename_table("b", "a")',
+      ].join("\n"),
+    );
+    expect(facts.schemaChanges.map(brief)).toEqual([
+      { kind: "add-column", table: "users", column: "age", direction: "upgrade", line: 10, column1: 5 },
+      { kind: "drop-column", table: "orders", column: "coupon", direction: "upgrade", line: 12, column1: 9 },
+      { kind: "alter-column-type", table: "orders", column: "total", direction: "upgrade", line: 13, column1: 9 },
+      { kind: "rename-column", table: "orders", column: "total", direction: "upgrade", line: 13, column1: 9 },
+      { kind: "drop-table", table: "legacy_tokens", column: undefined, direction: "upgrade", line: 7, column1: 5 },
+      { kind: "rename-table", table: "b", column: undefined, direction: "downgrade", line: 17, column1: 5 },
+    ]);
+    expect(facts.schemaChanges[0]).toMatchObject({ notNull: true, hasDefault: false, operation: "alembic_op.add_column" });
+    expect(facts.schemaChanges[1]).toMatchObject({ operation: "batch_op.drop_column", schema: "shop" });
+  });
+
+  test("a downgrade that drops what its upgrade created reverses it; other drops do not", async () => {
+    const facts = await extract(
+      `${header}\ndef upgrade():\n    op.create_table("audit", sa.Column("id", sa.Integer()))\n    op.add_column("users", sa.Column("nick", sa.Text()))\n\ndef downgrade():\n    op.drop_column("users", "nick")\n    op.drop_table("audit")\n    op.drop_table("sessions")\n`,
+    );
+    const down = facts.schemaChanges.filter((c) => c.migration?.direction === "downgrade");
+    expect(down.map((c) => [c.table, c.reversesUpgrade ?? false])).toEqual([
+      ["users", true],
+      ["audit", true],
+      ["sessions", false],
+    ]);
+    expect(facts.schemaChanges.filter((c) => c.migration?.direction === "upgrade").every((c) => c.undoneByDowngrade)).toBe(true);
+  });
+});
+
+describe("SQL in Python strings", () => {
+  test("the finding points at the statement inside a multi-line string, not at op.execute(", async () => {
+    const facts = await extract(
+      [
+        header,
+        "def upgrade():",
+        '    op.execute("""',
+        "        UPDATE users SET active = true WHERE last_login > now() - interval '1 year';",
+        "        DELETE FROM sessions;",
+        '    """)',
+      ].join("\n"),
+    );
+    const del = facts.schemaChanges.find((c) => c.kind === "delete")!;
+    expect(del).toMatchObject({ origin: "sql-in-python", table: "sessions", hasWhere: false });
+    expect(del.location).toMatchObject({ line: 7, column: 9 });
+  });
+
+  test("constants, implicit concatenation, text(), get_bind().execute, exec_driver_sql, session.execute", async () => {
+    const facts = await extract(
+      [
+        "from sqlalchemy import text",
+        header,
+        'PURGE = "TRUNCATE " "audit_log"',
+        "",
+        "def upgrade():",
+        "    op.execute(PURGE)",
+        '    op.get_bind().execute(text("DROP TABLE old_carts"))',
+        "    bind = op.get_bind()",
+        '    bind.exec_driver_sql("DELETE FROM tmp_import WHERE 1=1")',
+        '    session.execute(sa.text("UPDATE prices SET amount = 0"))',
+      ].join("\n"),
+    );
+    expect(facts.schemaChanges.map((c) => [c.kind, c.table, c.location.line])).toEqual([
+      ["truncate", "audit_log", 5],
+      ["drop-table", "old_carts", 9],
+      ["delete", "tmp_import", 11],
+      ["update", "prices", 12],
+    ]);
+    expect(facts.schemaChanges[2]).toMatchObject({ hasWhere: true, whereIsTautology: true });
+  });
+
+  test("dynamic SQL and SQLAlchemy Core expressions", async () => {
+    const facts = await extract(
+      [
+        header,
+        "def upgrade():",
+        '    op.execute(f"DROP TABLE {name}")',
+        '    op.execute("DELETE FROM " + table_name)',
+        '    op.execute("DELETE FROM {}".format(t))',
+        "    conn.execute(users.delete())",
+        "    conn.execute(users.delete().where(users.c.id == 3))",
+        "    conn.execute(sa.update(accounts).values(active=False))",
+        "    op.execute(query)",
+      ].join("\n"),
+    );
+    expect(facts.dynamicSql.map((d) => [d.reason, d.location.line])).toEqual([
+      ["f-string", 5],
+      ["concatenation", 6],
+      ["format-call", 7],
+      ["variable", 11],
+    ]);
+    expect(facts.schemaChanges.map((c) => [c.kind, c.table, c.hasWhere, c.origin])).toEqual([
+      ["delete", "users", false, "sqlalchemy-core"],
+      ["delete", "users", true, "sqlalchemy-core"],
+      ["update", "accounts", false, "sqlalchemy-core"],
+    ]);
+  });
+
+  test("text() that is not executed, docstrings, comments and table comments are never SQL", async () => {
+    const facts = await extract(
+      [
+        '"""Drop the old DROP TABLE users workaround."""',
+        header,
+        "def upgrade():",
+        '    """DELETE FROM users happens elsewhere."""',
+        "    # DROP TABLE users",
+        '    op.add_column("users", sa.Column("seen", sa.DateTime(), server_default=sa.text("now()"), nullable=False))',
+        '    op.create_table("notes", sa.Column("id", sa.Integer()), comment="DROP TABLE notes is never run")',
+        '    q = sa.select(users).where(sa.text("deleted_at IS NULL"))',
+      ].join("\n"),
+    );
+    expect(facts.schemaChanges.map((c) => c.kind)).toEqual(["add-column", "create-table"]);
+    expect(facts.schemaChanges[0]).toMatchObject({ notNull: true, hasDefault: true });
+    expect(facts.dynamicSql).toEqual([]);
+  });
+
+  test("a syntax error yields a parse problem at the error, and the header is still read", async () => {
+    const facts = await extract(`${header}\ndef upgrade(:\n    op.drop_table("x")\n`);
+    expect(facts.migration).toMatchObject({ revision: "0001", parseFailed: true });
+    expect(facts.parseProblems[0]).toMatchObject({ family: "alembic", wholeFile: true, location: { line: 4 } });
+    expect(facts.schemaChanges).toEqual([]);
+  });
+});
