@@ -59,3 +59,86 @@ describe.each(sqlRules.map((rule) => [rule.id, rule] as const))("%s examples", (
     expect(await findingsOf(example, id)).toEqual([]);
   });
 });
+
+describe("sql rules on facts from any origin", () => {
+  const migration = (upgrade: string, downgrade: string) =>
+    [
+      '"""orders cleanup"""',
+      "from alembic import op",
+      "import sqlalchemy as sa",
+      "",
+      'revision = "0042"',
+      'down_revision = "0041"',
+      "",
+      "",
+      "def upgrade():",
+      `    ${upgrade}`,
+      "",
+      "",
+      "def downgrade():",
+      `    ${downgrade}`,
+      "",
+    ].join("\n");
+
+  async function scanMigration(code: string) {
+    const file = "alembic/versions/0042_orders_cleanup.py";
+    const result = await scan({ cwd: "/nonexistent-gonogo-examples", configFile: false, files: [{ path: file, content: code }], paths: [file] });
+    return result.findings.filter((f) => f.ruleId.startsWith("sql/"));
+  }
+
+  it("fires on op.drop_table and on DROP TABLE inside op.execute, at the statement", async () => {
+    const viaOp = await scanMigration(migration('op.drop_table("order_notes")', 'op.create_table("order_notes", sa.Column("id", sa.Integer()))'));
+    expect(viaOp.map((f) => [f.ruleId, f.message, f.line])).toEqual([["sql/drop-table", "Table order_notes is dropped", 10]]);
+    const viaSql = await scanMigration(migration('op.execute("SELECT 1; DROP TABLE order_notes")', "pass"));
+    expect(viaSql.map((f) => [f.ruleId, f.line, f.column])).toEqual([["sql/drop-table", 10, 27]]);
+  });
+
+  it("does not report a downgrade that undoes its own upgrade, but does report other destructive downgrades", async () => {
+    const undo = await scanMigration(migration('op.create_table("refunds", sa.Column("id", sa.Integer()))', 'op.drop_table("refunds")'));
+    expect(undo.filter((f) => f.ruleId === "sql/drop-table")).toEqual([]);
+    const destructive = await scanMigration(migration('op.add_column("orders", sa.Column("note", sa.Text()))', 'op.drop_table("customers")'));
+    expect(destructive.filter((f) => f.ruleId === "sql/drop-table").map((f) => f.message)).toEqual(["Table customers is dropped"]);
+  });
+
+  it("skips facts marked reversesUpgrade whatever their kind", () => {
+    const location = { file: "m.py", line: 3, column: 5, endLine: 3, endColumn: 30 };
+    const reversed = [
+      { kind: "drop-table", table: "t", reversesUpgrade: true },
+      { kind: "drop-column", table: "t", column: "c", reversesUpgrade: true },
+      { kind: "rename-table", table: "t", newName: "u", reversesUpgrade: true },
+      { kind: "rename-column", table: "t", column: "a", newName: "b", reversesUpgrade: true },
+    ].map((c) => ({ ...c, origin: "alembic-op" as const, operation: "op.x", location, migration: { direction: "downgrade" as const } })) as Parameters<(typeof sqlRules)[number]["check"]>[0]["schemaChanges"];
+    for (const rule of sqlRules) {
+      const reports: string[] = [];
+      rule.check({ schemaChanges: reversed, parseProblems: [], dynamicSql: [], storageActions: [], migrations: [], revisionGraphs: [] }, (_at, message) => reports.push(message));
+      expect(reports, rule.id).toEqual([]);
+    }
+  });
+
+  it("names every table of a multi-table DROP and the type of ALTER COLUMN TYPE in messages", async () => {
+    const result = await scan({
+      cwd: "/nonexistent-gonogo-examples",
+      configFile: false,
+      files: [{ path: "db/0001.sql", content: "DROP TABLE a, billing.b;\nALTER TABLE events ALTER COLUMN id TYPE bigint;\nCREATE INDEX ix ON public.orders (x);\n" }],
+      paths: ["db/0001.sql"],
+    });
+    expect(result.findings.map((f) => [f.ruleId, f.message, f.line])).toEqual([
+      ["sql/drop-table", "Tables a, billing.b are dropped", 1],
+      ["sql/alter-column-type", "Column id of table events changes type to bigint", 2],
+      ["sql/create-index-non-concurrently", "Index ix is created on table public.orders without CONCURRENTLY", 3],
+    ]);
+  });
+
+  it("skips an index on a table created in the same file only in the same direction", () => {
+    const location = (line: number) => ({ file: "m.py", line, column: 5, endLine: line, endColumn: 30 });
+    const rule = sqlRules.find((r) => r.id === "sql/create-index-non-concurrently")!;
+    const facts = [
+      { kind: "create-table", origin: "alembic-op", operation: "op.create_table", table: "refunds", location: location(10), migration: { direction: "upgrade" } },
+      { kind: "create-index", origin: "alembic-op", operation: "op.create_index", table: "refunds", name: "ix_a", location: location(11), migration: { direction: "upgrade" } },
+      { kind: "create-index", origin: "alembic-op", operation: "op.create_index", table: "refunds", name: "ix_b", location: location(20), migration: { direction: "downgrade" } },
+    ] as Parameters<(typeof sqlRules)[number]["check"]>[0]["schemaChanges"];
+    const reports: string[] = [];
+    rule.check({ schemaChanges: facts, parseProblems: [], dynamicSql: [], storageActions: [], migrations: [], revisionGraphs: [] }, (_at, message) => reports.push(message));
+    expect(reports).toEqual(["Index ix_b is created on table refunds without CONCURRENTLY"]);
+  });
+});

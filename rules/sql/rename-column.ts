@@ -1,5 +1,5 @@
 import { defineRule } from "../define.js";
-import { changeData, reportable, tableName } from "./shared.js";
+import { changeData, isDeprecationRename, reportable, tableName } from "./shared.js";
 
 export default defineRule({
   id: "sql/rename-column",
@@ -10,7 +10,7 @@ export default defineRule({
     summary: "Renaming a column that running code still uses.",
     why: "Code from the previous release, still serving traffic during the deploy or brought back by a rollback, reads and writes the old name and fails.",
     instead:
-      "Add the new column, write to both, backfill, move reads to the new column, and drop the old one in a later release (or, on PostgreSQL, keep the old name readable through a view during the transition).",
+      "Add the new column, write to both, backfill, move reads to the new column, and drop the old one in a later release (or, on PostgreSQL, keep the old name readable through a view during the transition). Renaming to _deprecated_<name> before a planned drop is not reported.",
   },
   examples: {
     invalid: [
@@ -22,6 +22,7 @@ export default defineRule({
   check(facts, report) {
     for (const change of reportable(facts.schemaChanges)) {
       if (change.kind !== "rename-column") continue;
+      if (isDeprecationRename(change.newName)) continue;
       report(change, `Column ${change.column ?? "?"} of table ${tableName(change)} is renamed to ${change.newName ?? "?"}`, { ...changeData(change), newName: change.newName });
     }
   },

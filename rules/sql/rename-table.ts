@@ -1,5 +1,5 @@
 import { defineRule } from "../define.js";
-import { changeData, reportable, tableName } from "./shared.js";
+import { changeData, isDeprecationRename, reportable, tableName } from "./shared.js";
 
 export default defineRule({
   id: "sql/rename-table",
@@ -10,15 +10,19 @@ export default defineRule({
     summary: "Renaming a table that running code still uses.",
     why: "The rename is instant, but every instance of the previous release still running during the deploy (and any release you roll back to) queries the old name and fails until it is replaced.",
     instead:
-      "Expand and contract: create the new table (or a view with the new name over the old table), write to both or read through the view, move the code over in one release, then remove the old name in a later release. Renaming to _deprecated_<name> right before a planned drop is fine: suppress it with a reason.",
+      "Expand and contract: create the new table (or a view with the new name over the old table), write to both or read through the view, move the code over in one release, then remove the old name in a later release. Renaming to _deprecated_<name> as the first step of a drop (what sql/drop-table recommends) is not reported.",
   },
   examples: {
     invalid: [{ file: "migrations/0120_rename_clients.sql", code: "ALTER TABLE clients RENAME TO customers;\n" }],
-    valid: [{ file: "migrations/0120_customers_view.sql", code: "CREATE VIEW customers AS SELECT * FROM clients;\n" }],
+    valid: [
+      { file: "migrations/0120_customers_view.sql", code: "CREATE VIEW customers AS SELECT * FROM clients;\n" },
+      { file: "migrations/0121_park_clients.sql", code: "ALTER TABLE clients RENAME TO _deprecated_clients;\n" },
+    ],
   },
   check(facts, report) {
     for (const change of reportable(facts.schemaChanges)) {
       if (change.kind !== "rename-table") continue;
+      if (isDeprecationRename(change.newName)) continue;
       report(change, `Table ${tableName(change)} is renamed to ${change.newName ?? "?"}`, { ...changeData(change), newName: change.newName });
     }
   },

@@ -40,3 +40,8 @@ export function changeData(change: SchemaChange): Record<string, unknown> {
   if (change.migration?.direction !== undefined) data.direction = change.migration.direction;
   return data;
 }
+
+/** Renaming to `_deprecated_<name>` is the first step of a safe drop, the step the drop rules recommend. */
+export function isDeprecationRename(newName: string | undefined): boolean {
+  return newName !== undefined && newName.toLowerCase().startsWith("_deprecated_");
+}
