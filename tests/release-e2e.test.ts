@@ -192,3 +192,44 @@ describe("gonogo log", () => {
     expect(md.out).toContain("| Date | Environment |");
   });
 });
+
+describe("faults and bad config", () => {
+  it("a step that never ends is killed by its timeout and the release rolls back (development)", async () => {
+    const ws = await workspace();
+    expect((await run(ws.dir, ["deploy", "--env", "development", "--version", "1.0.0"])).code).toBe(0);
+    const hang = `
+      - name: migrate
+        run: [${JSON.stringify(process.execPath)}, ${JSON.stringify(path.join(FIXTURES, "scripts/hang.mjs"))}]
+        timeout: 300ms`;
+    writeFileSync(ws.config, readFileSync(ws.config, "utf8").replace(/( {2}development:\n {4}env:\n {6}STATE_DIR: [^\n]+\n {4}steps:)/, `$1${hang}`));
+    const r = await run(ws.dir, ["deploy", "--env", "development", "--version", "1.1.0"]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain("timed out after 300ms");
+    expect(ws.calls()).toEqual(["deploy development 1.0.0", "rollback development 1.0.0"]);
+    const events = ws.events().filter((e) => e.version === "1.1.0");
+    expect(events.find((e) => e.event === "step-finished")).toMatchObject({ step: "migrate", timedOut: true, ok: false });
+    expect(events.at(-1)).toMatchObject({ event: "failed", reason: "step-failed", rolledBack: true });
+  });
+
+  it("an invalid config is a usage error naming the file and line, and nothing runs", async () => {
+    const ws = await workspace();
+    writeFileSync(ws.config, readFileSync(ws.config, "utf8").replace("timeout: 30s", "timeout: soon"));
+    const r = await run(ws.dir, ["deploy", "--env", "development", "--version", "1.0.0"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/gonogo\.config\.yaml:\d+:\d+: environments\.development\.steps\[0\]\.timeout/);
+    writeFileSync(ws.config, readFileSync(ws.config, "utf8").replace("timeout: soon", "timeout: 30s").replace('"{version}"]', '"{verison}"]'));
+    const typo = await run(ws.dir, ["deploy", "--env", "development", "--version", "1.0.0"]);
+    expect(typo.code).toBe(2);
+    expect(typo.err).toContain("unknown placeholder {verison}");
+    expect(ws.calls()).toEqual([]);
+    expect(ws.events()).toEqual([]);
+  });
+
+  it("--answer without --approver is a usage error", async () => {
+    const ws = await workspace();
+    const r = await run(ws.dir, ["deploy", "--env", "production", "--version", "1.0.0", "--answer", "yes"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("--approver");
+    expect(ws.events()).toEqual([]);
+  });
+});
