@@ -1,14 +1,112 @@
-// Infrastructure code → StorageAction facts (S3 and R2 bucket deletion).
+// Infrastructure code → StorageAction facts (S3 and R2 bucket deletion). One entry point per file;
+// each format has its own module, and grammars load only when a file of their kind is seen.
 import { emptyFileFacts, type FileFacts } from "../facts.js";
+import { SourceText } from "../source.js";
+import { infraProblem, verbatimText, type InfraAnalysis } from "./common.js";
+import { analyseDocument, documentKind } from "./documents.js";
+import { analyseJavaScript } from "./javascript.js";
+import { analysePython } from "./python.js";
+import { extractShellActions } from "./shell.js";
+import { analyseTerraform } from "./terraform.js";
+
+export type InfraFileKind = "terraform" | "javascript" | "python" | "shell" | "makefile" | "document";
+
+function basename(file: string): string {
+  return file.slice(file.lastIndexOf("/") + 1);
+}
+
+function extension(file: string): string {
+  const name = basename(file);
+  const dot = name.lastIndexOf(".");
+  return dot <= 0 ? "" : name.slice(dot + 1).toLowerCase();
+}
+
+/** How an infra file is read, or undefined when it is not one. Decided by name only. */
+export function infraFileKind(file: string): InfraFileKind | undefined {
+  const name = basename(file);
+  const ext = extension(file);
+  if (ext === "tf" || ext === "tofu") return "terraform";
+  if (["ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs"].includes(ext) && !name.endsWith(".d.ts")) return "javascript";
+  if (ext === "py") return "python";
+  if (ext === "sh" || ext === "bash") return "shell";
+  if (name === "Makefile" || name === "makefile" || name === "GNUmakefile" || ext === "mk") return "makefile";
+  if (documentKind(file)) return "document";
+  return undefined;
+}
 
 /** Whether `file` (POSIX path) may hold infrastructure code worth reading for storage actions. */
 export function isInfraCandidate(file: string): boolean {
-  void file;
-  return false;
+  return infraFileKind(file) !== undefined;
+}
+
+/**
+ * Makefile recipes as a shell script at the same offsets: recipe lines (tab-indented) keep their
+ * text with the tab and the `@`/`-`/`+` prefixes blanked, comment lines stay, everything else
+ * (targets, variables, directives) is blanked. Line breaks are kept, so offsets are the file's.
+ */
+export function makefileRecipes(text: string): string {
+  const lines = text.split("\n");
+  let continued = false;
+  const out = lines.map((line) => {
+    const wasContinued = continued;
+    const isRecipe = line.startsWith("\t") || wasContinued;
+    continued = isRecipe && line.replace(/\r$/, "").endsWith("\\");
+    if (!isRecipe) return line.trimStart().startsWith("#") ? line : " ".repeat(line.length);
+    if (wasContinued) return line;
+    let i = 0;
+    const chars = [...line];
+    while (i < chars.length && (chars[i] === "\t" || chars[i] === " " || chars[i] === "@" || chars[i] === "-" || chars[i] === "+")) {
+      chars[i] = " ";
+      i++;
+    }
+    return chars.join("");
+  });
+  return out.join("\n");
+}
+
+/** Facts and the bucket inventory of one infra file. `siblings` help Terraform resolve variables. */
+export function analyseInfraFile(file: string, text: string, siblings: { file: string; text: string }[] = []): InfraAnalysis {
+  const kind = infraFileKind(file);
+  try {
+    switch (kind) {
+      case "terraform": {
+        const dir = file.includes("/") ? file.slice(0, file.lastIndexOf("/") + 1) : "";
+        const sameModule = siblings.filter((s) => s.file !== file && infraFileKind(s.file) === "terraform" && s.file.startsWith(dir) && !s.file.slice(dir.length).includes("/"));
+        return analyseTerraform(file, text, sameModule);
+      }
+      case "javascript":
+        return analyseJavaScript(file, text);
+      case "python":
+        return analysePython(file, text);
+      case "shell":
+      case "makefile": {
+        const facts = emptyFileFacts(file, kind);
+        const script = kind === "makefile" ? makefileRecipes(text) : text;
+        extractShellActions(verbatimText(script, 0), new SourceText(file, text), facts, { directives: true, reportErrors: kind === "shell" });
+        return { facts, buckets: [] };
+      }
+      case "document":
+        return analyseDocument(file, text, documentKind(file)!);
+      default:
+        return { facts: emptyFileFacts(file, "infra"), buckets: [] };
+    }
+  } catch (error) {
+    // A bug or a parser crash must not pass silently: the file is reported as not analysed.
+    const facts = emptyFileFacts(file, kind ?? "infra");
+    facts.parseProblems.push(infraProblem("file", `could not analyse infrastructure file: ${(error as Error).message}`, new SourceText(file, text).location(0, 0)));
+    return { facts, buckets: [] };
+  }
+}
+
+export interface InfraExtractContext {
+  /** Other files of the scan (POSIX paths relative to the same root), used to resolve Terraform `var.*` defaults across a module. */
+  siblings?: { file: string; text: string }[];
 }
 
 /** Extracts storage actions (and parse problems, directives) from one infrastructure file. */
-export async function extractInfraFacts(file: string, text: string): Promise<FileFacts> {
-  void text;
-  return emptyFileFacts(file, "infra");
+export async function extractInfraFacts(file: string, text: string, context: InfraExtractContext = {}): Promise<FileFacts> {
+  return analyseInfraFile(file, text, context.siblings ?? []).facts;
 }
+
+export { storageActionsRemovedSince } from "./base.js";
+export type { BaseComparisonInput } from "./base.js";

@@ -1,0 +1,242 @@
+// Infra facts from data files: CloudFormation templates, GitHub Actions workflows, GitLab CI,
+// package.json scripts and wrangler configuration (TOML or JSON).
+import { JsSyntaxError, parseJsonWithPositions } from "../../parsers/js.js";
+import { parseToml, TomlSyntaxError } from "../../parsers/toml.js";
+import { parseYaml } from "../../parsers/yaml.js";
+import { emptyFileFacts, type FileFacts } from "../facts.js";
+import { SourceText } from "../source.js";
+import { analyseCloudFormation, isCloudFormationTemplate } from "./cloudformation.js";
+import { addCommentDirective, infraProblem, type BucketResource, type InfraAnalysis } from "./common.js";
+import { child, fromJson, fromYaml, stringValue, yamlComments, type DataNode } from "./data.js";
+import { extractShellActions } from "./shell.js";
+
+export type DocumentKind = "github-actions" | "gitlab-ci" | "package-json" | "wrangler" | "template";
+
+function basename(file: string): string {
+  return file.slice(file.lastIndexOf("/") + 1);
+}
+
+export function documentKind(file: string): DocumentKind | undefined {
+  const name = basename(file);
+  const lower = name.toLowerCase();
+  if (name === "package.json") return "package-json";
+  if (name === "wrangler.toml" || name === "wrangler.json" || name === "wrangler.jsonc") return "wrangler";
+  const yaml = lower.endsWith(".yml") || lower.endsWith(".yaml");
+  if (yaml && (file.startsWith(".github/workflows/") || file.includes("/.github/workflows/"))) return "github-actions";
+  if (yaml && (name === "action.yml" || name === "action.yaml")) return "github-actions";
+  if (lower === ".gitlab-ci.yml" || lower === ".gitlab-ci.yaml" || lower.endsWith(".gitlab-ci.yml") || (yaml && file.includes(".gitlab/ci/"))) return "gitlab-ci";
+  if (yaml || lower.endsWith(".json") || lower.endsWith(".template")) return "template";
+  return undefined;
+}
+
+/** Cheap test before parsing a generic YAML/JSON file: a CloudFormation template names `AWS::` types. */
+function mayBeTemplate(text: string): boolean {
+  return text.includes("AWS::");
+}
+
+function looksLikeJson(file: string, text: string): boolean {
+  const lower = file.toLowerCase();
+  if (lower.endsWith(".json") || lower.endsWith(".jsonc")) return true;
+  if (lower.endsWith(".template")) return text.trimStart().startsWith("{");
+  return false;
+}
+
+interface Parsed {
+  root: DataNode | undefined;
+  ok: boolean;
+}
+
+function parseDocument(file: string, text: string, source: SourceText, facts: FileFacts, report: boolean): Parsed {
+  if (looksLikeJson(file, text)) {
+    try {
+      const expr = parseJsonWithPositions(text);
+      return { root: fromJson(expr, text), ok: true };
+    } catch (error) {
+      const offset = error instanceof JsSyntaxError ? error.offset : 0;
+      if (report) facts.parseProblems.push(infraProblem("json", `JSON syntax error: ${(error as Error).message}`, source.location(offset, Math.min(text.length, offset + 1))));
+      return { root: undefined, ok: false };
+    }
+  }
+  const { documents, errors } = parseYaml(text);
+  for (const c of yamlComments(text)) addCommentDirective(facts, source, c.text, c.start, c.end);
+  if (errors.length > 0) {
+    const first = errors[0]!;
+    if (report) facts.parseProblems.push(infraProblem("yaml", `YAML syntax error: ${first.message}`, source.location(first.offset, Math.max(first.offset + 1, first.endOffset))));
+    return { root: undefined, ok: false };
+  }
+  return { root: fromYaml(documents[0]?.contents, text), ok: true };
+}
+
+function scriptsOf(node: DataNode | undefined): DataNode[] {
+  if (!node) return [];
+  if (node.kind === "scalar") return typeof node.value === "string" ? [node] : [];
+  if (node.kind === "seq") return node.items.flatMap(scriptsOf);
+  return [];
+}
+
+function runShell(nodes: DataNode[], source: SourceText, facts: FileFacts): void {
+  for (const node of nodes) {
+    if (node.kind !== "scalar") continue;
+    extractShellActions(node.embedded(), source, facts, { directives: true, reportErrors: true });
+  }
+}
+
+const NON_POSIX_SHELLS = ["pwsh", "powershell", "python", "cmd", "node", "ruby", "perl"];
+
+function isPosixShell(shell: string | undefined): boolean {
+  return shell === undefined || !NON_POSIX_SHELLS.some((s) => shell.trim().startsWith(s));
+}
+
+function defaultShell(node: DataNode | undefined): string | undefined {
+  return stringValue(child(child(child(node, "defaults"), "run"), "shell"));
+}
+
+function githubActions(root: DataNode | undefined, source: SourceText, facts: FileFacts): void {
+  const stepsLists: { steps: DataNode | undefined; shell: string | undefined }[] = [];
+  const jobs = child(root, "jobs");
+  const workflowShell = defaultShell(root);
+  if (jobs?.kind === "map") {
+    for (const job of jobs.entries) stepsLists.push({ steps: child(job.value, "steps"), shell: defaultShell(job.value) ?? workflowShell });
+  }
+  // Composite actions (action.yml): runs.steps.
+  stepsLists.push({ steps: child(child(root, "runs"), "steps"), shell: undefined });
+  for (const { steps, shell } of stepsLists) {
+    if (steps?.kind !== "seq") continue;
+    for (const step of steps.items) {
+      const run = child(step, "run");
+      if (!run || !isPosixShell(stringValue(child(step, "shell")) ?? shell)) continue;
+      runShell(scriptsOf(run), source, facts);
+    }
+  }
+}
+
+const GITLAB_SCRIPT_KEYS = ["before_script", "script", "after_script"];
+
+function gitlabCi(root: DataNode | undefined, source: SourceText, facts: FileFacts): void {
+  if (root?.kind !== "map") return;
+  for (const top of root.entries) {
+    if (GITLAB_SCRIPT_KEYS.includes(top.key)) {
+      runShell(scriptsOf(top.value), source, facts);
+      continue;
+    }
+    if (top.value?.kind !== "map") continue;
+    for (const key of GITLAB_SCRIPT_KEYS) runShell(scriptsOf(child(top.value, key)), source, facts);
+  }
+}
+
+function packageJson(root: DataNode | undefined, source: SourceText, facts: FileFacts): void {
+  const scripts = child(root, "scripts");
+  if (scripts?.kind !== "map") return;
+  runShell(
+    scripts.entries.flatMap((e) => (e.value ? [e.value] : [])),
+    source,
+    facts,
+  );
+}
+
+/** R2 bindings of a wrangler config given as data: top-level and per environment. */
+function wranglerBindings(root: DataNode | undefined, source: SourceText, buckets: BucketResource[]): void {
+  const dir = source.file.includes("/") ? source.file.slice(0, source.file.lastIndexOf("/")) : ".";
+  const fromList = (list: DataNode | undefined, env: string | undefined): void => {
+    if (list?.kind !== "seq") return;
+    for (const item of list.items) {
+      const binding = stringValue(child(item, "binding"));
+      const bucket = stringValue(child(item, "bucket_name"));
+      if (!binding && !bucket) continue;
+      const name = `${env ? `env.${env}.` : ""}r2_buckets[${binding ?? bucket}]`;
+      buckets.push({ key: `wrangler:${dir}:${bucket ?? binding}`, provider: "r2", source: "wrangler", resource: name, bucket, location: source.location(item.start, item.end) });
+    }
+  };
+  fromList(child(root, "r2_buckets"), undefined);
+  const envs = child(root, "env");
+  if (envs?.kind === "map") for (const env of envs.entries) fromList(child(env.value, "r2_buckets"), env.key);
+}
+
+/** wrangler.toml: smol-toml gives no positions, so each binding is located by its bucket name's text. */
+function wranglerToml(text: string, source: SourceText, facts: FileFacts, buckets: BucketResource[]): void {
+  let data: Record<string, unknown>;
+  try {
+    data = parseToml(text);
+  } catch (error) {
+    const e = error instanceof TomlSyntaxError ? error : new TomlSyntaxError(String(error), 1, 1);
+    const line = Math.min(e.line, source.lineStarts.length);
+    const start = source.lineStarts[line - 1]! + Math.max(0, e.column - 1);
+    facts.parseProblems.push(infraProblem("toml", `TOML syntax error: ${e.message}`, source.location(start, Math.min(text.length, start + 1))));
+    return;
+  }
+  const dir = source.file.includes("/") ? source.file.slice(0, source.file.lastIndexOf("/")) : ".";
+  let searchFrom = 0;
+  const fromList = (list: unknown, env: string | undefined): void => {
+    if (!Array.isArray(list)) return;
+    for (const item of list as unknown[]) {
+      if (typeof item !== "object" || item === null) continue;
+      const record = item as Record<string, unknown>;
+      const binding = typeof record.binding === "string" ? record.binding : undefined;
+      const bucket = typeof record.bucket_name === "string" ? record.bucket_name : undefined;
+      if (!binding && !bucket) continue;
+      const needle = bucket ?? binding!;
+      let at = findQuoted(text, needle, searchFrom);
+      if (at === -1) at = findQuoted(text, needle, 0);
+      if (at !== -1) searchFrom = at + needle.length;
+      const start = at === -1 ? 0 : source.lineStarts[source.position(at).line - 1]!;
+      const end = at === -1 ? 0 : at + needle.length + 1;
+      const name = `${env ? `env.${env}.` : ""}r2_buckets[${binding ?? bucket}]`;
+      buckets.push({ key: `wrangler:${dir}:${needle}`, provider: "r2", source: "wrangler", resource: name, bucket, location: source.location(start, end) });
+    }
+  };
+  fromList(data.r2_buckets, undefined);
+  const envs = data.env;
+  if (typeof envs === "object" && envs !== null) {
+    for (const [env, config] of Object.entries(envs as Record<string, unknown>)) {
+      if (typeof config === "object" && config !== null) fromList((config as Record<string, unknown>).r2_buckets, env);
+    }
+  }
+  // Comments are only read for directives; a `#` inside a string is not at a line's start after trim.
+  for (let line = 1; line <= source.lineStarts.length; line++) {
+    const lineText = source.lineText(line);
+    const trimmed = lineText.trimStart();
+    if (!trimmed.startsWith("#")) continue;
+    const start = source.lineStarts[line - 1]! + (lineText.length - trimmed.length);
+    addCommentDirective(facts, source, trimmed, start, start + trimmed.length);
+  }
+}
+
+function findQuoted(text: string, needle: string, from: number): number {
+  for (const quote of ['"', "'"]) {
+    const at = text.indexOf(quote + needle + quote, from);
+    if (at !== -1) return at;
+  }
+  return -1;
+}
+
+/** Extracts storage facts from a YAML/JSON/TOML infra document. Undefined when the file is not one. */
+export function analyseDocument(file: string, text: string, kind: DocumentKind): InfraAnalysis {
+  const source = new SourceText(file, text);
+  const facts = emptyFileFacts(file, kind === "template" ? "cloudformation" : kind);
+  const buckets: BucketResource[] = [];
+  if (kind === "wrangler" && file.endsWith(".toml")) {
+    wranglerToml(text, source, facts, buckets);
+    return { facts, buckets };
+  }
+  if (kind === "template" && !mayBeTemplate(text)) return { facts, buckets };
+  const { root, ok } = parseDocument(file, text, source, facts, kind !== "template" || text.includes("Resources"));
+  if (!ok) return { facts, buckets };
+  switch (kind) {
+    case "github-actions":
+      githubActions(root, source, facts);
+      break;
+    case "gitlab-ci":
+      gitlabCi(root, source, facts);
+      break;
+    case "package-json":
+      packageJson(root, source, facts);
+      break;
+    case "wrangler":
+      wranglerBindings(root, source, buckets);
+      break;
+    case "template":
+      if (isCloudFormationTemplate(root)) analyseCloudFormation(root, source, facts, buckets);
+      break;
+  }
+  return { facts, buckets };
+}

@@ -1,0 +1,113 @@
+// Python (tree-sitter-python) outside Alembic migrations: boto3 calls that delete or empty a bucket.
+// `client.delete_object(...)` and `s3.Object(b, k).delete()` remove one object and are not reported.
+import { firstSyntaxError, parsePython, type SyntaxNode } from "../../parsers/python.js";
+import { emptyFileFacts } from "../facts.js";
+import { SourceText } from "../source.js";
+import { addCommentDirective, infraProblem, storageAction, type InfraAnalysis } from "./common.js";
+
+/** Only files that mention boto can call boto3. */
+export function mayUseBoto(text: string): boolean {
+  return text.includes("boto");
+}
+
+function pyString(node: SyntaxNode | null | undefined): string | undefined {
+  if (!node || node.type !== "string") return undefined;
+  const parts = node.namedChildren.filter((c) => c.type !== "string_start" && c.type !== "string_end");
+  if (parts.some((p) => p.type === "interpolation")) return undefined;
+  return parts.map((p) => p.text).join("");
+}
+
+export function analysePython(file: string, text: string): InfraAnalysis {
+  const facts = emptyFileFacts(file, "python");
+  if (!mayUseBoto(text)) return { facts, buckets: [] };
+  const source = new SourceText(file, text);
+  const tree = parsePython(text);
+  const strings = new Map<string, string>();
+  const bucketVars = new Map<string, string | undefined>();
+
+  const valueOf = (node: SyntaxNode | null | undefined): string | undefined => {
+    if (!node) return undefined;
+    if (node.type === "identifier") return strings.get(node.text);
+    return pyString(node);
+  };
+  const argument = (call: SyntaxNode, keyword: string, position = -1): SyntaxNode | undefined => {
+    const list = call.childForFieldName("arguments");
+    if (!list) return undefined;
+    const args = list.namedChildren.filter((c) => c.type !== "comment");
+    for (const arg of args) if (arg.type === "keyword_argument" && arg.childForFieldName("name")?.text === keyword) return arg.childForFieldName("value") ?? undefined;
+    const positional = args.filter((a) => a.type !== "keyword_argument" && a.type !== "list_splat" && a.type !== "dictionary_splat");
+    return position >= 0 ? positional[position] : undefined;
+  };
+  const methodOf = (call: SyntaxNode): { object: SyntaxNode; name: string } | undefined => {
+    const fn = call.childForFieldName("function");
+    if (fn?.type !== "attribute") return undefined;
+    const object = fn.childForFieldName("object");
+    const name = fn.childForFieldName("attribute")?.text;
+    return object && name ? { object, name } : undefined;
+  };
+  /** `s3.Bucket("x")` → { bucket: "x" }; a variable bound to one → the same. */
+  const bucketObject = (node: SyntaxNode): { bucket: string | undefined } | undefined => {
+    if (node.type === "identifier" && bucketVars.has(node.text)) return { bucket: bucketVars.get(node.text) };
+    if (node.type === "call") {
+      const m = methodOf(node);
+      if (m?.name === "Bucket") return { bucket: valueOf(argument(node, "name", 0)) };
+    }
+    return undefined;
+  };
+
+  const visit = (node: SyntaxNode): void => {
+    if (node.type === "comment") {
+      addCommentDirective(facts, source, node.text, node.startIndex, node.endIndex);
+      return;
+    }
+    if (node.type === "assignment") {
+      const left = node.childForFieldName("left");
+      const right = node.childForFieldName("right");
+      if (left?.type === "identifier" && right) {
+        const literal = pyString(right);
+        if (literal !== undefined) strings.set(left.text, literal);
+        const bucket = bucketObject(right);
+        if (bucket) bucketVars.set(left.text, bucket.bucket);
+      }
+    }
+    if (node.type === "call") classify(node);
+    for (const child of node.namedChildren) visit(child);
+  };
+
+  const classify = (call: SyntaxNode): void => {
+    const m = methodOf(call);
+    if (!m) return;
+    const at = source.location(call.startIndex, call.endIndex);
+    if (m.name === "delete_bucket" || m.name === "delete_objects") {
+      const bucket = valueOf(argument(call, "Bucket"));
+      facts.storageActions.push(storageAction(m.name === "delete_bucket" ? "bucket-delete" : "bucket-empty", "s3", "sdk-python", `${m.name}()`, at, { bucket }));
+      return;
+    }
+    if (m.name !== "delete") return;
+    const direct = bucketObject(m.object);
+    if (direct) {
+      facts.storageActions.push(storageAction("bucket-delete", "s3", "sdk-python", "Bucket(…).delete()", at, { bucket: direct.bucket }));
+      return;
+    }
+    // bucket.objects.delete(), bucket.objects.all().delete(), bucket.object_versions.filter(…).delete()
+    let collection = m.object;
+    if (collection.type === "call") {
+      const inner = methodOf(collection);
+      if (!inner || !["all", "filter", "limit", "page_size"].includes(inner.name)) return;
+      collection = inner.object;
+    }
+    if (collection.type !== "attribute") return;
+    const attr = collection.childForFieldName("attribute")?.text;
+    if (attr !== "objects" && attr !== "object_versions") return;
+    const owner = collection.childForFieldName("object");
+    const bucket = owner ? bucketObject(owner)?.bucket : undefined;
+    facts.storageActions.push(storageAction("bucket-empty", "s3", "sdk-python", `${attr}…delete()`, at, { bucket }));
+  };
+
+  visit(tree.rootNode);
+  if (tree.rootNode.hasError) {
+    const bad = firstSyntaxError(tree.rootNode) ?? tree.rootNode;
+    facts.parseProblems.push(infraProblem("python", "Python syntax error: the file could not be read in full", source.location(bad.startIndex, Math.max(bad.startIndex + 1, bad.endIndex)), false));
+  }
+  return { facts, buckets: [] };
+}
