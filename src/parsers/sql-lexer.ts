@@ -230,9 +230,10 @@ export function splitSqlStatements(tokens: SqlToken[], dialect: SqlDialect, text
       flush();
       continue;
     }
-    if (dialect === "mssql" && upper(token) === "GO" && current.length === 0) continue;
     if (dialect === "mssql" && upper(token) === "GO" && isAloneOnLine(token, text)) {
       flush();
+      // `GO 2`: the count belongs to the separator.
+      if (tokens[k + 1]?.kind === "number" && !text.slice(token.end, tokens[k + 1]!.start).includes("\n")) k++;
       continue;
     }
     current.push(token);
@@ -264,7 +265,9 @@ function isAloneOnLine(token: SqlToken, text: string): boolean {
   let lineEnd = text.indexOf("\n", token.end);
   if (lineEnd < 0) lineEnd = text.length;
   // `GO` may carry a repeat count: `GO 5`.
-  const rest = text.slice(token.end, lineEnd).trim();
+  let rest = text.slice(token.end, lineEnd).trim();
+  const comment = rest.indexOf("--");
+  if (comment >= 0) rest = rest.slice(0, comment).trim();
   return text.slice(lineStart, token.start).trim() === "" && [...rest].every((c) => c >= "0" && c <= "9");
 }
 
