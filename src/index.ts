@@ -1,8 +1,14 @@
-// The public API of gonogo.
+// The public API of gonogo: scan, evaluate, deploy and the types they take and return.
 export { scan } from "./engine/scan.js";
 export type { ScanOptions, ScanResult, RuleSetting } from "./engine/types.js";
 export { UNANALYSED_RULE_IDS } from "./engine/types.js";
+export { loadConfig, findConfigFile, parseConfigText, type GonogoConfig, type LoadedConfig } from "./engine/config.js";
 export type * from "./types.js";
+export { SEVERITIES, severityRank, eslintSeverity } from "./types.js";
 export type * from "./extract/facts.js";
-export { allRules, findRule } from "../rules/index.js";
+export { buildRevisionGraphs, downgradePath } from "./extract/alembic/graph.js";
+export { allRules, findRule, docsUrlFor } from "../rules/index.js";
 export type { Rule, RuleExample, RuleDocs, ProjectFacts } from "../rules/index.js";
+export { formatResults, FORMATS, type FormatName } from "./report/index.js";
+export * from "./policy/index.js";
+export * from "./release/index.js";

@@ -1,6 +1,6 @@
 // Bad input never crashes the scan and never passes silently: each bad file gets a finding, the
 // scan goes on, and the exit code is 1 (findings), never 2 (usage) or a stack trace.
-import { chmodSync, mkfifoSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, symlinkSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
@@ -25,7 +25,6 @@ function mkfifo(p: string): void {
   // Node has no mkfifo; the coreutils binary is on every Debian image.
   execFileSync("mkfifo", [p]);
 }
-void mkfifoSync;
 
 describe("a directory with a syntax error, a binary file and a 20 MB file", () => {
   const dir = tempProject({

@@ -160,7 +160,7 @@ describe("config file", () => {
         "  - 'vendor/**'",
       ].join("\n"),
       "app/alembic/versions/0001_a.py": migration("0001", null, 'op.create_index("ix_a", "a", ["x"])'),
-      "legacy/versions/0001_old.py": migration("0001", null, 'op.create_index("ix_b", "b", ["x"])').replace(/\n\ndef downgrade\(\):\n    pass\n/, "\n"),
+      "legacy/versions/0001_old.py": migration("0001", null, 'op.create_index("ix_b", "b", ["x"])').replace(/\n\ndef downgrade\(\):\n {4}pass\n/, "\n"),
       "vendor/versions/0001_v.py": migration("0001", null, 'op.drop_table("v")'),
     });
     const run = await runCli(["scan", "--format", "json", "."], { cwd: path.join(dir) });

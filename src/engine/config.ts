@@ -30,8 +30,17 @@ export interface LoadedConfig {
   config: GonogoConfig;
 }
 
+/** A config or policy file that is not valid. The message names the file, the path inside it and what was expected. */
 export class ConfigError extends Error {
   override name = "ConfigError";
+  constructor(
+    message: string,
+    readonly file?: string,
+    readonly jsonPath?: string,
+    readonly line?: number,
+  ) {
+    super(message);
+  }
 }
 
 const schemaDir = (() => {

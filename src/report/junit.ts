@@ -3,8 +3,14 @@
 import type { FileResult } from "../types.js";
 import { eslintSeverity } from "../types.js";
 
+/** Characters XML 1.0 cannot hold at all (C0 controls other than tab, LF, CR). */
+function isXmlForbidden(code: number): boolean {
+  return code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d;
+}
+
 function xml(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "");
+  const escaped = s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  return [...escaped].filter((ch) => !isXmlForbidden(ch.charCodeAt(0))).join("");
 }
 
 export function formatJunit(results: FileResult[]): string {

@@ -29,7 +29,8 @@ export function formatSarif(results: FileResult[], rules: readonly SarifRuleInfo
       const result: Record<string, unknown> = {
         ruleId: f.ruleId,
         level: LEVEL[f.severity],
-        message: { text: f.message },
+        // SARIF prefers messages that end with a period (SARIF2002).
+        message: { text: /[.!?]$/.test(f.message) ? f.message : `${f.message}.` },
         locations: [
           {
             physicalLocation: {
