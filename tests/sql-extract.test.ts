@@ -368,6 +368,14 @@ describe("MySQL, SQLite and SQL Server", () => {
     expect(facts.schemaChanges[2]).toMatchObject({ notNull: true, hasDefault: true });
   });
 
+  it("reads SQLite DROP INDEX and MySQL CREATE DATABASE, which need more than the stock grammar", async () => {
+    const sqlite = await extractSqlFile("x.sql", "DROP INDEX IF EXISTS main.idx_users_email;", "sqlite");
+    expect(sqlite.parseProblems).toEqual([]);
+    expect(sqlite.schemaChanges[0]).toMatchObject({ kind: "drop-index", name: "idx_users_email", schema: "main", ifExists: true });
+    const mysql = await extractSqlFile("x.sql", "CREATE DATABASE IF NOT EXISTS analytics;", "mysql");
+    expect(mysql.schemaChanges[0]).toMatchObject({ kind: "create-schema", name: "analytics" });
+  });
+
   it("keeps a SQLite trigger body with its semicolons in one statement", async () => {
     const text = "CREATE TRIGGER t AFTER DELETE ON users BEGIN DELETE FROM sessions WHERE user_id = old.id; END;\nDROP TABLE x;";
     const facts = await extractSqlFile("x.sql", text, "sqlite");

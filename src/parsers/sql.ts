@@ -294,7 +294,7 @@ export async function parseGenericScript(text: string, dialect: Exclude<SqlDiale
   const parser = genericParser(dialect);
   for (const span of splitSqlStatements(tokens, dialect, text)) {
     const piece = text.slice(span.start, span.end);
-    const procedure = dialect === "mssql" ? readExecCall(span.tokens) : undefined;
+    const procedure = dialect === "mssql" ? readExecCall(span.tokens) : dialect === "sqlite" ? readSqliteDropIndex(span.tokens) : undefined;
     if (procedure) {
       statements.push({ ast: procedure, start: span.start, end: span.end, tokens: span.tokens, toIndex: (offset) => span.start + offset });
       continue;
@@ -364,4 +364,19 @@ function readExecCall(tokens: SqlToken[]): AstNode | undefined {
     return undefined;
   }
   return { type: "exec", procedure, args };
+}
+
+/** SQLite `DROP INDEX [IF EXISTS] [schema.]name`, which the SQLite grammar does not read. */
+function readSqliteDropIndex(tokens: SqlToken[]): AstNode | undefined {
+  const words = tokens.map((t) => (t.kind === "word" ? t.text.toUpperCase() : t.text));
+  if (words[0] !== "DROP" || words[1] !== "INDEX") return undefined;
+  let k = 2;
+  const ifExists = words[2] === "IF" && words[3] === "EXISTS";
+  if (ifExists) k = 4;
+  const names = tokens.slice(k).filter((t) => t.text !== ".");
+  if (names.length < 1 || names.length > 2 || tokens.length - k !== names.length * 2 - 1) return undefined;
+  if (names.some((t) => t.kind !== "word" && t.kind !== "quoted-identifier")) return undefined;
+  const unquote = (t: SqlToken): string => (t.kind === "quoted-identifier" ? t.text.slice(1, -1) : t.text);
+  const name = unquote(names[names.length - 1]!);
+  return { type: "drop", keyword: "index", prefix: ifExists ? "if exists" : null, name, table: names.length === 2 ? { db: unquote(names[0]!), table: null } : null };
 }

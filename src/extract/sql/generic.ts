@@ -137,7 +137,8 @@ function readStatement(statement: ParsedStatement, changes: DraftChange[]): void
         if (name) change.name = name;
         add(change);
       } else if (keyword === "database" || keyword === "schema") {
-        const name = text(ast.database) ?? text(obj(ast.database)?.value) ?? text(ast.schema) ?? "?";
+        const holder = ast.database ?? ast.schema;
+        const name = text(holder) ?? text(obj(list(obj(holder)?.schema)[0])?.value) ?? "?";
         add({ kind: "create-schema", operation: keyword === "schema" ? "CREATE SCHEMA" : "CREATE DATABASE", schema: name, name });
       }
       return;
