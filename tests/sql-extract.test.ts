@@ -402,8 +402,26 @@ describe("MySQL, SQLite and SQL Server", () => {
     expect(facts.schemaChanges[3]).toMatchObject({ newType: "NVARCHAR(320)" });
   });
 
+  it("reads SQL Server foreign keys (WITH NOCHECK is NOT VALID) and DROP DATABASE", async () => {
+    const text = [
+      "ALTER TABLE [dbo].[orders] WITH NOCHECK ADD CONSTRAINT [fk_orders_customer] FOREIGN KEY ([customer_id]) REFERENCES [dbo].[customers] ([id])",
+      "GO",
+      "ALTER TABLE dbo.orders ADD CONSTRAINT fk_orders_store FOREIGN KEY (store_id) REFERENCES dbo.stores (id)",
+      "GO",
+      "DROP DATABASE IF EXISTS [analytics_staging]",
+      "GO",
+    ].join("\n");
+    const facts = await extractSqlFile("x.sql", text, "mssql");
+    expect(facts.parseProblems).toEqual([]);
+    expect(facts.schemaChanges.map((c) => [c.kind, c.schema, c.table ?? c.name, c.name, c.notValid ?? c.ifExists, c.location.line])).toEqual([
+      ["add-foreign-key", "dbo", "orders", "fk_orders_customer", true, 1],
+      ["add-foreign-key", "dbo", "orders", "fk_orders_store", false, 3],
+      ["drop-database", undefined, "analytics_staging", "analytics_staging", true, 5],
+    ]);
+  });
+
   it("reports statements the grammar misreads instead of inventing facts", async () => {
-    const facts = await extractSqlFile("x.sql", "ALTER TABLE o WITH NOCHECK ADD CONSTRAINT fk FOREIGN KEY (a) REFERENCES b (id);", "mssql");
+    const facts = await extractSqlFile("x.sql", "ALTER TABLE o WITH NOCHECK ADD c INT;", "mssql");
     expect(facts.schemaChanges).toEqual([]);
     expect(facts.parseProblems).toHaveLength(1);
     expect(facts.parseProblems[0]).toMatchObject({ wholeFile: true, location: { line: 1, column: 1 } });

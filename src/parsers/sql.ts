@@ -294,7 +294,12 @@ export async function parseGenericScript(text: string, dialect: Exclude<SqlDiale
   const parser = genericParser(dialect);
   for (const span of splitSqlStatements(tokens, dialect, text)) {
     const piece = text.slice(span.start, span.end);
-    const procedure = dialect === "mssql" ? readExecCall(span.tokens) : dialect === "sqlite" ? readSqliteDropIndex(span.tokens) : undefined;
+    const procedure =
+      dialect === "mssql"
+        ? (readExecCall(span.tokens) ?? readMssqlDropDatabase(span.tokens) ?? readMssqlAddForeignKey(span.tokens))
+        : dialect === "sqlite"
+          ? readSqliteDropIndex(span.tokens)
+          : undefined;
     if (procedure) {
       statements.push({ ast: procedure, start: span.start, end: span.end, tokens: span.tokens, toIndex: (offset) => span.start + offset });
       continue;
@@ -331,7 +336,6 @@ function astMatchesKeyword(ast: AstNode, first: SqlToken | undefined): boolean {
   if (keyword === "replace") return type === "replace" || type === "insert";
   return type === keyword || (keyword === "exec" && type === "exec");
 }
-
 
 /**
  * SQL Server `EXEC [schema.]procedure 'literal', N'literal', …` with literal arguments only (the
@@ -379,4 +383,71 @@ function readSqliteDropIndex(tokens: SqlToken[]): AstNode | undefined {
   const unquote = (t: SqlToken): string => (t.kind === "quoted-identifier" ? t.text.slice(1, -1) : t.text);
   const name = unquote(names[names.length - 1]!);
   return { type: "drop", keyword: "index", prefix: ifExists ? "if exists" : null, name, table: names.length === 2 ? { db: unquote(names[0]!), table: null } : null };
+}
+
+function unquoteName(token: SqlToken): string {
+  return token.kind === "quoted-identifier" ? token.text.slice(1, -1).split(token.text[0] === "[" ? "]]" : '""').join(token.text[0] === "[" ? "]" : '"') : token.text;
+}
+
+function isName(token: SqlToken | undefined): token is SqlToken {
+  return token !== undefined && (token.kind === "word" || token.kind === "quoted-identifier");
+}
+
+/** SQL Server `DROP DATABASE [IF EXISTS] a[, b]`, which the TransactSQL grammar does not read. */
+function readMssqlDropDatabase(tokens: SqlToken[]): AstNode | undefined {
+  const upper = (k: number): string => tokens[k]?.text.toUpperCase() ?? "";
+  if (upper(0) !== "DROP" || upper(1) !== "DATABASE") return undefined;
+  let k = 2;
+  const ifExists = upper(2) === "IF" && upper(3) === "EXISTS";
+  if (ifExists) k = 4;
+  const names: string[] = [];
+  for (; k < tokens.length; k += 2) {
+    if (!isName(tokens[k])) return undefined;
+    names.push(unquoteName(tokens[k]!));
+    if (k + 1 < tokens.length && tokens[k + 1]!.text !== ",") return undefined;
+  }
+  if (names.length === 0) return undefined;
+  return { type: "drop", keyword: "database", prefix: ifExists ? "if exists" : null, name: names.join(", ") };
+}
+
+/**
+ * SQL Server `ALTER TABLE t [WITH CHECK | WITH NOCHECK] ADD [CONSTRAINT c] FOREIGN KEY (…) REFERENCES …`,
+ * which the TransactSQL grammar misreads. `nocheck` is SQL Server's NOT VALID.
+ */
+function readMssqlAddForeignKey(tokens: SqlToken[]): AstNode | undefined {
+  const upper = (k: number): string => (tokens[k]?.kind === "word" ? tokens[k]!.text.toUpperCase() : "");
+  if (upper(0) !== "ALTER" || upper(1) !== "TABLE" || !isName(tokens[2])) return undefined;
+  const parts = [unquoteName(tokens[2])];
+  let k = 3;
+  while (tokens[k]?.text === "." && isName(tokens[k + 1])) {
+    parts.push(unquoteName(tokens[k + 1]!));
+    k += 2;
+  }
+  let nocheck = false;
+  if (upper(k) === "WITH" && (upper(k + 1) === "CHECK" || upper(k + 1) === "NOCHECK")) {
+    nocheck = upper(k + 1) === "NOCHECK";
+    k += 2;
+  }
+  if (upper(k) !== "ADD") return undefined;
+  k++;
+  let constraint: string | null = null;
+  if (upper(k) === "CONSTRAINT" && isName(tokens[k + 1])) {
+    constraint = unquoteName(tokens[k + 1]!);
+    k += 2;
+  }
+  if (upper(k) !== "FOREIGN" || upper(k + 1) !== "KEY" || !tokens.slice(k).some((t) => t.kind === "word" && t.text.toUpperCase() === "REFERENCES")) return undefined;
+  // One subcommand only: a top-level comma means more than this reader knows.
+  let depth = 0;
+  for (const token of tokens.slice(k)) {
+    if (token.text === "(") depth++;
+    else if (token.text === ")") depth--;
+    else if (token.text === "," && depth === 0) return undefined;
+  }
+  const table = parts[parts.length - 1]!;
+  const db = parts.length > 1 ? parts[parts.length - 2]! : null;
+  return {
+    type: "alter",
+    table: [{ db, table }],
+    expr: [{ action: "add", resource: "constraint", nocheck, create_definitions: { constraint, constraint_type: "FOREIGN KEY" } }],
+  };
 }

@@ -200,7 +200,7 @@ function readAlterTable(statement: ParsedStatement, ast: AstNode, add: (fields: 
       const definitions = obj(command.create_definitions);
       const isForeignKey = text(definitions?.constraint_type)?.toUpperCase() === "FOREIGN KEY";
       const change: ChangeFields = isForeignKey
-        ? { kind: "add-foreign-key", operation: "ALTER TABLE … ADD FOREIGN KEY", ...target, notValid: false }
+        ? { kind: "add-foreign-key", operation: "ALTER TABLE … ADD FOREIGN KEY", ...target, notValid: command.nocheck === true }
         : { kind: "add-constraint", operation: "ALTER TABLE … ADD CONSTRAINT", ...target };
       const name = text(definitions?.constraint);
       if (name) change.name = name;
