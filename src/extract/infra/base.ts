@@ -1,5 +1,15 @@
-// Diff awareness: bucket resources present at a base git revision and gone now.
+// Diff awareness: bucket resources present at a base git revision and gone now. Removing a bucket
+// resource from IaC is how IaC deletes a bucket, so each one is a StorageAction of kind "removed".
+// git runs through execFile with an argv array (never a shell), and `base` is validated first.
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import type { StorageAction } from "../facts.js";
+import { SourceText } from "../source.js";
+import { storageAction, type BucketResource } from "./common.js";
+import { analyseInfraFile, infraFileKind } from "./index.js";
+import { mayHoldStorageCode } from "./javascript.js";
 
 export interface BaseComparisonInput {
   /** The git revision to compare with. */
@@ -10,8 +20,125 @@ export interface BaseComparisonInput {
   currentFiles: { file: string; text: string }[];
 }
 
+/** Directories never compared (the engine's default ignores). */
+const IGNORED_SEGMENTS = ["node_modules", ".terraform", ".git"];
+
+function configError(message: string): Error {
+  return Object.assign(new Error(message), { name: "ConfigError" });
+}
+
+/** A revision is passed to git as an argument: it must not look like an option or hold odd characters. */
+export function validateBaseRevision(base: string): void {
+  // eslint-disable-next-line no-control-regex
+  if (base === "" || base.length > 256 || base.startsWith("-") || /[\s\u0000-\u001f\u007f]/.test(base)) {
+    throw configError(`--base ${JSON.stringify(base)}: expected a git revision (branch, tag or commit)`);
+  }
+}
+
+function git(cwd: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      "git",
+      ["-C", cwd, ...args],
+      { maxBuffer: 256 * 1024 * 1024, env: { ...process.env, GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0" }, encoding: "utf8" },
+      (error, stdout, stderr) => {
+        if (error) reject(Object.assign(error, { stderr: String(stderr) }));
+        else resolve(stdout);
+      },
+    );
+  });
+}
+
+/** The blob id git would give `text` (SHA-1 repositories), to skip files unchanged since base. */
+function blobId(text: string): string {
+  const bytes = Buffer.from(text, "utf8");
+  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+}
+
+function isComparable(file: string): boolean {
+  if (file.split("/").some((segment) => IGNORED_SEGMENTS.includes(segment))) return false;
+  const kind = infraFileKind(file);
+  return kind === "terraform" || kind === "javascript" || kind === "document";
+}
+
+function directoryOf(file: string): string {
+  return file.includes("/") ? file.slice(0, file.lastIndexOf("/")) : ".";
+}
+
 /** StorageAction facts of kind "removed" for each bucket resource or R2 binding gone since `base`. */
 export async function storageActionsRemovedSince(input: BaseComparisonInput): Promise<StorageAction[]> {
-  void input;
-  return [];
+  const { base, cwd } = input;
+  validateBaseRevision(base);
+  let commit: string;
+  try {
+    commit = (await git(cwd, ["rev-parse", "--verify", "--quiet", `${base}^{commit}`])).trim();
+  } catch (error) {
+    const detail = String((error as { stderr?: string }).stderr ?? "").trim().split("\n")[0];
+    throw configError(`--base ${base}: not a commit of the git repository at ${cwd}${detail ? ` (${detail})` : ""}`);
+  }
+  const listing = await git(cwd, ["ls-tree", "-r", "-z", commit]);
+  const current = new Map(input.currentFiles.map((f) => [f.file, f.text]));
+
+  /** The file's text now: as scanned, else from disk (it may lie outside the scanned paths), else gone. */
+  const textNow = async (file: string): Promise<string | undefined> => {
+    if (current.has(file)) return current.get(file);
+    try {
+      return await readFile(path.join(cwd, ...file.split("/")), "utf8");
+    } catch {
+      return undefined;
+    }
+  };
+
+  const baseBuckets: BucketResource[] = [];
+  const changedPaths = new Set<string>();
+  const existsNow = new Map<string, string | undefined>();
+  for (const record of listing.split("\0")) {
+    if (record === "") continue;
+    const tab = record.indexOf("\t");
+    const [, type, oid] = record.slice(0, tab).split(" ");
+    const file = record.slice(tab + 1);
+    if (type !== "blob" || !isComparable(file)) continue;
+    const now = await textNow(file);
+    existsNow.set(file, now);
+    if (now !== undefined && oid === blobId(now)) continue; // unchanged: every bucket in it is still there
+    const text = await git(cwd, ["show", `${commit}:./${file}`]);
+    if (infraFileKind(file) === "javascript" && !mayHoldStorageCode(text)) continue;
+    changedPaths.add(file);
+    baseBuckets.push(...analyseInfraFile(file, text).buckets);
+  }
+  if (baseBuckets.length === 0) return [];
+
+  // The buckets that exist now, in every file that could hold one of the base buckets' keys.
+  const baseDirs = new Set([...changedPaths].map(directoryOf));
+  const needsPulumi = baseBuckets.some((b) => b.source === "pulumi");
+  const nowFiles = new Map<string, string>();
+  for (const [file, text] of current) {
+    if (!isComparable(file)) continue;
+    const kind = infraFileKind(file);
+    const sameDir = baseDirs.has(directoryOf(file)) && (kind === "terraform" || kind === "document");
+    const pulumi = needsPulumi && kind === "javascript" && text.includes("@pulumi/");
+    if (changedPaths.has(file) || sameDir || pulumi) nowFiles.set(file, text);
+  }
+  for (const file of changedPaths) {
+    const text = existsNow.get(file);
+    if (text !== undefined && !nowFiles.has(file)) nowFiles.set(file, text);
+  }
+  const nowKeys = new Set<string>();
+  for (const [file, text] of nowFiles) for (const bucket of analyseInfraFile(file, text).buckets) nowKeys.add(bucket.key);
+
+  const removed: StorageAction[] = [];
+  for (const bucket of baseBuckets) {
+    if (nowKeys.has(bucket.key)) continue;
+    const file = bucket.location.file;
+    const now = existsNow.get(file);
+    let location = { file, line: 1, column: 1, endLine: 1, endColumn: 1 };
+    if (now !== undefined) {
+      // The file is still there: point at the line where the resource was, within the file.
+      const source = new SourceText(file, now);
+      const line = Math.min(bucket.location.line, source.lineStarts.length);
+      location = { file, line, column: 1, endLine: line, endColumn: source.lineText(line).length + 1 };
+    }
+    removed.push(storageAction("removed", bucket.provider, bucket.source, `removed since ${base}`, location, { bucket: bucket.bucket, resource: bucket.resource }));
+  }
+  return removed;
 }

@@ -175,8 +175,9 @@ function wranglerToml(text: string, source: SourceText, facts: FileFacts, bucket
       const bucket = typeof record.bucket_name === "string" ? record.bucket_name : undefined;
       if (!binding && !bucket) continue;
       const needle = bucket ?? binding!;
-      let at = findQuoted(text, needle, searchFrom);
-      if (at === -1) at = findQuoted(text, needle, 0);
+      const key = bucket !== undefined ? "bucket_name" : "binding";
+      let at = findQuoted(text, needle, key, searchFrom);
+      if (at === -1) at = findQuoted(text, needle, key, 0);
       if (at !== -1) searchFrom = at + needle.length;
       const start = at === -1 ? 0 : source.lineStarts[source.position(at).line - 1]!;
       const end = at === -1 ? 0 : at + needle.length + 1;
@@ -201,12 +202,19 @@ function wranglerToml(text: string, source: SourceText, facts: FileFacts, bucket
   }
 }
 
-function findQuoted(text: string, needle: string, from: number): number {
+/** The next `"needle"` (or `'needle'`) written as the value of `key` on its line, from `from`. */
+function findQuoted(text: string, needle: string, key: string, from: number): number {
+  let best = -1;
   for (const quote of ['"', "'"]) {
-    const at = text.indexOf(quote + needle + quote, from);
-    if (at !== -1) return at;
+    let at = text.indexOf(quote + needle + quote, from);
+    while (at !== -1) {
+      const lineStart = text.lastIndexOf("\n", at) + 1;
+      if (text.slice(lineStart, at).includes(key)) break;
+      at = text.indexOf(quote + needle + quote, at + 1);
+    }
+    if (at !== -1 && (best === -1 || at < best)) best = at;
   }
-  return -1;
+  return best;
 }
 
 /** Extracts storage facts from a YAML/JSON/TOML infra document. Undefined when the file is not one. */
