@@ -420,6 +420,17 @@ describe("MySQL, SQLite and SQL Server", () => {
     ]);
   });
 
+  it("reads SQL Server statements that are not separated by semicolons", async () => {
+    const text = "ALTER TABLE dbo.users DROP COLUMN fax\nUPDATE dbo.users SET active = 1\nDROP TABLE dbo.legacy_users\nGO\n";
+    const facts = await extractSqlFile("x.sql", text, "mssql");
+    expect(facts.parseProblems).toEqual([]);
+    expect(facts.schemaChanges.map((c) => [c.kind, c.table, c.location.line, c.location.column, c.location.endColumn])).toEqual([
+      ["drop-column", "users", 1, 1, 38],
+      ["update", "users", 2, 1, 32],
+      ["drop-table", "legacy_users", 3, 1, 28],
+    ]);
+  });
+
   it("reports statements the grammar misreads instead of inventing facts", async () => {
     const facts = await extractSqlFile("x.sql", "ALTER TABLE o WITH NOCHECK ADD c INT;", "mssql");
     expect(facts.schemaChanges).toEqual([]);

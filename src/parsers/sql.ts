@@ -292,7 +292,9 @@ export async function parseGenericScript(text: string, dialect: Exclude<SqlDiale
   const statements: ParsedStatement[] = [];
   const errors: SqlSyntaxError[] = [];
   const parser = genericParser(dialect);
-  for (const span of splitSqlStatements(tokens, dialect, text)) {
+  const queue = splitSqlStatements(tokens, dialect, text);
+  for (let q = 0; q < queue.length; q++) {
+    const span = queue[q]!;
     const piece = text.slice(span.start, span.end);
     const procedure =
       dialect === "mssql"
@@ -319,6 +321,16 @@ export async function parseGenericScript(text: string, dialect: Exclude<SqlDiale
     } catch (caught) {
       const location = (caught as { location?: { start?: { offset?: number } } }).location;
       const offset = span.start + (location?.start?.offset ?? 0);
+      // T-SQL does not need `;` between statements: when the grammar stops at a line that starts
+      // with a statement keyword, read the two parts on their own.
+      const at = span.tokens.findIndex((t) => t.start === offset);
+      const startsLine = at > 0 && text.slice(span.tokens[at - 1]!.end, offset).includes("\n");
+      if (dialect === "mssql" && startsLine && STATEMENT_KEYWORDS.has(span.tokens[at]!.text.toUpperCase()) && depthAt(span.tokens, at) === 0) {
+        const head = span.tokens.slice(0, at);
+        const tail = span.tokens.slice(at);
+        queue.splice(q + 1, 0, { start: head[0]!.start, end: head[head.length - 1]!.end, tokens: head }, { start: tail[0]!.start, end: tail[tail.length - 1]!.end, tokens: tail });
+        continue;
+      }
       const range = errorRange(span.tokens, offset, text.length);
       const near = span.tokens.find((t) => t.start === range.start);
       const message = location ? (near ? `syntax error at or near "${near.text}"` : "syntax error at end of input") : errorMessage(caught).split("\n")[0]!;
@@ -327,6 +339,17 @@ export async function parseGenericScript(text: string, dialect: Exclude<SqlDiale
   }
   if (error) errors.push({ message: error.message, ...errorRange(tokens, error.offset, text.length) });
   return { statements, errors, comments };
+}
+
+const STATEMENT_KEYWORDS = new Set(["ALTER", "CREATE", "DROP", "DELETE", "UPDATE", "INSERT", "TRUNCATE", "EXEC", "EXECUTE", "SELECT", "MERGE", "DECLARE", "SET", "PRINT", "IF", "BEGIN", "COMMIT", "ROLLBACK", "USE", "WITH"]);
+
+function depthAt(tokens: SqlToken[], index: number): number {
+  let depth = 0;
+  for (const token of tokens.slice(0, index)) {
+    if (token.text === "(") depth++;
+    else if (token.text === ")") depth--;
+  }
+  return depth;
 }
 
 function astMatchesKeyword(ast: AstNode, first: SqlToken | undefined): boolean {
