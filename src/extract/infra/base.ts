@@ -112,16 +112,16 @@ export async function storageActionsRemovedSince(input: BaseComparisonInput): Pr
   const baseDirs = new Set([...changedPaths].map(directoryOf));
   const needsPulumi = baseBuckets.some((b) => b.source === "pulumi");
   const nowFiles = new Map<string, string>();
-  for (const [file, text] of current) {
+  // Files that exist now but were not scanned (outside the scanned paths) still count: git lists them.
+  const worktree = (await git(cwd, ["ls-files", "-z", "--cached", "--others", "--exclude-standard"])).split("\0").filter((f) => f !== "");
+  for (const file of new Set([...current.keys(), ...worktree])) {
     if (!isComparable(file)) continue;
     const kind = infraFileKind(file);
     const sameDir = baseDirs.has(directoryOf(file)) && (kind === "terraform" || kind === "document");
-    const pulumi = needsPulumi && kind === "javascript" && text.includes("@pulumi/");
-    if (changedPaths.has(file) || sameDir || pulumi) nowFiles.set(file, text);
-  }
-  for (const file of changedPaths) {
-    const text = existsNow.get(file);
-    if (text !== undefined && !nowFiles.has(file)) nowFiles.set(file, text);
+    if (!changedPaths.has(file) && !sameDir && !(needsPulumi && kind === "javascript")) continue;
+    const text = current.get(file) ?? (await textNow(file));
+    if (text === undefined) continue;
+    if (changedPaths.has(file) || sameDir || text.includes("@pulumi/")) nowFiles.set(file, text);
   }
   const nowKeys = new Set<string>();
   for (const [file, text] of nowFiles) for (const bucket of analyseInfraFile(file, text).buckets) nowKeys.add(bucket.key);
@@ -135,7 +135,9 @@ export async function storageActionsRemovedSince(input: BaseComparisonInput): Pr
     if (now !== undefined) {
       // The file is still there: point at the line where the resource was, within the file.
       const source = new SourceText(file, now);
-      const line = Math.min(bucket.location.line, source.lineStarts.length);
+      let last = source.lineStarts.length;
+      while (last > 1 && source.lineText(last).trim() === "") last--;
+      const line = Math.min(bucket.location.line, last);
       location = { file, line, column: 1, endLine: line, endColumn: source.lineText(line).length + 1 };
     }
     removed.push(storageAction("removed", bucket.provider, bucket.source, `removed since ${base}`, location, { bucket: bucket.bucket, resource: bucket.resource }));
