@@ -254,7 +254,7 @@ function makeFinding(
   const finding: Finding = {
     ruleId: rule.id,
     severity,
-    message,
+    message: boundedMessage(message),
     file: location.file,
     line: location.line,
     column: location.column,
@@ -266,6 +266,16 @@ function makeFinding(
   };
   if (data && Object.keys(data).length > 0) finding.data = data;
   return finding;
+}
+
+/**
+ * Messages quote names from the source; a 5 MB bucket name must not become a 5 MB message in every
+ * report. Each word longer than 200 characters keeps its start and end.
+ */
+function boundedMessage(message: string): string {
+  if (message.length <= 1000) return message;
+  const shortened = message.replace(/\S{201,}/g, (word) => `${word.slice(0, 120)}…(${word.length - 160} characters)…${word.slice(-40)}`);
+  return shortened.length <= 2000 ? shortened : `${shortened.slice(0, 1999)}…`;
 }
 
 function describeDirective(d: Directive): string {
