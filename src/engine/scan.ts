@@ -54,13 +54,17 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const texts = new Map<string, string>();
   const factsByFile = new Map<string, FileFacts>();
   const roles = new Map<string, FileRole>();
+  for (const { file, outcome } of loadedFiles) if (outcome.ok) texts.set(file, outcome.text);
+  // A Terraform file may need its module's other files (a variable's default in variables.tf).
+  const terraformByDirectory = groupBy([...texts].filter(([f]) => f.endsWith(".tf")), ([f]) => directoryOf(f));
+  context.siblingsOf = (file) =>
+    file.endsWith(".tf") ? (terraformByDirectory.get(directoryOf(file)) ?? []).filter(([f]) => f !== file).map(([f, text]) => ({ file: f, text })) : [];
   for (const { file, outcome } of loadedFiles) {
     if (!outcome.ok) {
       const role = guessRole(file, context);
       factsByFile.set(file, unreadableFileFacts(file, outcome.reason, role));
       continue;
     }
-    texts.set(file, outcome.text);
     const role = roleOf(file, outcome.text, context);
     if (role === "none") continue;
     roles.set(file, role);

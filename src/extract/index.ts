@@ -13,6 +13,8 @@ export interface ExtractContext {
   dialect: SqlDialect;
   /** Directories declared as Alembic versions directories (config `migrations`), POSIX, relative. */
   migrationDirectories: string[];
+  /** The other scanned files of a file's directory, for extractors that resolve across files. */
+  siblingsOf?: (file: string) => { file: string; text: string }[];
 }
 
 /** Whether a file may be worth reading at all (decided on its name alone). */
@@ -58,7 +60,7 @@ export async function extractFile(file: string, text: string, role: FileRole, co
     }
     case "python":
     case "infra":
-      return extractInfraFacts(file, text);
+      return extractInfraFacts(file, text, context.siblingsOf ? { siblings: context.siblingsOf(file) } : {});
     default:
       return emptyFileFacts(file, "none");
   }
