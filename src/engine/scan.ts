@@ -59,7 +59,8 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const terraformByDirectory = groupBy([...texts].filter(([f]) => f.endsWith(".tf")), ([f]) => directoryOf(f));
   context.siblingsOf = (file) =>
     file.endsWith(".tf") ? (terraformByDirectory.get(directoryOf(file)) ?? []).filter(([f]) => f !== file).map(([f, text]) => ({ file: f, text })) : [];
-  for (const { file, outcome } of loadedFiles) {
+  for (const [index, { file, outcome }] of loadedFiles.entries()) {
+    options.onProgress?.(index, loadedFiles.length);
     if (!outcome.ok) {
       const role = guessRole(file, context);
       factsByFile.set(file, unreadableFileFacts(file, outcome.reason, role));
@@ -70,6 +71,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     roles.set(file, role);
     factsByFile.set(file, await extractSafely(file, outcome.text, role, context));
   }
+  options.onProgress?.(loadedFiles.length, loadedFiles.length);
   // A .py file beside migrations is a migration too (Alembic loads every module in versions/).
   const migrationDirs = new Set([...roles].filter(([, r]) => r === "migration").map(([f]) => directoryOf(f)));
   for (const [file, role] of roles) {

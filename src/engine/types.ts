@@ -32,6 +32,8 @@ export interface ScanOptions {
   ignore?: string[];
   /** Largest file analysed, in bytes (default 10 MiB); larger files get a parse-error finding. */
   maxFileBytes?: number;
+  /** Called as files are analysed (`done` of `total`), e.g. for a progress bar. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface ScanResult {
