@@ -124,6 +124,25 @@ describe("SQL in Python strings", () => {
     expect(facts.schemaChanges[2]).toMatchObject({ hasWhere: true, whereIsTautology: true });
   });
 
+  test("textwrap.dedent and .strip() keep exact locations", async () => {
+    const facts = await extract(
+      [
+        "import textwrap",
+        header,
+        "def upgrade():",
+        '    op.execute(textwrap.dedent("""',
+        "        UPDATE orders SET status = 'open' WHERE status IS NULL;",
+        "          TRUNCATE order_events;",
+        '    """).strip())',
+      ].join("\n"),
+    );
+    expect(facts.dynamicSql).toEqual([]);
+    expect(facts.schemaChanges.map((c) => [c.kind, c.table, c.location.line, c.location.column])).toEqual([
+      ["update", "orders", 7, 9],
+      ["truncate", "order_events", 8, 11],
+    ]);
+  });
+
   test("dynamic SQL and SQLAlchemy Core expressions", async () => {
     const facts = await extract(
       [

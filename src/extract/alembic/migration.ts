@@ -14,7 +14,7 @@ import {
 } from "../facts.js";
 import { SourceText } from "../source.js";
 import { extractSqlChanges } from "../sql/index.js";
-import { concatMapped, decodeStringNode, hasInterpolation, mapOffsetOf, type MappedString } from "./strings.js";
+import { concatMapped, decodeStringNode, dedentMapped, hasInterpolation, mapOffsetOf, stripMapped, type MappedString } from "./strings.js";
 import type { SourceLocation, SqlDialect } from "../../types.js";
 
 export interface MigrationContext {
@@ -468,6 +468,15 @@ class MigrationExtractor {
     // text("…") / sa.text("…") / sqlalchemy.text("…")
     if ((fn.type === "identifier" && this.textNames.has(name)) || (fn.type === "attribute" && name === "text" && /^(sa|sqlalchemy|sql)$/.test(receiver!.text))) {
       return first ? this.resolveSql(first, scope, seen) : { kind: "dynamic", reason: "expression", node };
+    }
+    // textwrap.dedent("""…""") and "…".strip(): the same text, with known offsets.
+    if (name === "dedent" && (fn.type === "identifier" || receiver?.text === "textwrap") && first) {
+      const inner = this.resolveSql(first, scope, seen);
+      return inner.kind === "sql" ? { kind: "sql", value: dedentMapped(inner.value) } : inner;
+    }
+    if ((name === "strip" || name === "lstrip" || name === "rstrip") && receiver && !first) {
+      const inner = this.resolveSql(receiver, scope, seen);
+      return inner.kind === "sql" ? { kind: "sql", value: stripMapped(inner.value, name) } : inner;
     }
     if (name === "format" && receiver && (receiver.type === "string" || receiver.type === "concatenated_string")) {
       return { kind: "dynamic", reason: "format-call", node };

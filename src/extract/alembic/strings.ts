@@ -111,3 +111,43 @@ export function decodeStringNode(node: SyntaxNode): MappedString | undefined {
   offsets.push(end);
   return { value, offsets };
 }
+
+/** Keeps the characters for which `keep(index)` is true, with their source offsets. */
+function filterMapped(mapped: MappedString, keep: (index: number) => boolean): MappedString {
+  let value = "";
+  const offsets: number[] = [];
+  for (let i = 0; i < mapped.value.length; i++) {
+    if (!keep(i)) continue;
+    value += mapped.value[i];
+    offsets.push(mapped.offsets[i]!);
+  }
+  offsets.push(mapped.offsets[mapped.value.length]!);
+  return { value, offsets };
+}
+
+/** Python's `textwrap.dedent`: removes the common leading whitespace of the non-blank lines. */
+export function dedentMapped(mapped: MappedString): MappedString {
+  const lines = mapped.value.split("\n");
+  const indents = lines.filter((l) => l.trim() !== "").map((l) => /^[ \t]*/.exec(l)![0]);
+  let margin = indents[0] ?? "";
+  for (const indent of indents) while (!indent.startsWith(margin)) margin = margin.slice(0, -1);
+  const drop = new Set<number>();
+  let start = 0;
+  for (const line of lines) {
+    const blank = line.trim() === "";
+    const count = blank ? line.length : margin.length;
+    for (let i = 0; i < count; i++) drop.add(start + i);
+    start += line.length + 1;
+  }
+  return filterMapped(mapped, (i) => !drop.has(i));
+}
+
+/** `str.strip()`, `lstrip()`, `rstrip()` without arguments. */
+export function stripMapped(mapped: MappedString, which: "strip" | "lstrip" | "rstrip"): MappedString {
+  const text = mapped.value;
+  let from = 0;
+  let to = text.length;
+  if (which !== "rstrip") while (from < to && /\s/.test(text[from]!)) from++;
+  if (which !== "lstrip") while (to > from && /\s/.test(text[to - 1]!)) to--;
+  return filterMapped(mapped, (i) => i >= from && i < to);
+}
