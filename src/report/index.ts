@@ -1,18 +1,25 @@
 // Formatters are plain functions of the results, looked up by name.
+import type { RevisionGraph } from "../extract/facts.js";
 import type { FileResult } from "../types.js";
 import { formatGithub } from "./github.js";
+import { formatHtml } from "./html.js";
+import { formatMarkdown, markdownLinkBase } from "./markdown.js";
 import { formatJson } from "./json.js";
 import { formatJunit } from "./junit.js";
 import { formatSarif, type SarifRuleInfo } from "./sarif.js";
 import { formatStylish } from "./stylish.js";
 
-export const FORMATS = ["stylish", "json", "sarif", "github", "junit"] as const;
+export const FORMATS = ["stylish", "json", "sarif", "github", "junit", "html", "markdown"] as const;
 export type FormatName = (typeof FORMATS)[number];
 
 export interface FormatContext {
   cwd: string;
   color: boolean;
   rules: readonly SarifRuleInfo[];
+  /** html: the revision graphs drawn in the report. */
+  revisionGraphs?: RevisionGraph[];
+  /** markdown: where file links point (see markdownLinkBase). */
+  linkBase?: string;
 }
 
 export function formatResults(name: FormatName, results: FileResult[], context: FormatContext): string {
@@ -27,8 +34,12 @@ export function formatResults(name: FormatName, results: FileResult[], context: 
       return formatGithub(results);
     case "junit":
       return formatJunit(results);
+    case "html":
+      return formatHtml(results, context.revisionGraphs ? { revisionGraphs: context.revisionGraphs } : {});
+    case "markdown":
+      return formatMarkdown(results, context.linkBase ? { linkBase: context.linkBase } : {});
   }
 }
 
-export { formatStylish, formatJson, formatSarif, formatGithub, formatJunit };
+export { formatStylish, formatJson, formatSarif, formatGithub, formatJunit, formatHtml, formatMarkdown, markdownLinkBase };
 export type { SarifRuleInfo };

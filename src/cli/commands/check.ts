@@ -4,6 +4,7 @@ import type { CommandRegistrar } from "../main.js";
 import { UsageError } from "../io.js";
 import { check, type CheckOptions } from "../../policy/check.js";
 import { formatDecisionJson, formatDecisionMarkdown, formatDecisionText } from "../../policy/format.js";
+import { formatHtml } from "../../report/html.js";
 import type { DecisionValue } from "../../types.js";
 
 export const CHECK_EXIT_CODES: Record<DecisionValue, number> = { go: 0, "no-go": 1, "needs-approval": 3 };
@@ -20,7 +21,7 @@ interface CheckFlags {
   log?: string;
   base?: string;
   config?: string | false;
-  format: "text" | "json" | "markdown";
+  format: "text" | "json" | "markdown" | "html";
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -48,7 +49,7 @@ export const registerCheck: CommandRegistrar = (program, io, done) => {
     .option("--base <rev>", "git revision to compare with")
     .option("--config <file>", "config file (default: found upward from the working directory)")
     .option("--no-config", "use no config file")
-    .addOption(new Option("--format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json", "markdown", "html"]).default("text"))
     .action(async (paths: string[], flags: CheckFlags) => {
       for (const [flag, value] of [
         ["--env", flags.env],
@@ -85,7 +86,9 @@ export const registerCheck: CommandRegistrar = (program, io, done) => {
           ? formatDecisionJson(decision, scan.findings)
           : flags.format === "markdown"
             ? formatDecisionMarkdown(decision, scan.findings)
-            : formatDecisionText(decision);
+            : flags.format === "html"
+              ? formatHtml(scan.results, { decision, revisionGraphs: scan.facts.revisionGraphs })
+              : formatDecisionText(decision);
       io.stdout.write(output);
       done(CHECK_EXIT_CODES[decision.decision]);
     });

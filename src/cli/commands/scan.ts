@@ -9,6 +9,8 @@ import type { RuleSetting } from "../../engine/types.js";
 import { FORMATS, formatResults, type FormatName } from "../../report/index.js";
 import { SEVERITIES, type SqlDialect } from "../../types.js";
 import { UsageError, type CliIO } from "../io.js";
+import { createProgressReporter } from "../progress.js";
+import { markdownLinkBase } from "../../report/markdown.js";
 import type { CommandRegistrar } from "../main.js";
 
 export interface ScanCliOptions {
@@ -72,19 +74,27 @@ export async function runScan(paths: string[], opts: ScanCliOptions, io: CliIO):
     maxWarnings = Number(opts.maxWarnings);
     if (!Number.isInteger(maxWarnings) || maxWarnings < 0) throw new UsageError(`--max-warnings ${opts.maxWarnings}: expected a whole number ≥ 0`);
   }
+  const progress = createProgressReporter({ stream: io.stderr, env: io.env });
   const result = await scan({
+    onProgress: progress.update,
     cwd: io.cwd,
     paths,
     configFile: opts.config === false ? false : opts.config,
     rules: parseRuleOptions(opts.rule ?? []),
     ...(opts.dialect ? { dialect: opts.dialect } : {}),
     ...(opts.base ? { base: opts.base } : {}),
-  });
+  }).finally(() => progress.finish());
   const results = opts.quiet
     ? result.results.map((r) => ({ ...r, findings: r.findings.filter((f) => f.severity === "critical" || f.severity === "high") })).filter((r) => r.findings.length > 0)
     : result.results;
   const rules = allRules.map((r) => ({ id: r.id, severity: r.severity, docs: r.docs, docsUrl: docsUrlFor(r.id) }));
-  const text = formatResults(opts.format, results, { cwd: io.cwd, color: opts.output ? false : useColor(io, opts.color), rules });
+  const text = formatResults(opts.format, results, {
+    cwd: io.cwd,
+    color: opts.output ? false : useColor(io, opts.color),
+    rules,
+    revisionGraphs: result.facts.revisionGraphs,
+    ...(markdownLinkBase(io.env) ? { linkBase: markdownLinkBase(io.env)! } : {}),
+  });
   if (opts.output) {
     try {
       writeFileSync(path.resolve(io.cwd, opts.output), text);
