@@ -104,7 +104,9 @@ export async function runScan(paths: string[], opts: ScanCliOptions, io: CliIO):
   } else if (text) {
     io.stdout.write(text);
   }
-  if (result.errorCount > 0) return 1;
+  // A file that could not be analysed fails the scan whatever its rule's severity (a medium
+  // sql/parse-error for a vanished or unreadable .sql file must not exit 0).
+  if (result.errorCount > 0 || result.unanalysed.length > 0) return 1;
   if (maxWarnings !== undefined && result.warningCount > maxWarnings) {
     io.stderr.write(`gonogo: ${result.warningCount} warnings, more than --max-warnings ${maxWarnings}\n`);
     return 1;
