@@ -23,3 +23,11 @@ export function readFileAtRevision(cwd: string, rev: string, file: string): Prom
     });
   });
 }
+
+/** Whether git knows `rev` as a commit in the repository at `cwd`. */
+export function revisionExists(cwd: string, rev: string): Promise<boolean> {
+  if (!isSafeRevision(rev)) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    execFile("git", ["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`], { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: "0" } }, (error) => resolve(!error));
+  });
+}

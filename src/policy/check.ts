@@ -10,7 +10,7 @@ import { evaluate } from "./evaluate.js";
 import { hasApprovedRelease } from "./history.js";
 import { loadPolicy, parsePolicyText, resolvePolicy } from "./load.js";
 import { defaultPolicy } from "./defaults.js";
-import { isSafeRevision, readFileAtRevision } from "./base.js";
+import { isSafeRevision, readFileAtRevision, revisionExists } from "./base.js";
 import { environmentWeakenings, ruleSettingWeakenings } from "./weakening.js";
 import { readReleaseInputs } from "./readers/index.js";
 import type { Policy, ReleaseFacts } from "./types.js";
@@ -77,7 +77,10 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   const scanOptions: ScanOptions = { ...options.scanOptions, cwd };
   if (options.paths && options.paths.length > 0) scanOptions.paths = options.paths;
   if (options.configFile !== undefined) scanOptions.configFile = options.configFile;
-  if (options.base !== undefined) scanOptions.base = options.base;
+  // An unknown base (a shallow CI clone, a typo) must not abort the decision: the comparisons that
+  // need it are skipped and the decision says so (production fails closed on it below).
+  const baseKnown = options.base !== undefined && (await revisionExists(cwd, options.base));
+  if (options.base !== undefined && baseKnown) scanOptions.base = options.base;
   const scanResult = await scan(scanOptions);
 
   const inputs = await readReleaseInputs({ cwd, junit: options.junit, coverage: options.coverage, audit: options.audit, sarif: options.sarif });
@@ -107,7 +110,9 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
       (facts.inputProblems ??= []).push({ kind: "log", file: logPath, message: (error as Error).message });
     }
   }
-  if (options.base !== undefined) {
+  if (options.base !== undefined && !baseKnown) {
+    (facts.inputProblems ??= []).push({ kind: "base", file: options.base, message: `not known to git here (a shallow clone?): removed buckets and policy weakening were not checked` });
+  } else if (options.base !== undefined) {
     try {
       const changes = await weakeningsSinceBase({ cwd, base: options.base, env: options.env, headConfig: loaded.config, configFile: loaded.file, policyFile: options.policyFile, headPolicy: policy });
       if (changes.length > 0) facts.policyWeakenings = { base: options.base, changes };
