@@ -5,11 +5,12 @@ import { registerScan } from "./commands/scan.js";
 import { registerCheck } from "./commands/check.js";
 import { registerRelease } from "./commands/release.js";
 import { registerMigrations } from "./commands/migrations.js";
+import { registerMergeReports } from "./commands/merge-reports.js";
 import { VERSION } from "../version.js";
 
 export type CommandRegistrar = (program: Command, io: CliIO, done: (code: number) => void) => void;
 
-const registrars: CommandRegistrar[] = [registerScan, registerCheck, registerRelease, registerMigrations];
+const registrars: CommandRegistrar[] = [registerScan, registerCheck, registerRelease, registerMigrations, registerMergeReports];
 
 /** Runs the CLI with `argv` (without node and script) and resolves to the exit code. */
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {

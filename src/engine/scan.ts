@@ -24,6 +24,8 @@ import { loadConfig, ruleSettingFor, type GonogoConfig } from "./config.js";
 import { DEFAULT_IGNORES, discoverFiles, toPosix } from "./discover.js";
 import { DEFAULT_MAX_FILE_BYTES, decodeSource, readSourceFile, type ReadOutcome } from "./read.js";
 import { applySuppressions } from "./suppress.js";
+import { FactsCache, contentHash, resolveCacheLocation } from "./cache.js";
+import { inShard } from "./shard.js";
 import { UNANALYSED_RULE_IDS, type RuleSetting, type ScanOptions, type ScanResult } from "./types.js";
 import { readdir } from "node:fs/promises";
 
@@ -50,7 +52,10 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   // 1. Which files, and which of them are reported.
   const { files: loadedFiles, reportFiles, discoveryProblems } = await collectFiles(options, cwd, config, maxBytes);
 
-  // 2. Facts per file.
+  // 2. Facts per file (from the cache for unchanged files with --cache).
+  const cache = options.cache
+    ? new FactsCache(resolveCacheLocation(cwd, options.cacheLocation), { config, dialect: context.dialect, migrationDirectories: context.migrationDirectories, maxBytes })
+    : undefined;
   const texts = new Map<string, string>();
   const factsByFile = new Map<string, FileFacts>();
   const roles = new Map<string, FileRole>();
@@ -66,10 +71,10 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
       factsByFile.set(file, unreadableFileFacts(file, outcome.reason, role));
       continue;
     }
-    const role = roleOf(file, outcome.text, context);
-    if (role === "none") continue;
+    const { role, facts: fileFacts } = await analyseFile(file, outcome.text, context, cache);
+    if (role === "none" || !fileFacts) continue;
     roles.set(file, role);
-    factsByFile.set(file, await extractSafely(file, outcome.text, role, context));
+    factsByFile.set(file, fileFacts);
   }
   options.onProgress?.(loadedFiles.length, loadedFiles.length);
   // A .py file beside migrations is a migration too (Alembic loads every module in versions/).
@@ -79,8 +84,9 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     const base = path.posix.basename(file);
     if (base === "__init__.py" || base === "env.py") continue;
     roles.set(file, "migration");
-    factsByFile.set(file, await extractSafely(file, texts.get(file)!, "migration", context));
+    factsByFile.set(file, (await analyseFile(file, texts.get(file)!, context, cache, "migration")).facts!);
   }
+  cache?.save();
   for (const problem of discoveryProblems) {
     factsByFile.set(problem.file, unreadableFileFacts(problem.file, problem.reason, "unknown"));
   }
@@ -174,6 +180,33 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   return result;
 }
 
+/**
+ * The role and facts of a readable file: from the cache when the file (and the siblings its
+ * extractor reads) is unchanged, else extracted and remembered. `asRole` forces a role (a .py file
+ * beside migrations is a migration).
+ */
+async function analyseFile(
+  file: string,
+  text: string,
+  context: ExtractContext,
+  cache: FactsCache | undefined,
+  asRole?: FileRole,
+): Promise<{ role: FileRole; facts?: FileFacts }> {
+  if (!cache) {
+    const role = asRole ?? roleOf(file, text, context);
+    return role === "none" ? { role } : { role, facts: await extractSafely(file, text, role, context) };
+  }
+  const key = asRole ? `${file}\u0000as-${asRole}` : file;
+  const siblings = context.siblingsOf?.(file) ?? [];
+  const hash = contentHash(siblings.length === 0 ? text : [text, ...siblings.map((s) => `${s.file}\u0000${s.text}`)].join("\u0000"));
+  const cached = cache.get(key, hash);
+  if (cached) return cached;
+  const role = asRole ?? roleOf(file, text, context);
+  const facts = role === "none" ? undefined : await extractSafely(file, text, role, context);
+  cache.set(key, { hash, role, ...(facts ? { facts } : {}) });
+  return facts ? { role, facts } : { role };
+}
+
 async function extractSafely(file: string, text: string, role: FileRole, context: ExtractContext): Promise<FileFacts> {
   try {
     return await extractFile(file, text, role, context);
@@ -203,7 +236,8 @@ async function collectFiles(
       .map((f) => ({ file: toPosix(path.normalize(f.path)), content: f.content }))
       .filter((f) => !isIgnored(f.file))
       .map((f) => ({ file: f.file, outcome: decodeSource(Buffer.from(f.content, "utf8"), maxBytes) }));
-    const reportFiles = options.reportOnly ? new Set(options.reportOnly.map((p) => toPosix(path.normalize(p)))) : undefined;
+    let reportFiles = options.reportOnly ? new Set(options.reportOnly.map((p) => toPosix(path.normalize(p)))) : undefined;
+    if (options.shard) reportFiles = new Set([...(reportFiles ?? files.map((f) => f.file))].filter((f) => inShard(f, options.shard!)));
     return { files, ...(reportFiles ? { reportFiles } : {}), discoveryProblems: [] };
   }
   const paths = options.paths && options.paths.length > 0 ? options.paths : ["."];
@@ -213,19 +247,31 @@ async function collectFiles(
   // migrations beside them are read too, so the revision graph is complete.
   const rel = (p: string) => toPosix(path.relative(cwd, path.resolve(cwd, p)));
   const onlyFilesNamed = !options.reportOnly && paths.every((p) => discovered.files.includes(rel(p)));
-  const reportFiles = options.reportOnly ? new Set(options.reportOnly.map(rel)) : onlyFilesNamed ? new Set(paths.map(rel)) : undefined;
+  let reportFiles = options.reportOnly ? new Set(options.reportOnly.map(rel)) : onlyFilesNamed ? new Set(paths.map(rel)) : undefined;
+  let problems = discovered.problems;
+  if (options.shard) {
+    // Each shard reads and reports its own files (plus, below, the migrations beside them).
+    const shard = options.shard;
+    reportFiles = new Set([...(reportFiles ?? all)].filter((f) => inShard(f, shard)));
+    all.clear();
+    problems = problems.filter((p) => inShard(p.file, shard));
+  }
   if (reportFiles) {
+    const siblingsByDirectory = new Map<string, string[]>();
     for (const file of reportFiles) {
       all.add(file);
       if (!file.endsWith(".py")) continue;
-      for (const sibling of await pythonSiblings(cwd, file)) if (!isIgnored(sibling)) all.add(sibling);
+      const dir = directoryOf(file);
+      let siblings = siblingsByDirectory.get(dir);
+      if (!siblings) siblingsByDirectory.set(dir, (siblings = await pythonSiblings(cwd, file)));
+      for (const sibling of siblings) if (!isIgnored(sibling)) all.add(sibling);
     }
   }
   const files: LoadedFile[] = [];
   for (const file of [...all].sort()) {
     files.push({ file, outcome: await readSourceFile(path.resolve(cwd, file), maxBytes) });
   }
-  return { files, ...(reportFiles ? { reportFiles } : {}), discoveryProblems: discovered.problems };
+  return { files, ...(reportFiles ? { reportFiles } : {}), discoveryProblems: problems };
 }
 
 async function pythonSiblings(cwd: string, file: string): Promise<string[]> {

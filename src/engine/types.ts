@@ -32,6 +32,18 @@ export interface ScanOptions {
   ignore?: string[];
   /** Largest file analysed, in bytes (default 10 MiB); larger files get a parse-error finding. */
   maxFileBytes?: number;
+  /**
+   * Reuse per-file facts of unchanged files from the cache file (`--cache`); the cache holds facts,
+   * not findings, and is valid only for the same gonogo version and analysis settings.
+   */
+  cache?: boolean;
+  /** Cache file, or a directory (ending in `/`) to hold `.gonogocache` (default `.gonogocache` in `cwd`). */
+  cacheLocation?: string;
+  /**
+   * Report only the files of shard `index` of `count` (1-based), split by a hash of each path
+   * (`--shard K/N`). Migrations beside a reported migration are still read for the revision graph.
+   */
+  shard?: { index: number; count: number };
   /** Called as files are analysed (`done` of `total`), e.g. for a progress bar. */
   onProgress?: (done: number, total: number) => void;
 }

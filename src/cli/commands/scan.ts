@@ -9,6 +9,7 @@ import type { RuleSetting } from "../../engine/types.js";
 import { FORMATS, formatResults, type FormatName } from "../../report/index.js";
 import { SEVERITIES, type SqlDialect } from "../../types.js";
 import { UsageError, type CliIO } from "../io.js";
+import { parseShard } from "../../engine/shard.js";
 import { createProgressReporter } from "../progress.js";
 import { markdownLinkBase } from "../../report/markdown.js";
 import type { CommandRegistrar } from "../main.js";
@@ -23,6 +24,9 @@ export interface ScanCliOptions {
   dialect?: SqlDialect;
   base?: string;
   color?: boolean;
+  cache?: boolean;
+  cacheLocation?: string;
+  shard?: string;
 }
 
 /** `--rule sql/drop-table=off` → { "sql/drop-table": "off" }. */
@@ -63,6 +67,9 @@ export const registerScan: CommandRegistrar = (program, io, done) => {
     .option("--base <rev>", "git revision to compare with (reports buckets removed since then)")
     .option("--color", "force colours")
     .option("--no-color", "disable colours")
+    .option("--cache", "reuse the facts of unchanged files from the cache file")
+    .option("--cache-location <path>", "cache file, or directory ending in / (default .gonogocache)")
+    .option("--shard <K/N>", "scan only shard K of N (a CI matrix); merge the reports with gonogo merge-reports")
     .action(async (paths: string[], opts: ScanCliOptions) => {
       done(await runScan(paths, opts, io));
     });
@@ -74,6 +81,8 @@ export async function runScan(paths: string[], opts: ScanCliOptions, io: CliIO):
     maxWarnings = Number(opts.maxWarnings);
     if (!Number.isInteger(maxWarnings) || maxWarnings < 0) throw new UsageError(`--max-warnings ${opts.maxWarnings}: expected a whole number ≥ 0`);
   }
+  const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
+  if (opts.shard !== undefined && !shard) throw new UsageError(`--shard ${opts.shard}: expected K/N with 1 ≤ K ≤ N ≤ 1024, e.g. --shard 2/4`);
   const progress = createProgressReporter({ stream: io.stderr, env: io.env });
   const result = await scan({
     onProgress: progress.update,
@@ -83,6 +92,9 @@ export async function runScan(paths: string[], opts: ScanCliOptions, io: CliIO):
     rules: parseRuleOptions(opts.rule ?? []),
     ...(opts.dialect ? { dialect: opts.dialect } : {}),
     ...(opts.base ? { base: opts.base } : {}),
+    ...(opts.cache ? { cache: true } : {}),
+    ...(opts.cacheLocation !== undefined ? { cacheLocation: opts.cacheLocation } : {}),
+    ...(shard ? { shard } : {}),
   }).finally(() => progress.finish());
   const results = opts.quiet
     ? result.results.map((r) => ({ ...r, findings: r.findings.filter((f) => f.severity === "critical" || f.severity === "high") })).filter((r) => r.findings.length > 0)

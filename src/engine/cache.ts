@@ -1,0 +1,127 @@
+// The ESLint-style `--cache`: per-file FACTS (never findings: graph rules need every migration, and
+// a finding depends on other files) keyed by the file's path and a hash of its content, valid only
+// for the gonogo version and the analysis settings (config, dialect…) that produced them. A cache
+// that cannot be read is ignored; one that cannot be written costs only the next run's time.
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { FileFacts } from "../extract/facts.js";
+import type { FileRole } from "../extract/index.js";
+import { VERSION } from "../version.js";
+
+export const DEFAULT_CACHE_LOCATION = ".gonogocache";
+/** Bumped when the shape of cached facts changes without a version change (development builds). */
+const CACHE_FORMAT = 1;
+
+export interface CachedFile {
+  /** sha256 of the file's text. */
+  hash: string;
+  role: FileRole;
+  /** Facts of a file whose role is not "none". */
+  facts?: FileFacts;
+}
+
+interface CacheDocument {
+  format: number;
+  version: string;
+  settings: string;
+  files: Record<string, CachedFile>;
+}
+
+export function contentHash(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+/** A stable hash of anything JSON-like: object keys sorted, so key order never invalidates. */
+export function settingsHash(settings: unknown): string {
+  return createHash("sha256").update(stableStringify(settings)).digest("hex");
+}
+
+function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+/** Where the cache lives: a directory (existing, or given with a trailing slash) holds `.gonogocache`. */
+export function resolveCacheLocation(cwd: string, location: string | undefined): string {
+  const resolved = path.resolve(cwd, location ?? DEFAULT_CACHE_LOCATION);
+  if (location !== undefined && /[\\/]$/.test(location)) return path.join(resolved, DEFAULT_CACHE_LOCATION);
+  return resolved;
+}
+
+export interface FactsCacheStats {
+  hits: number;
+  misses: number;
+}
+
+export class FactsCache {
+  private previous: Record<string, CachedFile> = {};
+  private readonly next: Record<string, CachedFile> = {};
+  readonly stats: FactsCacheStats = { hits: 0, misses: 0 };
+
+  /**
+   * @param file the cache file
+   * @param settings everything besides a file's content that changes its facts (config, dialect…)
+   * @param version the gonogo version (a new version may extract differently)
+   */
+  constructor(
+    readonly file: string,
+    settings: unknown,
+    private readonly version: string = VERSION,
+  ) {
+    this.settings = settingsHash(settings);
+    this.previous = this.load();
+  }
+
+  private readonly settings: string;
+
+  private load(): Record<string, CachedFile> {
+    let document: CacheDocument;
+    try {
+      document = JSON.parse(readFileSync(this.file, "utf8")) as CacheDocument;
+    } catch {
+      return {}; // missing or corrupt: start afresh
+    }
+    if (!document || document.format !== CACHE_FORMAT || document.version !== this.version || document.settings !== this.settings) return {};
+    return document.files && typeof document.files === "object" ? document.files : {};
+  }
+
+  /** The cached role and facts of `file` when its content is unchanged; undefined on a miss. */
+  get(file: string, hash: string): CachedFile | undefined {
+    const entry = Object.hasOwn(this.previous, file) ? this.previous[file] : undefined;
+    if (entry && entry.hash === hash) {
+      this.stats.hits++;
+      this.next[file] = entry;
+      return entry;
+    }
+    this.stats.misses++;
+    return undefined;
+  }
+
+  set(file: string, entry: CachedFile): void {
+    this.next[file] = entry;
+  }
+
+  /**
+   * Writes the cache atomically: this run's entries, plus the previous run's entries for files this
+   * run did not look at (another shard, other paths), so shards and partial scans can share one.
+   */
+  save(): void {
+    const files = { ...this.previous, ...this.next };
+    const document: CacheDocument = { format: CACHE_FORMAT, version: this.version, settings: this.settings, files };
+    const temporary = `${this.file}.${process.pid}.tmp`;
+    try {
+      mkdirSync(path.dirname(this.file), { recursive: true });
+      writeFileSync(temporary, JSON.stringify(document));
+      renameSync(temporary, this.file);
+    } catch {
+      // An unwritable cache location slows the next run down; it never fails this one.
+    }
+  }
+}
