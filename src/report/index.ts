@@ -2,6 +2,7 @@
 import type { RevisionGraph } from "../extract/facts.js";
 import type { FileResult } from "../types.js";
 import { formatGithub } from "./github.js";
+import { formatGitlab } from "./gitlab.js";
 import { formatHtml } from "./html.js";
 import { formatMarkdown, markdownLinkBase } from "./markdown.js";
 import { formatJson } from "./json.js";
@@ -9,7 +10,7 @@ import { formatJunit } from "./junit.js";
 import { formatSarif, type SarifRuleInfo } from "./sarif.js";
 import { formatStylish } from "./stylish.js";
 
-export const FORMATS = ["stylish", "json", "sarif", "github", "junit", "html", "markdown"] as const;
+export const FORMATS = ["stylish", "json", "sarif", "github", "junit", "html", "markdown", "gitlab"] as const;
 export type FormatName = (typeof FORMATS)[number];
 
 export interface FormatContext {
@@ -38,8 +39,10 @@ export function formatResults(name: FormatName, results: FileResult[], context: 
       return formatHtml(results, context.revisionGraphs ? { revisionGraphs: context.revisionGraphs } : {});
     case "markdown":
       return formatMarkdown(results, context.linkBase ? { linkBase: context.linkBase } : {});
+    case "gitlab":
+      return formatGitlab(results);
   }
 }
 
-export { formatStylish, formatJson, formatSarif, formatGithub, formatJunit, formatHtml, formatMarkdown, markdownLinkBase };
+export { formatStylish, formatJson, formatSarif, formatGithub, formatGitlab, formatJunit, formatHtml, formatMarkdown, markdownLinkBase };
 export type { SarifRuleInfo };
