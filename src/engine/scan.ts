@@ -230,6 +230,8 @@ async function collectFiles(
   maxBytes: number,
 ): Promise<{ files: LoadedFile[]; reportFiles?: Set<string>; discoveryProblems: { file: string; reason: string }[] }> {
   const ignore = [...DEFAULT_IGNORES, ...(config.ignore ?? []), ...(options.ignore ?? [])];
+  // The cache file is gonogo's own output, never input (a `--cache-location cache.json` would be).
+  if (options.cache) ignore.push(toPosix(path.relative(cwd, resolveCacheLocation(cwd, options.cacheLocation))));
   const isIgnored = picomatch(ignore, { dot: true });
   if (options.files) {
     const files = options.files
