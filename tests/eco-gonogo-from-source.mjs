@@ -3,6 +3,6 @@
 // (pre-commit hooks): same exit codes and output as bin/gonogo.js on a build.
 import { register } from "node:module";
 
-register("./eco-source-hooks.mjs", import.meta.url);
+register("../scripts/source-hooks.mjs", import.meta.url);
 const { main } = await import("../src/cli/main.ts");
 process.exitCode = await main(process.argv.slice(2));

@@ -6,11 +6,14 @@ import { registerCheck } from "./commands/check.js";
 import { registerRelease } from "./commands/release.js";
 import { registerMigrations } from "./commands/migrations.js";
 import { registerMergeReports } from "./commands/merge-reports.js";
+import { registerInit } from "./commands/init.js";
+import { registerRules } from "./commands/rules.js";
+import { registerExplain } from "./commands/explain.js";
 import { VERSION } from "../version.js";
 
 export type CommandRegistrar = (program: Command, io: CliIO, done: (code: number) => void) => void;
 
-const registrars: CommandRegistrar[] = [registerScan, registerCheck, registerRelease, registerMigrations, registerMergeReports];
+const registrars: CommandRegistrar[] = [registerScan, registerCheck, registerRelease, registerMigrations, registerMergeReports, registerInit, registerRules, registerExplain];
 
 /** Runs the CLI with `argv` (without node and script) and resolves to the exit code. */
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {

@@ -1,5 +1,5 @@
-// Module hooks that let a child `node` process run gonogo from its TypeScript sources (the way
-// vitest does in-process), so end-to-end tests spawn the real CLI without a build step.
+// Module hooks that let `node` run gonogo from its TypeScript sources without a build (the way
+// vitest does in-process): scripts/gen-rule-docs.mjs and end-to-end tests that spawn the CLI.
 // `./x.js` imports resolve to `./x.ts` when only the TypeScript file exists; .ts files are
 // transpiled with the project's own TypeScript compiler (type-only imports are dropped).
 import { existsSync, readFileSync } from "node:fs";
