@@ -3,6 +3,7 @@
 // this module turns the validated data into what the wrappers run.
 import path from "node:path";
 import { ConfigError, loadConfig, type GonogoConfig } from "../engine/config.js";
+import { allRules } from "../../rules/index.js";
 import { parseDuration } from "./duration.js";
 import { DEFAULT_LOG_PATH } from "./log.js";
 import { PLACEHOLDERS, placeholdersIn, validateProject } from "./validate.js";
@@ -149,7 +150,8 @@ export function releaseConfigFrom(config: GonogoConfig, options: { baseDir: stri
 
 /** Loads and validates the config file (found upward from `cwd` unless given). */
 export function loadReleaseConfig(options: { cwd: string; configFile?: string }): ReleaseConfig {
-  const loaded = loadConfig({ cwd: options.cwd, ...(options.configFile ? { configFile: options.configFile } : {}) });
+  // Rule ids are checked here too, so a typo in `rules:` stops a release before anything is logged.
+  const loaded = loadConfig({ cwd: options.cwd, knownRuleIds: allRules.map((r) => r.id), ...(options.configFile ? { configFile: options.configFile } : {}) });
   if (!loaded.file) throw new ConfigError(`no gonogo.config.yaml found from ${options.cwd} upward (deploy, rollback and cascade need one; pass --config FILE)`);
   return releaseConfigFrom(loaded.config, { baseDir: path.dirname(loaded.file), file: loaded.file });
 }
