@@ -120,7 +120,7 @@ describe("meaning-preserving changes give the same findings", () => {
     expect((await scanText(file, "\ufeff" + text)).findings.map(key)).toEqual(expected);
     const both = await scanBytes(file, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(crlf, "utf8")]));
     expect(both.findings.map(key)).toEqual(expected);
-  });
+  }, 60_000);
 });
 
 /** One mutation of a file's bytes. */
@@ -171,7 +171,7 @@ describe("mutated bytes never crash the scan", () => {
       }),
       { numRuns: RUNS, seed: SEED },
     );
-  });
+  }, 120_000);
 
   it.each(SEEDS)("%s: cut after a finding, the finding stays or the file is a parse error", async (file) => {
     const original = seedBytes(file);
@@ -195,7 +195,7 @@ describe("mutated bytes never crash the scan", () => {
       }),
       { numRuns: Math.max(4, Math.round(RUNS / 2)), seed: SEED },
     );
-  });
+  }, 120_000);
 });
 
 /** Extreme inputs per format: 10,000-deep nesting and a 5 MB literal. */
