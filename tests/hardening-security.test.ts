@@ -1,10 +1,11 @@
 // Security through the real binary: shell syntax in a version, environment or revision is refused
 // before any step runs (a step would leave a marker file; a shell would create PWNED), and secrets a
 // step prints never reach the terminal or the deployment log.
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureBuilt, HARDENING, runBin } from "./hardening-helpers.js";
+import { ensureBuilt, HARDENING, JUNIT_PASS, runBin } from "./hardening-helpers.js";
 import { makeWorkspace, startHealthServer, type HealthServer, type Workspace } from "./release-helpers.js";
 
 const servers: HealthServer[] = [];
@@ -96,5 +97,30 @@ describe("secrets printed by a step", () => {
       expect(terminal, secret).not.toContain(secret);
       expect(log, secret).not.toContain(secret);
     }
+  });
+});
+
+describe("approvals cannot come from the code being deployed", () => {
+  it("a config that weakens production compared with --base is a no-go even with an approval: nothing runs", async () => {
+    const ws = await workspace();
+    const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=ci", "-c", "user.email=ci@example.invalid", ...args], { cwd: ws.dir, stdio: "pipe" });
+    git("init", "-q", "-b", "main");
+    git("add", ".");
+    git("commit", "-q", "-m", "base");
+    // The release turns production approval off and drops high from the blocking severities.
+    writeFileSync(ws.config, readFileSync(ws.config, "utf8") + "policy:\n  environments:\n    production:\n      approval: never\n      block:\n        severities: [critical]\n");
+    const run = await runBin(["deploy", "--env", "production", "--version", "2.0.0", "--junit", JUNIT_PASS, "--base", "main", "--answer", "yes", "--approver", "mallory"], { cwd: ws.dir });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("policy-weakened");
+    expect(run.stdout).toContain("environments.production.approval lowered from always to never");
+    expect(ws.calls()).toEqual([]);
+    const events = ws.events();
+    expect(events.some((e) => e.event === "approval" || e.event === "step-started")).toBe(false);
+    expect(events.at(-1)).toMatchObject({ event: "failed", reason: "no-go" });
+    // Once the change is on the base branch (reviewed and merged), it is simply the policy.
+    git("commit", "-q", "-am", "relax production");
+    const merged = await runBin(["deploy", "--env", "production", "--version", "2.0.0", "--junit", JUNIT_PASS, "--base", "main"], { cwd: ws.dir });
+    expect(merged.stdout).not.toContain("policy-weakened");
+    expect(merged.code).toBe(0);
   });
 });
