@@ -4,8 +4,9 @@
 import { describe, expect, test } from "vitest";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { runCli, tempProject } from "./helpers.js";
-import { buildGraphViews, GraphRequestError } from "../src/report/graph.js";
-import { layoutGraph } from "../src/report/graph-svg.js";
+import { buildGraphViews, GraphRequestError, renderGraphDot, renderGraphMermaid, renderGraphText } from "../src/report/graph.js";
+import { layoutGraph, renderGraphSvg } from "../src/report/graph-svg.js";
+import type { Migration, RevisionGraph } from "../src/extract/facts.js";
 import { scan } from "../src/engine/scan.js";
 
 const BILLING = "fixtures/visual/billing";
@@ -349,6 +350,50 @@ describe("unusual graphs", () => {
     const text = await graph("dot", [], dir);
     expect(text).toContain('subgraph "cluster_0"');
     expect(text).toContain('subgraph "cluster_1"');
+  });
+
+  test("an edge that skips layers is routed around the migrations in between", async () => {
+    // root → a1 → a2 → a3 → merge, and root → b1 → merge: b1 → merge crosses the layers of a2 and a3.
+    const dir = tempProject({
+      "alembic/versions/0000_root.py": migration("r000", null),
+      "alembic/versions/0001_a1.py": migration("a001", "r000"),
+      "alembic/versions/0002_a2.py": migration("a002", "a001"),
+      "alembic/versions/0003_a3.py": migration("a003", "a002"),
+      "alembic/versions/0004_b1.py": migration("b001", "r000"),
+      "alembic/versions/0005_merge.py": migration("m001", ["a003", "b001"]),
+    });
+    const result = await scan({ cwd: dir });
+    const [view] = buildGraphViews(result.facts.revisionGraphs, result.findings);
+    const layout = layoutGraph(view!);
+    const via = layout.waypoints.get("b001>m001")!;
+    expect(via).toHaveLength(2);
+    for (const point of via) {
+      for (const box of layout.boxes.values()) {
+        if (box.y !== point.y) continue;
+        expect(point.x < box.x || point.x > box.x + 232).toBe(true);
+      }
+    }
+    const { edges } = parseSvg(await graph("svg", [], dir));
+    const long = edges.find((e) => e["data-parent"] === "b001" && e["data-child"] === "m001")!;
+    expect(String(long.d).match(/ L/g)).toHaveLength(2);
+  });
+
+  test("a long history renders in every format", () => {
+    const length = 3000;
+    const migrations = new Map<string, Migration>();
+    for (let i = 0; i < length; i++) {
+      const revision = `r${String(i).padStart(5, "0")}`;
+      const file = `alembic/versions/${revision}.py`;
+      const at = { file, line: 1, column: 1, endLine: 1, endColumn: 2 };
+      migrations.set(revision, { file, directory: "alembic/versions", revision, downRevisions: i ? [`r${String(i - 1).padStart(5, "0")}`] : [], branchLabels: [], dependsOn: [], revisionLocation: at });
+    }
+    const graph: RevisionGraph = { directories: ["alembic/versions"], migrations, heads: ["r02999"], roots: ["r00000"], merges: [], cycles: [], missingParents: [], duplicates: [] };
+    const views = buildGraphViews([graph], [], { from: "r02999", to: "r00000" });
+    expect(views[0]!.rollback!.steps).toHaveLength(length - 1);
+    expect(renderGraphText(views).split("\n").filter((l) => l.startsWith("» r")).length).toBe(length - 1);
+    expect(renderGraphMermaid(views).split("\n").filter((l) => l.includes(" ==> ")).length).toBe(length - 1);
+    expect(renderGraphDot(views).split("\n").filter((l) => l.includes(" -> ")).length).toBe(length - 1);
+    expect(parseSvg(renderGraphSvg(views)).nodes).toHaveLength(length);
   });
 
   test("the view refuses a target that is not an ancestor", async () => {

@@ -22,48 +22,119 @@ export interface GraphLayout {
   width: number;
   height: number;
   boxes: Map<string, NodeBox>;
+  /** Bend points of edges that span more than one layer (through virtual nodes), by `parent>child`. */
+  waypoints: Map<string, { x: number; y: number }[]>;
 }
 
-/** Positions of every node of one view, top-left corners, in a box of width × height. */
+/** A place in a layer: a migration, or a virtual node carrying a long edge through the layer. */
+interface Slot {
+  id: string;
+  node?: GraphNode;
+  width: number;
+  index: number;
+}
+
+const VIRTUAL_WIDTH = 24;
+
+export const edgeKey = (parent: string, child: string) => `${parent}>${child}`;
+
+/**
+ * Positions of every node of one view, top-left corners, in a box of width × height. Edges that
+ * skip layers get a virtual node in each layer they cross, so the ordering keeps them clear of
+ * the migrations in between (the usual Sugiyama construction).
+ */
 export function layoutGraph(view: GraphView): GraphLayout {
-  const layers: GraphNode[][] = [];
-  for (const node of view.nodes) (layers[node.layer] ??= []).push(node);
-  const parentsOf = new Map<string, string[]>();
-  const childrenOf = new Map<string, string[]>();
-  for (const e of view.edges) {
-    parentsOf.set(e.child, [...(parentsOf.get(e.child) ?? []), e.parent]);
-    childrenOf.set(e.parent, [...(childrenOf.get(e.parent) ?? []), e.child]);
-  }
-  const index = new Map<string, number>();
-  const reindex = () => layers.forEach((layer) => layer?.forEach((n, i) => index.set(n.revision, i)));
-  reindex();
-  const barycentre = (node: GraphNode, neighbours: Map<string, string[]>): number => {
-    const positions = (neighbours.get(node.revision) ?? []).map((r) => index.get(r)).filter((i): i is number => i !== undefined);
-    return positions.length ? positions.reduce((a, b) => a + b, 0) / positions.length : (index.get(node.revision) ?? 0);
+  const layers: Slot[][] = [];
+  const slots = new Map<string, Slot>();
+  const addSlot = (layer: number, slot: Omit<Slot, "index">) => {
+    const list = (layers[layer] ??= []);
+    const full = { ...slot, index: list.length };
+    list.push(full);
+    slots.set(full.id, full);
   };
-  for (let sweep = 0; sweep < 4; sweep++) {
+  for (const node of view.nodes) addSlot(node.layer, { id: node.revision, node, width: NODE_WIDTH });
+  const above = new Map<string, string[]>();
+  const below = new Map<string, string[]>();
+  const link = (upper: string, lower: string) => {
+    above.set(lower, [...(above.get(lower) ?? []), upper]);
+    below.set(upper, [...(below.get(upper) ?? []), lower]);
+  };
+  const chains = new Map<string, string[]>();
+  view.edges.forEach((edge, i) => {
+    const p = slots.get(edge.parent);
+    const c = slots.get(edge.child);
+    if (!p?.node || !c?.node || c.node.layer <= p.node.layer) return; // a cycle's back edge: drawn, not ordered
+    let upper = p.id;
+    const chain: string[] = [];
+    for (let layer = p.node.layer + 1; layer < c.node.layer; layer++) {
+      const id = `\u0000virtual-${i}-${layer}`;
+      addSlot(layer, { id, width: VIRTUAL_WIDTH });
+      chain.push(id);
+      link(upper, id);
+      upper = id;
+    }
+    link(upper, c.id);
+    if (chain.length) chains.set(edgeKey(edge.parent, edge.child), chain);
+  });
+  for (let sweep = 0; sweep < 6; sweep++) {
     const down = sweep % 2 === 0;
-    const order = down ? layers.keys() : [...layers.keys()].reverse();
+    const neighbours = down ? above : below;
+    const order = down ? [...layers.keys()] : [...layers.keys()].reverse();
     for (const li of order) {
       const layer = layers[li];
       if (!layer) continue;
-      const weights = new Map(layer.map((n) => [n.revision, barycentre(n, down ? parentsOf : childrenOf)]));
+      const weight = new Map<string, number>();
+      for (const slot of layer) {
+        const positions = (neighbours.get(slot.id) ?? []).map((id) => slots.get(id)!.index);
+        weight.set(slot.id, positions.length ? positions.reduce((a, b) => a + b, 0) / positions.length : slot.index);
+      }
       // Stable sort keeps the topological (file) order among equals, so output is deterministic.
-      layer.sort((a, b) => weights.get(a.revision)! - weights.get(b.revision)!);
-      reindex();
+      layer.sort((a, b) => weight.get(a.id)! - weight.get(b.id)!);
+      layer.forEach((slot, i) => (slot.index = i));
     }
   }
-  const widest = Math.max(1, ...layers.map((l) => l?.length ?? 0));
-  const width = MARGIN * 2 + widest * NODE_WIDTH + (widest - 1) * GAP_X;
+  // x: each slot as close as it can get below the centre of what it hangs from, left to right
+  // without overlaps (a straight chain stays a straight line), then everything shifted into view.
+  const centreX = new Map<string, number>();
+  const left = new Map<string, number>();
+  const place = (order: (Slot[] | undefined)[], towards: Map<string, string[]>, follows: (ids: string[]) => boolean) => {
+    for (const layer of order) {
+      if (!layer) continue;
+      let nextFree = -Infinity;
+      for (const slot of layer) {
+        const ids = towards.get(slot.id) ?? [];
+        const targets = follows(ids) ? ids.map((id) => centreX.get(id)).filter((x): x is number => x !== undefined) : [];
+        const current = left.get(slot.id) ?? (nextFree === -Infinity ? 0 : nextFree);
+        const wanted = targets.length ? targets.reduce((a, b) => a + b, 0) / targets.length - slot.width / 2 : current;
+        const x = Math.max(wanted, nextFree);
+        left.set(slot.id, x);
+        centreX.set(slot.id, x + slot.width / 2);
+        nextFree = x + slot.width + GAP_X;
+      }
+    }
+  };
+  place(layers, above, () => true);
+  // Then a fork's parent over the middle of its children, so the fork does not lean to one side,
+  // and a chain above it straight over it (but not a merge's parents over the merge).
+  place([...layers].reverse(), below, (children) => children.length >= 2 || (children.length === 1 && (above.get(children[0]!)?.length ?? 0) === 1));
+  const minX = Math.min(...left.values());
+  const maxX = Math.max(...[...slots.values()].map((slot) => left.get(slot.id)! + slot.width));
+  const width = MARGIN * 2 + Math.max(NODE_WIDTH, maxX - minX);
   const boxes = new Map<string, NodeBox>();
+  const centres = new Map<string, { x: number; y: number }>();
   layers.forEach((layer, li) => {
     if (!layer) return;
-    const rowWidth = layer.length * NODE_WIDTH + (layer.length - 1) * GAP_X;
-    const left = (width - rowWidth) / 2;
-    layer.forEach((node, i) => boxes.set(node.revision, { node, x: left + i * (NODE_WIDTH + GAP_X), y: TITLE_HEIGHT + MARGIN + li * (NODE_HEIGHT + GAP_Y) }));
+    const y = TITLE_HEIGHT + MARGIN + li * (NODE_HEIGHT + GAP_Y);
+    for (const slot of layer) {
+      const x = left.get(slot.id)! - minX + MARGIN;
+      if (slot.node) boxes.set(slot.id, { node: slot.node, x, y });
+      else centres.set(slot.id, { x: x + slot.width / 2, y });
+    }
   });
+  const waypoints = new Map<string, { x: number; y: number }[]>();
+  for (const [key, chain] of chains) waypoints.set(key, chain.map((id) => centres.get(id)!));
   const height = TITLE_HEIGHT + MARGIN * 2 + layers.length * NODE_HEIGHT + Math.max(0, layers.length - 1) * GAP_Y;
-  return { width, height, boxes };
+  return { width, height, boxes, waypoints };
 }
 
 export interface SvgOptions {
@@ -77,7 +148,7 @@ export interface SvgOptions {
 export function renderGraphSvg(views: GraphView[], options: SvgOptions = {}): string {
   const prefix = options.idPrefix ?? "gg";
   const layouts = views.map(layoutGraph);
-  const width = Math.max(520, ...layouts.map((l) => l.width));
+  const width = Math.max(640, ...layouts.map((l) => l.width));
   const height = Math.max(80, layouts.reduce((sum, l, i) => sum + l.height + (views[i]!.rollback ? 20 : 0) + 10, 0) + 30);
   const out: string[] = [];
   out.push(
@@ -101,7 +172,7 @@ export function renderGraphSvg(views: GraphView[], options: SvgOptions = {}): st
       const p = layout.boxes.get(edge.parent);
       const c = layout.boxes.get(edge.child);
       if (!p || !c) continue;
-      out.push(edgePath(edge, p, c, prefix));
+      out.push(edgePath(edge, p, c, prefix, layout.waypoints.get(edgeKey(edge.parent, edge.child)) ?? []));
     }
     out.push("</g>", `<g class="nodes">`);
     for (const box of layout.boxes.values()) out.push(nodeGroup(box, options));
@@ -115,26 +186,39 @@ export function renderGraphSvg(views: GraphView[], options: SvgOptions = {}): st
     out.push("</g>");
     top += layout.height + (view.rollback ? 20 : 0) + (vi < views.length - 1 ? 10 : 0);
   });
-  out.push(legend(top + 14));
+  out.push(legend(top + 14, views.some((v) => v.rollback)));
   out.push("</svg>");
   return out.join("\n") + "\n";
 }
 
 function arrowMarker(id: string, color: string): string {
-  return `<marker id="${id}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="${color}"/></marker>`;
+  return `<marker id="${id}" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="10" markerHeight="10" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="${color}"/></marker>`;
 }
 
-function edgePath(edge: GraphView["edges"][number], p: NodeBox, c: NodeBox, prefix: string): string {
-  const x1 = p.x + NODE_WIDTH / 2;
-  const y1 = p.y + NODE_HEIGHT;
-  const x2 = c.x + NODE_WIDTH / 2;
-  const y2 = c.y;
-  const bend = Math.max(20, (y2 - y1) / 2);
-  // A cycle's back edge goes upward: bow it out to the side so it does not cross the nodes.
-  const d =
-    y2 > y1
-      ? `M${x1},${y1} C${x1},${y1 + bend} ${x2},${y2 - bend} ${x2},${y2}`
-      : `M${x1 + NODE_WIDTH / 2},${p.y + NODE_HEIGHT / 2} C${x1 + NODE_WIDTH},${p.y} ${x2 + NODE_WIDTH},${c.y + NODE_HEIGHT} ${x2 + NODE_WIDTH / 2},${c.y + NODE_HEIGHT / 2}`;
+function edgePath(edge: GraphView["edges"][number], p: NodeBox, c: NodeBox, prefix: string, via: { x: number; y: number }[]): string {
+  let d: string;
+  if (c.y > p.y) {
+    // Down through each virtual node: a curve into its layer, straight through it, a curve out.
+    const points = [{ x: p.x + NODE_WIDTH / 2, y: p.y + NODE_HEIGHT }];
+    const parts: string[] = [`M${points[0]!.x},${points[0]!.y}`];
+    const curveTo = (from: { x: number; y: number }, to: { x: number; y: number }) => {
+      const bend = Math.max(16, (to.y - from.y) / 2);
+      parts.push(`C${from.x},${from.y + bend} ${to.x},${to.y - bend} ${to.x},${to.y}`);
+    };
+    let at = points[0]!;
+    for (const v of via) {
+      curveTo(at, v);
+      parts.push(`L${v.x},${v.y + NODE_HEIGHT}`);
+      at = { x: v.x, y: v.y + NODE_HEIGHT };
+    }
+    curveTo(at, { x: c.x + NODE_WIDTH / 2, y: c.y });
+    d = parts.join(" ");
+  } else {
+    // A cycle's back edge goes upward: bow it out to the right so it does not cross the nodes.
+    const x1 = p.x + NODE_WIDTH;
+    const x2 = c.x + NODE_WIDTH;
+    d = `M${x1},${p.y + NODE_HEIGHT / 2} C${x1 + 60},${p.y} ${x2 + 60},${c.y + NODE_HEIGHT} ${x2},${c.y + NODE_HEIGHT / 2}`;
+  }
   const classes = ["edge", edge.kind, edge.onPath ? "rollback" : ""].filter(Boolean).join(" ");
   const stroke = edge.onPath ? PATH_COLOR : EDGE_COLOR;
   const dash = edge.kind === "depends-on" ? ` stroke-dasharray="5 4"` : "";
@@ -168,7 +252,7 @@ function nodeGroup(box: NodeBox, options: SvgOptions): string {
   return href ? `<a href="${attr(href)}">${body}</a>` : body;
 }
 
-function legend(y: number): string {
+function legend(y: number, withPath: boolean): string {
   const items: [string, string][] = [
     [NODE_PALETTE.red.fill, "critical / high"],
     [NODE_PALETTE.amber.fill, "medium"],
@@ -179,6 +263,10 @@ function legend(y: number): string {
     ([fill, label], i) =>
       `<rect x="${MARGIN + i * 120}" y="${y - 10}" width="12" height="12" rx="2" fill="${fill}" stroke="#8c959f"/><text x="${MARGIN + i * 120 + 18}" y="${y}" font-family="${SANS}" font-size="11" fill="#57606a">${label}</text>`,
   );
+  if (withPath) {
+    const x = MARGIN + items.length * 120;
+    parts.push(`<path d="M${x},${y - 4} H${x + 14}" stroke="${PATH_COLOR}" stroke-width="3.5"/><text x="${x + 20}" y="${y}" font-family="${SANS}" font-size="11" fill="#57606a">rollback path</text>`);
+  }
   return `<g class="legend">${parts.join("")}</g>`;
 }
 

@@ -144,15 +144,26 @@ function buildView(graph: RevisionGraph, findingsByFile: Map<string, Finding[]>)
   }
   const order = topologicalOrder([...nodes.values()], edges);
   const position = new Map(order.map((n, i) => [n.revision, i]));
+  const parentEdges = groupEdges(edges, (e) => e.child);
   for (const node of order) {
-    for (const e of edges) {
-      if (e.child !== node.revision || e.kind !== "down-revision") continue;
+    for (const e of parentEdges.get(node.revision) ?? []) {
+      if (e.kind !== "down-revision") continue;
       const parent = nodes.get(e.parent);
       // Only parents earlier in the order count, so a cycle cannot raise layers forever.
       if (parent && position.get(e.parent)! < position.get(node.revision)!) node.layer = Math.max(node.layer, parent.layer + 1);
     }
   }
   return { directories: [...graph.directories], nodes: order, edges, cycles: graph.cycles.map((c) => [...c]) };
+}
+
+export function groupEdges(edges: GraphEdge[], key: (e: GraphEdge) => string): Map<string, GraphEdge[]> {
+  const out = new Map<string, GraphEdge[]>();
+  for (const e of edges) {
+    const list = out.get(key(e));
+    if (list) list.push(e);
+    else out.set(key(e), [e]);
+  }
+  return out;
 }
 
 function titleOf(m: Migration): string {
@@ -257,7 +268,8 @@ export function renderGraphText(views: GraphView[], options: { color?: boolean }
     const merges = migrations.filter((n) => n.merge).length;
     if (out.length > 0) out.push("");
     out.push(paint("bold", `${view.directories.join(", ")}: ${plural(migrations.length, "migration")}, ${plural(heads, "head")}, ${plural(merges, "merge")}`));
-    const parentsOf = (revision: string) => view.edges.filter((e) => e.child === revision);
+    const parentEdges = groupEdges(view.edges, (e) => e.child);
+    const parentsOf = (revision: string) => parentEdges.get(revision) ?? [];
     const revWidth = Math.max(...view.nodes.map((n) => n.revision.length), 8);
     for (const node of [...view.nodes].reverse()) {
       const marks = [node.head && "head", node.merge && "merge", node.root && !node.missing && "root", node.missing && "missing", ...node.branchLabels.map((b) => `branch ${b}`)].filter(Boolean);
