@@ -66,6 +66,9 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     file.endsWith(".tf") ? (terraformByDirectory.get(directoryOf(file)) ?? []).filter(([f]) => f !== file).map(([f, text]) => ({ file: f, text })) : [];
   for (const [index, { file, outcome }] of loadedFiles.entries()) {
     options.onProgress?.(index, loadedFiles.length);
+    // Native parsers (tree-sitter) free a tree in a finalizer that runs only when the event loop
+    // turns; without a turn now and then, every tree of the scan stays in memory until the end.
+    if (index % 32 === 31) await new Promise((resolve) => setImmediate(resolve));
     if (!outcome.ok) {
       const role = guessRole(file, context);
       factsByFile.set(file, unreadableFileFacts(file, outcome.reason, role));

@@ -1,0 +1,163 @@
+#!/usr/bin/env node
+// `npm run bench`: the five measurements of issue 7, each the median of several whole-process runs
+// after a warm-up, each reported as a ratio to a reference measured in the same run (reference and
+// subject alternate, so a noisy neighbour slows both).
+//
+//   node bench/run.mjs [--runs 5] [--only sql,alembic,precommit,cache,memory] [--no-build]
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: "string", default: "5" },
+    only: { type: "string", default: "sql,alembic,precommit,cache,memory" },
+    "no-build": { type: "boolean", default: false },
+  },
+});
+const runs = Number(values.runs);
+if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs ${values.runs}: expected a whole number ≥ 1`);
+const only = new Set(values.only.split(","));
+
+const root = path.resolve(import.meta.dirname, "..");
+const node = process.execPath;
+const gonogo = path.join(root, "bin/gonogo.js");
+const squawk = path.join(root, "node_modules/squawk-cli/js/bin/squawk");
+const timeBinary = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
+
+function run(argv, cwd, { quiet = true, okCodes = [0] } = {}) {
+  const result = spawnSync(argv[0], argv.slice(1), { cwd, stdio: quiet ? "ignore" : "inherit", maxBuffer: 1 << 30 });
+  if (!okCodes.includes(result.status)) throw new Error(`${argv.join(" ")} exited ${result.status ?? result.signal}`);
+}
+
+/** One whole-process run: wall milliseconds and peak resident set size in KB. */
+function measureOnce(argv, cwd, okCodes) {
+  const wrapped = timeBinary ? [timeBinary, "-f", "gonogo-bench-rss %M", ...argv] : argv;
+  const started = process.hrtime.bigint();
+  const result = spawnSync(wrapped[0], wrapped.slice(1), { cwd, stdio: ["ignore", "ignore", "pipe"], maxBuffer: 1 << 30 });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (process.env.GONOGO_BENCH_DEBUG) process.stderr.write(result.stderr?.toString() ?? "");
+  const stderr = result.stderr?.toString() ?? "";
+  const match = /gonogo-bench-rss (\d+)/.exec(stderr);
+  // GNU time reports "exited with non-zero status N" for the child's code; its own status is the child's.
+  if (!okCodes.includes(result.status)) throw new Error(`${argv.join(" ")} exited ${result.status ?? result.signal}\n${stderr.slice(-2000)}`);
+  return { ms, rssKb: match ? Number(match[1]) : NaN };
+}
+
+const median = (xs) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/** Alternates reference and subject: one warm-up each, then `runs` measured pairs. */
+function compare(name, reference, subject) {
+  process.stderr.write(`\n${name}\n  reference: ${reference.label}\n  subject:   ${subject.label}\n`);
+  const ok = (s) => s.okCodes ?? [0, 1];
+  for (const s of [reference, subject]) measureOnce(s.argv, s.cwd, ok(s));
+  const samples = { reference: [], subject: [] };
+  for (let i = 0; i < runs; i++) {
+    for (const [key, s] of [["reference", reference], ["subject", subject]]) {
+      const sample = measureOnce(s.argv, s.cwd, ok(s));
+      samples[key].push(sample);
+      process.stderr.write(`  ${key.padEnd(9)} run ${i + 1}: ${sample.ms.toFixed(0)} ms, ${(sample.rssKb / 1024).toFixed(0)} MB\n`);
+    }
+  }
+  const ref = median(samples.reference.map((s) => s.ms));
+  const sub = median(samples.subject.map((s) => s.ms));
+  return {
+    name,
+    referenceLabel: reference.label,
+    subjectLabel: subject.label,
+    referenceMs: ref,
+    subjectMs: sub,
+    ratio: sub / ref,
+    subjectRssMb: median(samples.subject.map((s) => s.rssKb)) / 1024,
+    subjectPeakRssMb: Math.max(...samples.subject.map((s) => s.rssKb)) / 1024,
+    referenceRssMb: median(samples.reference.map((s) => s.rssKb)) / 1024,
+  };
+}
+
+function corpus(n) {
+  const dir = path.join(root, "bench/corpus", `n${n}`);
+  if (!existsSync(path.join(dir, "sql"))) run([node, path.join(root, "bench/corpus.mjs"), "--n", String(n), "--out", dir], root, { quiet: false });
+  return dir;
+}
+
+if (!values["no-build"]) {
+  process.stderr.write("building dist/ (tsc -p tsconfig.build.json)\n");
+  run([node, path.join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"], root, { quiet: false });
+}
+const small = corpus(1000);
+const large = corpus(10000);
+const results = [];
+const gonogoScan = (...args) => [node, gonogo, "scan", "--no-config", ...args];
+
+if (only.has("sql")) {
+  if (!existsSync(squawk)) throw new Error("squawk-cli is not installed (npm install): it is the SQL reference");
+  results.push({
+    target: "≤ 1.0×",
+    ...compare(
+      "1. SQL: gonogo scan vs squawk, 10,000 .sql files",
+      { label: "squawk 'sql/*.sql'", argv: [node, squawk, "sql/*.sql"], cwd: large },
+      { label: "gonogo scan sql", argv: gonogoScan("sql"), cwd: large },
+    ),
+  });
+}
+if (only.has("alembic") || only.has("memory")) {
+  const result = compare(
+    "2. Alembic: gonogo scan vs bare single-threaded tree-sitter parse, 10,000 migrations",
+    { label: "node bench/parse-only.mjs alembic", argv: [node, path.join(root, "bench/parse-only.mjs"), "alembic"], cwd: large, okCodes: [0] },
+    { label: "gonogo scan alembic", argv: gonogoScan("alembic"), cwd: large },
+  );
+  if (only.has("alembic")) results.push({ target: "≤ 0.6×", ...result });
+  if (only.has("memory")) {
+    results.push({
+      name: "5. Peak RSS of the 10,000-migration scan",
+      subjectLabel: "gonogo scan alembic",
+      memory: true,
+      subjectRssMb: result.subjectRssMb,
+      subjectPeakRssMb: result.subjectPeakRssMb,
+      target: "≤ 300 MB",
+    });
+  }
+}
+if (only.has("precommit")) {
+  const versions = path.join(small, "alembic/versions");
+  const one = readdirSync(versions).sort()[500];
+  results.push({
+    target: "≤ 2.5×",
+    ...compare(
+      "3. Pre-commit: gonogo scan of one migration among 1,000 vs node -e 0",
+      { label: "node -e 0", argv: [node, "-e", "0"], cwd: small, okCodes: [0] },
+      { label: `gonogo scan alembic/versions/${one}`, argv: gonogoScan(`alembic/versions/${one}`), cwd: small },
+    ),
+  });
+}
+if (only.has("cache")) {
+  const cacheDir = mkdtempSync(path.join(tmpdir(), "gonogo-bench-cache-"));
+  const cacheFile = path.join(cacheDir, "cache.json");
+  run(gonogoScan("--cache", "--cache-location", cacheFile, "alembic"), large, { okCodes: [0, 1] });
+  results.push({
+    target: "≤ 0.15×",
+    ...compare(
+      "4. Re-scan of the unchanged 10,000 migrations with --cache vs the cold scan",
+      { label: "gonogo scan alembic (no cache)", argv: gonogoScan("alembic"), cwd: large },
+      { label: "gonogo scan --cache alembic (warm)", argv: gonogoScan("--cache", "--cache-location", cacheFile, "alembic"), cwd: large },
+    ),
+  });
+  rmSync(cacheDir, { recursive: true, force: true });
+}
+
+const cpu = cpus()[0]?.model ?? "unknown";
+process.stdout.write(`\nmachine: ${cpus().length} CPUs (${cpu}), node ${process.version}; median of ${runs} runs after one warm-up\n\n`);
+process.stdout.write("| measurement | reference (median) | gonogo (median) | ratio | target |\n| --- | --- | --- | --- | --- |\n");
+for (const r of results) {
+  if (r.memory) {
+    process.stdout.write(`| ${r.name} | | ${r.subjectRssMb.toFixed(0)} MB (max ${r.subjectPeakRssMb.toFixed(0)} MB) | | ${r.target} |\n`);
+  } else {
+    process.stdout.write(`| ${r.name} | ${(r.referenceMs / 1000).toFixed(2)} s | ${(r.subjectMs / 1000).toFixed(2)} s | ${r.ratio.toFixed(2)}× | ${r.target} |\n`);
+  }
+}
