@@ -3,6 +3,7 @@
 // structure: nodes, edges, colours by worst finding, heads/merges/branch labels, rollback path.
 import { describe, expect, test } from "vitest";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { instance } from "@viz-js/viz";
 import { runCli, tempProject } from "./helpers.js";
 import { buildGraphViews, GraphRequestError, renderGraphDot, renderGraphMermaid, renderGraphText } from "../src/report/graph.js";
 import { layoutGraph, renderGraphSvg } from "../src/report/graph-svg.js";
@@ -257,29 +258,28 @@ describe("mermaid", () => {
 
 // ── dot ───────────────────────────────────────────────────────────────────────────────────────
 
-describe("dot", () => {
-  /** Reads the DOT statements back (one per line, as the renderer writes them). */
-  function readDot(text: string) {
-    const nodes = new Map<string, Record<string, string>>();
-    const edges: { from: string; to: string; attrs: Record<string, string> }[] = [];
-    const attrs = (list: string | undefined) => Object.fromEntries([...(list ?? "").matchAll(/(\w+)=("(?:[^"\\]|\\.)*"|[^,\s]+)/g)].map((m) => [m[1]!, m[2]!.replace(/^"|"$/g, "")]));
-    for (const line of text.split("\n").map((l) => l.trim())) {
-      let m = /^"([^"]+)" -> "([^"]+)"(?: \[(.*)\])?;$/.exec(line);
-      if (m) {
-        edges.push({ from: m[1]!, to: m[2]!, attrs: attrs(m[3]) });
-        continue;
-      }
-      m = /^"([^"]+)" \[(.*)\];$/.exec(line);
-      if (m) nodes.set(m[1]!, attrs(m[2]));
-    }
-    return { nodes, edges };
-  }
+/** Reads the DOT back through real Graphviz (compiled to WebAssembly): a syntax error fails here. */
+async function readDot(text: string) {
+  const viz = await instance();
+  const rendered = viz.render(text, { format: "json" });
+  expect(rendered.errors).toEqual([]);
+  expect(rendered.status).toBe("success");
+  type GvObject = { _gvid: number; name: string; nodes?: number[] } & Record<string, string>;
+  const json = JSON.parse(rendered.output!) as { objects?: GvObject[]; edges?: ({ tail: number; head: number } & Record<string, string>)[] };
+  const objects = (json.objects ?? []).filter((o) => o.nodes === undefined || !String(o.name).startsWith("cluster_"));
+  const nameOf = new Map(objects.map((o) => [o._gvid, o.name]));
+  const nodes = new Map(objects.filter((o) => !String(o.name).startsWith("cluster_")).map((o) => [o.name, o as Record<string, string>]));
+  const edges = (json.edges ?? []).map((e) => ({ from: nameOf.get(e.tail)!, to: nameOf.get(e.head)!, attrs: e as Record<string, string> }));
+  const clusters = (json.objects ?? []).filter((o) => String(o.name).startsWith("cluster_")).map((o) => o.label);
+  return { nodes, edges, clusters };
+}
 
+describe("dot", () => {
   test("a digraph with every node, coloured fills, and every edge", async () => {
     const text = await graph("dot");
     expect(text.startsWith("digraph revisions {")).toBe(true);
     expect(text.trimEnd().endsWith("}")).toBe(true);
-    const { nodes, edges } = readDot(text);
+    const { nodes, edges } = await readDot(text);
     expect(Object.fromEntries([...nodes].map(([r, a]) => [r, a.gonogo_color]))).toEqual(COLORS);
     expect(nodes.get(HEAD)!.fillcolor).toBe("#ffd8d3");
     expect(nodes.get(INVOICES)!.fillcolor).toBe("#fff0b3");
@@ -291,8 +291,18 @@ describe("dot", () => {
     expect(edges.map((e) => `${e.from}->${e.to}`).sort()).toEqual([...EDGES].sort());
   });
 
+  test("labels with quotes, backslashes and newlines stay inside their strings", async () => {
+    const dir = tempProject({
+      "alembic/versions/0001_x.py": ['"""say "hi" \\\\ back\\nslash"""', 'revision = "0001"', "down_revision = None", "def upgrade():", "    pass", "def downgrade():", "    pass", ""].join("\n"),
+    });
+    const { nodes } = await readDot(await graph("dot", [], dir));
+    expect([...nodes.keys()]).toEqual(["0001"]);
+    // Graphviz hands the label back in DOT escapes: \n between lines, \\ for the backslash.
+    expect(nodes.get("0001")!.label).toBe('0001\\nsay "hi" \\\\ back\\nhead');
+  });
+
   test("rollback edges and nodes are drawn in the path colour", async () => {
-    const { nodes, edges } = readDot(await graph("dot", ["--from", HEAD, "--to", INVOICES]));
+    const { nodes, edges } = await readDot(await graph("dot", ["--from", HEAD, "--to", INVOICES]));
     expect(edges.filter((e) => e.attrs.gonogo_rollback === "true").map((e) => `${e.from}->${e.to}`).sort()).toEqual([...ROLLBACK_EDGES].sort());
     expect(edges.filter((e) => e.attrs.color === "#8250df")).toHaveLength(ROLLBACK_EDGES.length);
     expect([...nodes].filter(([, a]) => a.color === "#8250df").map(([r]) => r).sort()).toEqual([INVOICES, BILLING_BRANCH, REPORTING_BRANCH, MERGE, HEAD].sort());
@@ -347,9 +357,9 @@ describe("unusual graphs", () => {
     });
     const { doc } = parseSvg(await graph("svg", [], dir));
     expect(elements(doc, "g").filter((g) => g.class === "revision-graph").map((g) => g["data-directories"])).toEqual(["app/alembic/versions", "audit/alembic/versions"]);
-    const text = await graph("dot", [], dir);
-    expect(text).toContain('subgraph "cluster_0"');
-    expect(text).toContain('subgraph "cluster_1"');
+    const dot = await readDot(await graph("dot", [], dir));
+    expect(dot.clusters).toEqual(["app/alembic/versions", "audit/alembic/versions"]);
+    expect([...dot.nodes.keys()].sort()).toEqual(["0001", "a001"]);
   });
 
   test("an edge that skips layers is routed around the migrations in between", async () => {
