@@ -9,6 +9,7 @@ import { renderGraphSvg } from "../../report/graph-svg.js";
 import { UsageError, type CliIO } from "../io.js";
 import type { CommandRegistrar } from "../main.js";
 import { useColor } from "./scan.js";
+import { createProgressReporter } from "../progress.js";
 
 interface GraphFlags {
   format: GraphFormat;
@@ -50,7 +51,8 @@ export async function runMigrationsGraph(dir: string, flags: GraphFlags, io: Cli
   checkRevisionFlag("--from", flags.from);
   checkRevisionFlag("--to", flags.to);
   if (flags.from !== undefined && flags.to === undefined) throw new UsageError("--from needs --to: the revision to roll back to (or base)");
-  const result = await scan({ cwd: io.cwd, paths: [dir], configFile: flags.config === false ? false : flags.config });
+  const progress = createProgressReporter({ stream: io.stderr, env: io.env });
+  const result = await scan({ cwd: io.cwd, paths: [dir], configFile: flags.config === false ? false : flags.config, onProgress: progress.update }).finally(() => progress.finish());
   const graphs = result.facts.revisionGraphs;
   if (graphs.length === 0) throw new UsageError(`${dir}: no Alembic migrations found (looked for .py files in versions/ directories and the config's migrations)`);
   const rollback: Partial<RollbackSpec> | undefined = flags.to !== undefined ? { to: flags.to, ...(flags.from !== undefined ? { from: flags.from } : {}) } : undefined;
