@@ -3,7 +3,7 @@
 // goes on and exits 1, never 2; and with the default policy each kind makes a production `check` a
 // no-go that names the file.
 import { execFileSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -191,5 +191,6 @@ describe("many files", () => {
     expect(drops[0]).toBe("000000_drop.sql");
     expect(drops.at(-1)).toBe("099000_drop.sql");
     expect(results.find((x) => x.filePath.endsWith("050000_pipe.sql"))?.messages).toEqual([expect.objectContaining({ ruleId: "sql/parse-error", message: expect.stringContaining("FIFO") })]);
+    rmSync(dir, { recursive: true, force: true });
   }, 180_000);
 });
