@@ -88,6 +88,21 @@ describe("html (as text)", () => {
     expect(html).toContain("x&lt;y&gt;.sql");
   });
 
+  test("a history too long to draw inline gets a note instead of a metres-long picture", async () => {
+    const { scan } = await import("../src/engine/scan.js");
+    const result = await scan({ cwd: "fixtures/visual/billing" });
+    const small = formatHtml(result.results, { revisionGraphs: result.facts.revisionGraphs, generatedAt: "t" });
+    expect(small).toContain("<svg");
+    const capped = formatHtml(result.results, { revisionGraphs: result.facts.revisionGraphs, generatedAt: "t", maxGraphNodes: 5 });
+    expect(capped).not.toContain("<svg");
+    expect(capped).toContain("6 migrations are too many to draw here");
+  });
+
+  test("the page title names the decision when there is one", async () => {
+    const run = await runCli(["check", "--env", "production", "--format", "html"], { cwd: "fixtures/visual/billing" });
+    expect(run.stdout).toContain("<title>gonogo: no-go for production</title>");
+  });
+
   test("a finding without source shows its excerpt line alone; no findings says so", () => {
     const f: Finding = { ...finding("high", "gone.sql", 7), excerpt: "DROP TABLE t;" };
     const html = formatHtml([{ file: f.file, findings: [f] }], { generatedAt: "t" });

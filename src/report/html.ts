@@ -16,6 +16,8 @@ export interface HtmlOptions {
   title?: string;
   /** Shown in the header; default now. Tests pass a fixed value. */
   generatedAt?: string;
+  /** Graphs with more migrations than this are not drawn inline (default 400): the page would be metres long. */
+  maxGraphNodes?: number;
 }
 
 const CONTEXT_LINES = 2;
@@ -24,14 +26,19 @@ const MAX_LINE_CHARS = 300;
 
 export function formatHtml(results: FileResult[], options: HtmlOptions = {}): string {
   const findings = results.flatMap((r) => r.findings);
-  const title = options.title ?? "gonogo report";
+  const title = options.title ?? (options.decision ? `gonogo: ${options.decision.decision} for ${options.decision.environment}` : "gonogo report");
   const fileIds = new Map(results.map((r, i) => [r.file, `file-${i + 1}`]));
   const body: string[] = [];
   body.push(`<header><h1>${esc(title)}</h1><p class="meta">generated ${esc(options.generatedAt ?? new Date().toISOString())}</p></header>`);
   if (options.decision) body.push(decisionSection(options.decision));
   body.push(summarySection(findings, results.length));
   const graphs = options.revisionGraphs ?? [];
-  if (graphs.length > 0) {
+  const graphSize = graphs.reduce((n, g) => n + g.migrations.size, 0);
+  if (graphSize > (options.maxGraphNodes ?? 400)) {
+    body.push(
+      `<section class="graph" aria-labelledby="graph-heading"><h2 id="graph-heading">Revision graph</h2><p class="meta">${graphSize} migrations are too many to draw here; run <code>gonogo migrations graph --format svg -o graph.svg</code> for the whole picture.</p></section>`,
+    );
+  } else if (graphs.length > 0) {
     const views = buildGraphViews(graphs, findings);
     const svg = renderGraphSvg(views, { idPrefix: "report-graph", hrefFor: (file) => (fileIds.has(file) ? `#${fileIds.get(file)}` : undefined) });
     body.push(`<section class="graph" aria-labelledby="graph-heading"><h2 id="graph-heading">Revision graph</h2><div class="graph-frame">${svg}</div></section>`);
