@@ -7,10 +7,8 @@ import { docsUrlFor, type ProjectFacts, type Rule } from "../../rules/define.js"
 import {
   buildRevisionGraphs,
   directoryOf,
-  extractFile,
   isCandidateFile,
   isVersionsDirectory,
-  roleOf,
   storageActionsRemovedSince,
   unreadableFileFacts,
   type ExtractContext,
@@ -26,8 +24,12 @@ import { DEFAULT_MAX_FILE_BYTES, decodeSource, readSourceFile, type ReadOutcome 
 import { applySuppressions } from "./suppress.js";
 import { FactsCache, contentHash, resolveCacheLocation } from "./cache.js";
 import { inShard } from "./shard.js";
+import { analyseAll } from "./pool.js";
+import type { Analysis, AnalysisInput } from "./pool-worker.js";
 import { UNANALYSED_RULE_IDS, type RuleSetting, type ScanOptions, type ScanResult } from "./types.js";
 import { readdir } from "node:fs/promises";
+
+const MAX_EXCERPT = 400;
 
 interface LoadedFile {
   file: string;
@@ -64,17 +66,19 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const terraformByDirectory = groupBy([...texts].filter(([f]) => f.endsWith(".tf")), ([f]) => directoryOf(f));
   context.siblingsOf = (file) =>
     file.endsWith(".tf") ? (terraformByDirectory.get(directoryOf(file)) ?? []).filter(([f]) => f !== file).map(([f, text]) => ({ file: f, text })) : [];
-  for (const [index, { file, outcome }] of loadedFiles.entries()) {
-    options.onProgress?.(index, loadedFiles.length);
-    // Native parsers (tree-sitter) free a tree in a finalizer that runs only when the event loop
-    // turns; without a turn now and then, every tree of the scan stays in memory until the end.
-    if (index % 32 === 31) await new Promise((resolve) => setImmediate(resolve));
+  // Unchanged files come from the cache; the others are analysed, across cores when there are many.
+  const readable = loadedFiles.flatMap(({ file, outcome }) => (outcome.ok ? [{ file, text: outcome.text }] : []));
+  const unreadableCount = loadedFiles.length - readable.length;
+  options.onProgress?.(unreadableCount, loadedFiles.length);
+  const analyses = await analyseFiles(readable, context, cache, options.jobs, (done) => options.onProgress?.(unreadableCount + done, loadedFiles.length));
+  const analysisOf = new Map(readable.map(({ file }, index) => [file, analyses[index]!]));
+  for (const { file, outcome } of loadedFiles) {
     if (!outcome.ok) {
       const role = guessRole(file, context);
       factsByFile.set(file, unreadableFileFacts(file, outcome.reason, role));
       continue;
     }
-    const { role, facts: fileFacts } = await analyseFile(file, outcome.text, context, cache);
+    const { role, facts: fileFacts } = analysisOf.get(file)!;
     if (role === "none" || !fileFacts) continue;
     roles.set(file, role);
     factsByFile.set(file, fileFacts);
@@ -82,12 +86,13 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   options.onProgress?.(loadedFiles.length, loadedFiles.length);
   // A .py file beside migrations is a migration too (Alembic loads every module in versions/).
   const migrationDirs = new Set([...roles].filter(([, r]) => r === "migration").map(([f]) => directoryOf(f)));
-  for (const [file, role] of roles) {
-    if (role !== "python" || !migrationDirs.has(directoryOf(file))) continue;
-    const base = path.posix.basename(file);
-    if (base === "__init__.py" || base === "env.py") continue;
+  const promoted = [...roles]
+    .filter(([file, role]) => role === "python" && migrationDirs.has(directoryOf(file)) && !["__init__.py", "env.py"].includes(path.posix.basename(file)))
+    .map(([file]) => ({ file, text: texts.get(file)!, asRole: "migration" as const }));
+  const promotedAnalyses = await analyseFiles(promoted, context, cache, options.jobs);
+  for (const [index, { file }] of promoted.entries()) {
     roles.set(file, "migration");
-    factsByFile.set(file, (await analyseFile(file, texts.get(file)!, context, cache, "migration")).facts!);
+    factsByFile.set(file, promotedAnalyses[index]!.facts!);
   }
   cache?.save();
   for (const problem of discoveryProblems) {
@@ -160,7 +165,9 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     if (text === undefined) continue;
     let source = sources.get(finding.file);
     if (!source) sources.set(finding.file, (source = new SourceText(finding.file, text)));
-    finding.excerpt = source.lineText(finding.line);
+    const line = source.lineText(finding.line);
+    // A minified or generated file can hold megabytes on one line: keep the excerpt readable.
+    finding.excerpt = line.length > MAX_EXCERPT ? `${line.slice(Math.max(0, finding.column - 1 - 80), finding.column - 1 + MAX_EXCERPT - 80)}…` : line;
   }
   findings.sort(compareFindings);
   const results: FileResult[] = [...groupBy(findings, (f) => f.file)].map(([file, list]) => {
@@ -184,39 +191,43 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
 }
 
 /**
- * The role and facts of a readable file: from the cache when the file (and the siblings its
- * extractor reads) is unchanged, else extracted and remembered. `asRole` forces a role (a .py file
- * beside migrations is a migration).
+ * The role and facts of readable files, in order: from the cache when a file (and the siblings its
+ * extractor reads) is unchanged, else analysed (in worker threads when there are many) and
+ * remembered. `asRole` forces a role (a .py file beside migrations is a migration).
  */
-async function analyseFile(
-  file: string,
-  text: string,
+async function analyseFiles(
+  inputs: AnalysisInput[],
   context: ExtractContext,
   cache: FactsCache | undefined,
-  asRole?: FileRole,
-): Promise<{ role: FileRole; facts?: FileFacts }> {
-  if (!cache) {
-    const role = asRole ?? roleOf(file, text, context);
-    return role === "none" ? { role } : { role, facts: await extractSafely(file, text, role, context) };
+  jobs: number | undefined,
+  onDone?: (count: number) => void,
+): Promise<Analysis[]> {
+  if (!cache) return analyseAll(inputs, context, { ...(jobs !== undefined ? { jobs } : {}), ...(onDone ? { onDone } : {}) });
+  const results: Analysis[] = new Array(inputs.length);
+  const keys: { key: string; hash: string }[] = [];
+  const misses: number[] = [];
+  for (const [index, input] of inputs.entries()) {
+    const key = input.asRole ? `${input.file}\u0000as-${input.asRole}` : input.file;
+    const siblings = context.siblingsOf?.(input.file) ?? [];
+    const hash = contentHash(siblings.length === 0 ? input.text : [input.text, ...siblings.map((s) => `${s.file}\u0000${s.text}`)].join("\u0000"));
+    const cached = cache.get(key, hash);
+    if (cached) results[index] = cached.facts ? { role: cached.role, facts: cached.facts } : { role: cached.role };
+    else misses.push(index);
+    keys[index] = { key, hash };
   }
-  const key = asRole ? `${file}\u0000as-${asRole}` : file;
-  const siblings = context.siblingsOf?.(file) ?? [];
-  const hash = contentHash(siblings.length === 0 ? text : [text, ...siblings.map((s) => `${s.file}\u0000${s.text}`)].join("\u0000"));
-  const cached = cache.get(key, hash);
-  if (cached) return cached;
-  const role = asRole ?? roleOf(file, text, context);
-  const facts = role === "none" ? undefined : await extractSafely(file, text, role, context);
-  cache.set(key, { hash, role, ...(facts ? { facts } : {}) });
-  return facts ? { role, facts } : { role };
-}
-
-async function extractSafely(file: string, text: string, role: FileRole, context: ExtractContext): Promise<FileFacts> {
-  try {
-    return await extractFile(file, text, role, context);
-  } catch (error) {
-    // An extractor bug on odd input: the file is reported as not analysed, the scan goes on.
-    return unreadableFileFacts(file, `analysis failed (${(error as Error).message})`, role);
+  const hits = inputs.length - misses.length;
+  onDone?.(hits);
+  const analysed = await analyseAll(
+    misses.map((index) => inputs[index]!),
+    context,
+    { ...(jobs !== undefined ? { jobs } : {}), onDone: (done) => onDone?.(hits + done) },
+  );
+  for (const [k, index] of misses.entries()) {
+    const analysis = analysed[k]!;
+    results[index] = analysis;
+    cache.set(keys[index]!.key, { hash: keys[index]!.hash, role: analysis.role, ...(analysis.facts ? { facts: analysis.facts } : {}) });
   }
+  return results;
 }
 
 function guessRole(file: string, context: ExtractContext): FileRole | "unknown" {
