@@ -44,6 +44,11 @@ export interface ScanOptions {
    * (`--shard K/N`). Migrations beside a reported migration are still read for the revision graph.
    */
   shard?: { index: number; count: number };
+  /**
+   * Worker threads for parsing (`--jobs`): 1 parses on the main thread; default: one per core
+   * when there are enough files to pay for starting them.
+   */
+  jobs?: number;
   /** Called as files are analysed (`done` of `total`), e.g. for a progress bar. */
   onProgress?: (done: number, total: number) => void;
 }

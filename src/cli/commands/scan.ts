@@ -27,6 +27,7 @@ export interface ScanCliOptions {
   cache?: boolean;
   cacheLocation?: string;
   shard?: string;
+  jobs?: string;
 }
 
 /** `--rule sql/drop-table=off` → { "sql/drop-table": "off" }. */
@@ -70,6 +71,7 @@ export const registerScan: CommandRegistrar = (program, io, done) => {
     .option("--cache", "reuse the facts of unchanged files from the cache file")
     .option("--cache-location <path>", "cache file, or directory ending in / (default .gonogocache)")
     .option("--shard <K/N>", "scan only shard K of N (a CI matrix); merge the reports with gonogo merge-reports")
+    .option("--jobs <n>", "worker threads for parsing (1: none; default: one per core for large scans)")
     .action(async (paths: string[], opts: ScanCliOptions) => {
       done(await runScan(paths, opts, io));
     });
@@ -83,6 +85,8 @@ export async function runScan(paths: string[], opts: ScanCliOptions, io: CliIO):
   }
   const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
   if (opts.shard !== undefined && !shard) throw new UsageError(`--shard ${opts.shard}: expected K/N with 1 ≤ K ≤ N ≤ 1024, e.g. --shard 2/4`);
+  const jobs = opts.jobs === undefined ? undefined : Number(opts.jobs);
+  if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1 || jobs > 64)) throw new UsageError(`--jobs ${opts.jobs}: expected a whole number from 1 to 64`);
   const progress = createProgressReporter({ stream: io.stderr, env: io.env });
   const result = await scan({
     onProgress: progress.update,
@@ -95,6 +99,7 @@ export async function runScan(paths: string[], opts: ScanCliOptions, io: CliIO):
     ...(opts.cache ? { cache: true } : {}),
     ...(opts.cacheLocation !== undefined ? { cacheLocation: opts.cacheLocation } : {}),
     ...(shard ? { shard } : {}),
+    ...(jobs !== undefined ? { jobs } : {}),
   }).finally(() => progress.finish());
   const results = opts.quiet
     ? result.results.map((r) => ({ ...r, findings: r.findings.filter((f) => f.severity === "critical" || f.severity === "high") })).filter((r) => r.findings.length > 0)

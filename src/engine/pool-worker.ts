@@ -1,0 +1,48 @@
+// What one file's analysis is, on whichever thread runs it: its role, then its facts. The default
+// export is the worker-thread entry (a batch of files per task, so messages stay few).
+import { extractFile, roleOf, unreadableFileFacts, type ExtractContext, type FileRole } from "../extract/index.js";
+import type { FileFacts } from "../extract/facts.js";
+
+export interface AnalysisInput {
+  file: string;
+  text: string;
+  /** Force a role (a .py file beside migrations is a migration); else decided by roleOf. */
+  asRole?: FileRole;
+}
+
+export interface Analysis {
+  role: FileRole;
+  facts?: FileFacts;
+}
+
+/** Only what crosses a thread boundary: no functions (siblingsOf stays on the main thread). */
+export interface SerializableContext {
+  dialect: ExtractContext["dialect"];
+  migrationDirectories: string[];
+}
+
+export async function analyseUncached(input: AnalysisInput, context: ExtractContext): Promise<Analysis> {
+  const role = input.asRole ?? roleOf(input.file, input.text, context);
+  if (role === "none") return { role };
+  return { role, facts: await extractSafely(input.file, input.text, role, context) };
+}
+
+export async function extractSafely(file: string, text: string, role: FileRole, context: ExtractContext): Promise<FileFacts> {
+  try {
+    return await extractFile(file, text, role, context);
+  } catch (error) {
+    // An extractor bug on odd input: the file is reported as not analysed, the scan goes on.
+    return unreadableFileFacts(file, `analysis failed (${(error as Error).message})`, role);
+  }
+}
+
+/** Worker entry: analyses a batch in order. */
+export default async function analyseBatch(task: { inputs: AnalysisInput[]; context: SerializableContext }): Promise<Analysis[]> {
+  const out: Analysis[] = [];
+  for (const [index, input] of task.inputs.entries()) {
+    out.push(await analyseUncached(input, task.context));
+    // Let tree-sitter's finalizers free the trees parsed so far (they run when the loop turns).
+    if (index % 16 === 15) await new Promise((resolve) => setImmediate(resolve));
+  }
+  return out;
+}

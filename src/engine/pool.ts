@@ -1,0 +1,99 @@
+// Parsing across cores: files whose extractors need nothing but their own text (Python and SQL) are
+// analysed in worker threads (piscina), in batches; everything else stays on the main thread.
+// Workers exist only in the built package (dist/, .js): under a TypeScript runner the same
+// analysis runs in-thread, so tests exercise exactly the code the workers run.
+import { availableParallelism } from "node:os";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { ExtractContext } from "../extract/index.js";
+import { analyseUncached, type Analysis, type AnalysisInput } from "./pool-worker.js";
+
+/** Below this many files, starting workers (≈100 ms each) costs more than it saves. */
+export const MIN_FILES_FOR_WORKERS = 200;
+const BATCH_SIZE = 48;
+
+const workerFile = new URL("./pool-worker.js", import.meta.url);
+
+/** Whether `file` may be analysed off the main thread (its extractor reads no sibling files). */
+export function isWorkerSafe(file: string): boolean {
+  return file.endsWith(".py") || file.endsWith(".sql");
+}
+
+/** How many worker threads to use for `count` files with `jobs` requested (undefined: automatic). */
+export function workerCount(count: number, jobs: number | undefined): number {
+  if (jobs !== undefined) return jobs <= 1 ? 0 : jobs;
+  if (count < MIN_FILES_FOR_WORKERS) return 0;
+  return Math.min(availableParallelism(), Math.ceil(count / BATCH_SIZE));
+}
+
+function workersAvailable(): boolean {
+  return workerFile.pathname.endsWith(".js") && existsSync(fileURLToPath(workerFile));
+}
+
+/**
+ * Analyses every input; results come back in input order. `onDone` is told each finished count.
+ */
+export async function analyseAll(
+  inputs: AnalysisInput[],
+  context: ExtractContext,
+  options: { jobs?: number; onDone?: (count: number) => void } = {},
+): Promise<Analysis[]> {
+  const threads = workersAvailable() ? workerCount(inputs.filter((i) => isWorkerSafe(i.file)).length, options.jobs) : 0;
+  const results: Analysis[] = new Array(inputs.length);
+  let done = 0;
+  const finished = (n: number) => options.onDone?.((done += n));
+  if (threads === 0) {
+    for (const [index, input] of inputs.entries()) {
+      results[index] = await analyseUncached(input, context);
+      finished(1);
+      // Native parsers (tree-sitter) free a tree in a finalizer that runs only when the event loop
+      // turns; without a turn now and then, every tree of the scan stays in memory until the end.
+      if (index % 32 === 31) await new Promise((resolve) => setImmediate(resolve));
+    }
+    return results;
+  }
+
+  const { Piscina } = await import("piscina");
+  // atomics "disabled": a worker waiting for its next task must let its event loop turn, or
+  // tree-sitter's finalizers never run and the worker keeps every tree it parsed.
+  const pool = new Piscina({ filename: workerFile.href, minThreads: threads, maxThreads: threads, idleTimeout: 1000, atomics: "disabled" });
+  const serializable = { dialect: context.dialect, migrationDirectories: context.migrationDirectories };
+  try {
+    const tasks: Promise<void>[] = [];
+    const local: number[] = [];
+    let batch: number[] = [];
+    const flush = () => {
+      if (batch.length === 0) return;
+      const indexes = batch;
+      batch = [];
+      tasks.push(
+        (pool.run({ inputs: indexes.map((i) => inputs[i]!), context: serializable }) as Promise<Analysis[]>).then(
+          (analyses) => {
+            analyses.forEach((analysis, k) => (results[indexes[k]!] = analysis));
+            finished(indexes.length);
+          },
+          // A worker that died (not an extractor error: those are caught in the worker) must not
+          // lose its batch: analyse it here instead.
+          async () => {
+            for (const i of indexes) results[i] = await analyseUncached(inputs[i]!, context);
+            finished(indexes.length);
+          },
+        ),
+      );
+    };
+    for (const [index, input] of inputs.entries()) {
+      if (!isWorkerSafe(input.file)) local.push(index);
+      else if (batch.push(index) >= BATCH_SIZE) flush();
+    }
+    flush();
+    // Files that need the main thread (Terraform reads its module's other files) run meanwhile.
+    for (const index of local) {
+      results[index] = await analyseUncached(inputs[index]!, context);
+      finished(1);
+    }
+    await Promise.all(tasks);
+  } finally {
+    await pool.destroy();
+  }
+  return results;
+}
