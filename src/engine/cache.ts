@@ -113,6 +113,8 @@ export class FactsCache {
    * run did not look at (another shard, other paths), so shards and partial scans can share one.
    */
   save(): void {
+    // Every file a hit: the cache on disk already says all this run knows.
+    if (this.stats.misses === 0 && Object.keys(this.next).length === this.stats.hits) return;
     const files = { ...this.previous, ...this.next };
     const document: CacheDocument = { format: CACHE_FORMAT, version: this.version, settings: this.settings, files };
     const temporary = `${this.file}.${process.pid}.tmp`;

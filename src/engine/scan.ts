@@ -283,10 +283,14 @@ async function collectFiles(
       for (const sibling of siblings) if (!isIgnored(sibling)) all.add(sibling);
     }
   }
-  const files: LoadedFile[] = [];
-  for (const file of [...all].sort()) {
-    files.push({ file, outcome: await readSourceFile(path.resolve(cwd, file), maxBytes) });
-  }
+  // Reads in parallel (a few at a time): one after another, the scan mostly waits on the disk.
+  const sorted = [...all].sort();
+  const files: LoadedFile[] = new Array(sorted.length);
+  let next = 0;
+  const reader = async () => {
+    for (let i = next++; i < sorted.length; i = next++) files[i] = { file: sorted[i]!, outcome: await readSourceFile(path.resolve(cwd, sorted[i]!), maxBytes) };
+  };
+  await Promise.all(Array.from({ length: Math.min(16, sorted.length) }, reader));
   return { files, ...(reportFiles ? { reportFiles } : {}), discoveryProblems: problems };
 }
 
