@@ -33,17 +33,19 @@ function run(argv, cwd, { quiet = true, okCodes = [0] } = {}) {
 }
 
 /** One whole-process run: wall milliseconds and peak resident set size in KB. */
-function measureOnce(argv, cwd, okCodes) {
+function measureOnce(argv, cwd, okCodes, expect) {
   const wrapped = timeBinary ? [timeBinary, "-f", "gonogo-bench-rss %M", ...argv] : argv;
   const started = process.hrtime.bigint();
-  const result = spawnSync(wrapped[0], wrapped.slice(1), { cwd, stdio: ["ignore", "ignore", "pipe"], maxBuffer: 1 << 30 });
+  // stdout is read (a pipe costs both sides alike) so a run that did not do the work is caught.
+  const result = spawnSync(wrapped[0], wrapped.slice(1), { cwd, stdio: ["ignore", "pipe", "pipe"], maxBuffer: 1 << 30 });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  if (process.env.GONOGO_BENCH_DEBUG) process.stderr.write(result.stderr?.toString() ?? "");
   const stderr = result.stderr?.toString() ?? "";
   const match = /gonogo-bench-rss (\d+)/.exec(stderr);
   // GNU time reports "exited with non-zero status N" for the child's code; its own status is the child's.
   if (!okCodes.includes(result.status)) throw new Error(`${argv.join(" ")} exited ${result.status ?? result.signal}\n${stderr.slice(-2000)}`);
-  return { ms, rssKb: match ? Number(match[1]) : NaN };
+  const summary = expect ? expect.exec(result.stdout.toString())?.[0] : "";
+  if (summary === undefined) throw new Error(`${argv.join(" ")}: output does not match ${expect}`);
+  return { ms, rssKb: match ? Number(match[1]) : NaN, summary };
 }
 
 const median = (xs) => {
@@ -56,11 +58,19 @@ const median = (xs) => {
 function compare(name, reference, subject) {
   process.stderr.write(`\n${name}\n  reference: ${reference.label}\n  subject:   ${subject.label}\n`);
   const ok = (s) => s.okCodes ?? [0, 1];
-  for (const s of [reference, subject]) measureOnce(s.argv, s.cwd, ok(s));
+  const summaries = new Map();
+  const once = (s) => {
+    const sample = measureOnce(s.argv, s.cwd, ok(s), s.expect);
+    // Every run of a command must report the same thing (e.g. "3528 problems").
+    if (summaries.has(s) && summaries.get(s) !== sample.summary) throw new Error(`${s.label}: "${sample.summary}" after "${summaries.get(s)}"`);
+    summaries.set(s, sample.summary);
+    return sample;
+  };
+  for (const s of [reference, subject]) once(s);
   const samples = { reference: [], subject: [] };
   for (let i = 0; i < runs; i++) {
     for (const [key, s] of [["reference", reference], ["subject", subject]]) {
-      const sample = measureOnce(s.argv, s.cwd, ok(s));
+      const sample = once(s);
       samples[key].push(sample);
       process.stderr.write(`  ${key.padEnd(9)} run ${i + 1}: ${sample.ms.toFixed(0)} ms, ${(sample.rssKb / 1024).toFixed(0)} MB\n`);
     }
@@ -77,6 +87,8 @@ function compare(name, reference, subject) {
     subjectRssMb: median(samples.subject.map((s) => s.rssKb)) / 1024,
     subjectPeakRssMb: Math.max(...samples.subject.map((s) => s.rssKb)) / 1024,
     referenceRssMb: median(samples.reference.map((s) => s.rssKb)) / 1024,
+    referenceSummary: summaries.get(reference),
+    subjectSummary: summaries.get(subject),
   };
 }
 
@@ -93,6 +105,7 @@ if (!values["no-build"]) {
 const small = corpus(1000);
 const large = corpus(10000);
 const results = [];
+const PROBLEMS = /\d+ problems? \(\d+ errors?, \d+ warnings?\)/;
 const gonogoScan = (...args) => [node, gonogo, "scan", "--no-config", ...args];
 
 if (only.has("sql")) {
@@ -101,16 +114,16 @@ if (only.has("sql")) {
     target: "≤ 1.0×",
     ...compare(
       "1. SQL: gonogo scan vs squawk, 10,000 .sql files",
-      { label: "squawk 'sql/*.sql'", argv: [node, squawk, "sql/*.sql"], cwd: large },
-      { label: "gonogo scan sql", argv: gonogoScan("sql"), cwd: large },
+      { label: "squawk 'sql/*.sql'", expect: /Found \d+ issues in \d+ files \(checked \d+ source files\)/, argv: [node, squawk, "sql/*.sql"], cwd: large },
+      { label: "gonogo scan sql", expect: PROBLEMS, argv: gonogoScan("sql"), cwd: large },
     ),
   });
 }
 if (only.has("alembic") || only.has("memory")) {
   const result = compare(
     "2. Alembic: gonogo scan vs bare single-threaded tree-sitter parse, 10,000 migrations",
-    { label: "node bench/parse-only.mjs alembic", argv: [node, path.join(root, "bench/parse-only.mjs"), "alembic"], cwd: large, okCodes: [0] },
-    { label: "gonogo scan alembic", argv: gonogoScan("alembic"), cwd: large },
+    { label: "node bench/parse-only.mjs alembic", expect: /parsed \d+ files/, argv: [node, path.join(root, "bench/parse-only.mjs"), "alembic"], cwd: large, okCodes: [0] },
+    { label: "gonogo scan alembic", expect: PROBLEMS, argv: gonogoScan("alembic"), cwd: large },
   );
   if (only.has("alembic")) results.push({ target: "≤ 0.6×", ...result });
   if (only.has("memory")) {
@@ -126,15 +139,29 @@ if (only.has("alembic") || only.has("memory")) {
 }
 if (only.has("precommit")) {
   const versions = path.join(small, "alembic/versions");
-  const one = readdirSync(versions).sort()[500];
+  // A migration in the middle of the chain that has a finding (so the run prints a summary).
+  const one = readdirSync(versions).sort().filter((f) => f.includes("_drop_column_"))[5];
   results.push({
     target: "≤ 2.5×",
     ...compare(
       "3. Pre-commit: gonogo scan of one migration among 1,000 vs node -e 0",
       { label: "node -e 0", argv: [node, "-e", "0"], cwd: small, okCodes: [0] },
-      { label: `gonogo scan alembic/versions/${one}`, argv: gonogoScan(`alembic/versions/${one}`), cwd: small },
+      { label: `gonogo scan alembic/versions/${one}`, expect: PROBLEMS, argv: gonogoScan(`alembic/versions/${one}`), cwd: small },
     ),
   });
+  // The hook as docs/performance.md recommends it: with --cache, the 999 siblings are not re-parsed.
+  const cacheDir = mkdtempSync(path.join(tmpdir(), "gonogo-bench-hook-"));
+  const hookArgs = ["--cache", "--cache-location", path.join(cacheDir, "cache.json"), `alembic/versions/${one}`];
+  run(gonogoScan(...hookArgs), small, { okCodes: [0, 1] });
+  results.push({
+    target: "(same target, hook with --cache)",
+    ...compare(
+      "3b. Pre-commit with --cache (warm): one migration among 1,000 vs node -e 0",
+      { label: "node -e 0", argv: [node, "-e", "0"], cwd: small, okCodes: [0] },
+      { label: `gonogo scan --cache alembic/versions/${one}`, expect: PROBLEMS, argv: gonogoScan(...hookArgs), cwd: small },
+    ),
+  });
+  rmSync(cacheDir, { recursive: true, force: true });
 }
 if (only.has("cache")) {
   const cacheDir = mkdtempSync(path.join(tmpdir(), "gonogo-bench-cache-"));
@@ -144,14 +171,15 @@ if (only.has("cache")) {
     target: "≤ 0.15×",
     ...compare(
       "4. Re-scan of the unchanged 10,000 migrations with --cache vs the cold scan",
-      { label: "gonogo scan alembic (no cache)", argv: gonogoScan("alembic"), cwd: large },
-      { label: "gonogo scan --cache alembic (warm)", argv: gonogoScan("--cache", "--cache-location", cacheFile, "alembic"), cwd: large },
+      { label: "gonogo scan alembic (no cache)", expect: PROBLEMS, argv: gonogoScan("alembic"), cwd: large },
+      { label: "gonogo scan --cache alembic (warm)", expect: PROBLEMS, argv: gonogoScan("--cache", "--cache-location", cacheFile, "alembic"), cwd: large },
     ),
   });
   rmSync(cacheDir, { recursive: true, force: true });
 }
 
 const cpu = cpus()[0]?.model ?? "unknown";
+for (const r of results) if (!r.memory) process.stdout.write(`${r.name}\n  reference said: ${r.referenceSummary || "-"}\n  gonogo said:    ${r.subjectSummary || "-"}\n`);
 process.stdout.write(`\nmachine: ${cpus().length} CPUs (${cpu}), node ${process.version}; median of ${runs} runs after one warm-up\n\n`);
 process.stdout.write("| measurement | reference (median) | gonogo (median) | ratio | target |\n| --- | --- | --- | --- | --- |\n");
 for (const r of results) {
