@@ -23,6 +23,16 @@ vi.mock("node:fs/promises", async (importOriginal) => {
   return { ...actual, stat, opendir, default: { ...actual, stat, opendir } };
 });
 
+// The scan reads files with the synchronous API (faster for many small files): hook its open too.
+vi.mock("node:fs", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("node:fs")>();
+  const openSync = ((p: Parameters<typeof actual.openSync>[0], ...rest: unknown[]) => {
+    hooks.beforeStat?.(String(p));
+    return (actual.openSync as (...a: unknown[]) => number)(p, ...rest);
+  }) as typeof actual.openSync;
+  return { ...actual, openSync, default: { ...actual, openSync } };
+});
+
 afterEach(() => {
   hooks.beforeStat = undefined;
   hooks.beforeOpendir = undefined;

@@ -1,5 +1,6 @@
 // Reading one file without ever crashing the scan: special files, huge files, binary content and
 // invalid UTF-8 each become a described problem instead of an exception.
+import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
 import { open, stat } from "node:fs/promises";
 
 export type ReadOutcome = { ok: true; text: string } | { ok: false; reason: string };
@@ -32,6 +33,33 @@ export async function readSourceFile(absolutePath: string, maxBytes: number = DE
     return { ok: false, reason: describeFsError(error) };
   }
   return decodeSource(bytes, maxBytes);
+}
+
+/**
+ * The same as readSourceFile, synchronously: for many small files, four system calls each beat the
+ * promise API's round trips through the thread pool by far (a 10,000-file cached scan spent most of
+ * its time there). The file is opened non-blocking and checked on the open descriptor, so a FIFO
+ * or device never blocks the scan, even if it replaced a regular file after discovery.
+ */
+export function readSourceFileSync(absolutePath: string, maxBytes: number = DEFAULT_MAX_FILE_BYTES): ReadOutcome {
+  let fd: number;
+  try {
+    fd = openSync(absolutePath, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    return { ok: false, reason: describeFsError(error) };
+  }
+  try {
+    const info = fstatSync(fd);
+    if (!info.isFile()) return { ok: false, reason: `not a regular file (${kindOf(info)})` };
+    if (info.size > maxBytes) {
+      return { ok: false, reason: `file is ${formatBytes(info.size)}, over the ${formatBytes(maxBytes)} analysis limit (maxFileBytes)` };
+    }
+    return decodeSource(readFileSync(fd), maxBytes);
+  } catch (error) {
+    return { ok: false, reason: describeFsError(error) };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Decodes bytes as UTF-8 source text (BOM removed), refusing binary content and invalid UTF-8. */

@@ -20,7 +20,7 @@ import { SourceText } from "../extract/source.js";
 import { compareStrings, eslintSeverity, severityRank, type FileResult, type Finding, type Severity, type SourceLocation } from "../types.js";
 import { loadConfig, ruleSettingFor, type GonogoConfig } from "./config.js";
 import { DEFAULT_IGNORES, discoverFiles, toPosix } from "./discover.js";
-import { DEFAULT_MAX_FILE_BYTES, decodeSource, readSourceFile, type ReadOutcome } from "./read.js";
+import { DEFAULT_MAX_FILE_BYTES, decodeSource, readSourceFileSync, type ReadOutcome } from "./read.js";
 import { applySuppressions } from "./suppress.js";
 import { FactsCache, contentHash, resolveCacheLocation } from "./cache.js";
 import { inShard } from "./shard.js";
@@ -283,14 +283,8 @@ async function collectFiles(
       for (const sibling of siblings) if (!isIgnored(sibling)) all.add(sibling);
     }
   }
-  // Reads in parallel (a few at a time): one after another, the scan mostly waits on the disk.
-  const sorted = [...all].sort();
-  const files: LoadedFile[] = new Array(sorted.length);
-  let next = 0;
-  const reader = async () => {
-    for (let i = next++; i < sorted.length; i = next++) files[i] = { file: sorted[i]!, outcome: await readSourceFile(path.resolve(cwd, sorted[i]!), maxBytes) };
-  };
-  await Promise.all(Array.from({ length: Math.min(16, sorted.length) }, reader));
+  // Synchronous reads: for thousands of small files far faster than the promise API (see read.ts).
+  const files: LoadedFile[] = [...all].sort().map((file) => ({ file, outcome: readSourceFileSync(path.resolve(cwd, file), maxBytes) }));
   return { files, ...(reportFiles ? { reportFiles } : {}), discoveryProblems: problems };
 }
 
