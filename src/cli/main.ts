@@ -1,19 +1,32 @@
 // Argument parsing and wiring only: every command lives in commands/ and returns its exit code.
 import { Command, CommanderError } from "commander";
 import { processIO, UsageError, type CliIO } from "./io.js";
-import { registerScan } from "./commands/scan.js";
-import { registerCheck } from "./commands/check.js";
-import { registerRelease } from "./commands/release.js";
-import { registerMigrations } from "./commands/migrations.js";
-import { registerMergeReports } from "./commands/merge-reports.js";
-import { registerInit } from "./commands/init.js";
-import { registerRules } from "./commands/rules.js";
-import { registerExplain } from "./commands/explain.js";
 import { VERSION } from "../version.js";
 
 export type CommandRegistrar = (program: Command, io: CliIO, done: (code: number) => void) => void;
 
-const registrars: CommandRegistrar[] = [registerScan, registerCheck, registerRelease, registerMigrations, registerMergeReports, registerInit, registerRules, registerExplain];
+// Each command's module (and what it imports: policy, release, reports, ajv…) loads only when that
+// command runs: a pre-commit `gonogo scan` must not pay for `deploy`. Help and unknown commands
+// load them all.
+const registrarLoaders: Record<string, () => Promise<CommandRegistrar>> = {
+  scan: async () => (await import("./commands/scan.js")).registerScan,
+  check: async () => (await import("./commands/check.js")).registerCheck,
+  release: async () => (await import("./commands/release.js")).registerRelease,
+  migrations: async () => (await import("./commands/migrations.js")).registerMigrations,
+  "merge-reports": async () => (await import("./commands/merge-reports.js")).registerMergeReports,
+  init: async () => (await import("./commands/init.js")).registerInit,
+  rules: async () => (await import("./commands/rules.js")).registerRules,
+  explain: async () => (await import("./commands/explain.js")).registerExplain,
+};
+/** Commands registered by a module under another name. */
+const MODULE_OF_COMMAND: Record<string, string> = { deploy: "release", rollback: "release", cascade: "release", log: "release" };
+
+async function registrarsFor(argv: string[]): Promise<CommandRegistrar[]> {
+  const first = argv[0] ?? "";
+  const module = MODULE_OF_COMMAND[first] ?? first;
+  const names = registrarLoaders[module] ? [module] : Object.keys(registrarLoaders);
+  return Promise.all(names.map((name) => registrarLoaders[name]!()));
+}
 
 /** Runs the CLI with `argv` (without node and script) and resolves to the exit code. */
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
@@ -28,7 +41,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       writeErr: (text) => io.stderr.write(text),
     })
     .showHelpAfterError(false);
-  for (const register of registrars) register(program, io, (code) => (exitCode = code));
+  for (const register of await registrarsFor(argv)) register(program, io, (code) => (exitCode = code));
   try {
     await program.parseAsync(argv, { from: "user" });
     return exitCode;

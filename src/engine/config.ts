@@ -1,11 +1,16 @@
 // Finding, parsing and validating gonogo.config.yaml / .yml / .json. Every error names the file,
 // the line when known, the path inside the file and what was expected.
 import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Ajv, type ErrorObject } from "ajv";
+import type { ErrorObject } from "ajv";
 import picomatch from "picomatch";
-import { isMap, isSeq, LineCounter, parseDocument, type Document } from "yaml";
+import type { Document, LineCounter as LineCounterType } from "yaml";
+
+// ajv and yaml load only when a config file is read: a `--no-config` pre-commit scan skips them.
+const require = createRequire(import.meta.url);
+const yaml = () => require("yaml") as typeof import("yaml");
 import type { Severity, SqlDialect } from "../types.js";
 import type { RuleSetting } from "./types.js";
 
@@ -56,10 +61,11 @@ export function readSchema(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(path.join(schemaDir, name), "utf8")) as Record<string, unknown>;
 }
 
-let validator: ReturnType<Ajv["compile"]> | undefined;
+let validator: import("ajv").ValidateFunction | undefined;
 
 function configValidator() {
   if (!validator) {
+    const { Ajv } = require("ajv") as typeof import("ajv");
     const ajv = new Ajv({ allErrors: true, strict: false });
     ajv.addSchema(readSchema("policy.json"), "policy.json");
     ajv.addSchema(readSchema("release.json"), "release.json");
@@ -98,6 +104,7 @@ export function loadConfig(options: { cwd: string; configFile?: string | false; 
 
 /** Parses and validates config text; `file` is used in messages and decides YAML vs JSON. */
 export function parseConfigText(file: string, text: string, knownRuleIds?: readonly string[]): GonogoConfig {
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   let data: unknown;
   let document: Document | undefined;
@@ -151,8 +158,9 @@ function pathText(segments: string[]): string {
     .replace(/^\./, "");
 }
 
-function lineOf(document: Document | undefined, lineCounter: LineCounter, segments: string[]): string {
+function lineOf(document: Document | undefined, lineCounter: LineCounterType, segments: string[]): string {
   if (!document) return "";
+  const { isMap, isSeq } = yaml();
   let node: unknown = document.contents;
   for (const segment of segments) {
     if (isMap(node)) node = node.get(segment, true);
@@ -165,7 +173,7 @@ function lineOf(document: Document | undefined, lineCounter: LineCounter, segmen
   return `:${pos.line}:${pos.col}`;
 }
 
-function describeSchemaError(file: string, error: ErrorObject, document: Document | undefined, lineCounter: LineCounter): string {
+function describeSchemaError(file: string, error: ErrorObject, document: Document | undefined, lineCounter: LineCounterType): string {
   const segments = segmentsOf(error.instancePath);
   let where = pathText(segments);
   let expected = error.message ?? "is invalid";
@@ -186,7 +194,7 @@ function describeSchemaError(file: string, error: ErrorObject, document: Documen
   return `${file}${lineOf(document, lineCounter, segments)}: ${where} ${expected}`;
 }
 
-function checkSemantics(file: string, config: GonogoConfig, knownRuleIds: readonly string[] | undefined, document: Document | undefined, lineCounter: LineCounter): void {
+function checkSemantics(file: string, config: GonogoConfig, knownRuleIds: readonly string[] | undefined, document: Document | undefined, lineCounter: LineCounterType): void {
   const problems: string[] = [];
   const checkRules = (rules: Record<string, RuleSetting> | undefined, at: string[]) => {
     if (!rules || !knownRuleIds) return;

@@ -1,6 +1,6 @@
 // What one file's analysis is, on whichever thread runs it: its role, then its facts. The default
 // export is the worker-thread entry (a batch of files per task, so messages stay few).
-import { extractFile, roleOf, unreadableFileFacts, type ExtractContext, type FileRole } from "../extract/index.js";
+import { extractFile, extractMigrationHeaderFacts, roleOf, unreadableFileFacts, type ExtractContext, type FileRole } from "../extract/index.js";
 import type { FileFacts } from "../extract/facts.js";
 
 export interface AnalysisInput {
@@ -8,6 +8,8 @@ export interface AnalysisInput {
   text: string;
   /** Force a role (a .py file beside migrations is a migration); else decided by roleOf. */
   asRole?: FileRole;
+  /** Read as context only (not reported): a migration needs only its revision header. */
+  headerOnly?: boolean;
 }
 
 export interface Analysis {
@@ -24,6 +26,15 @@ export interface SerializableContext {
 export async function analyseUncached(input: AnalysisInput, context: ExtractContext): Promise<Analysis> {
   const role = input.asRole ?? roleOf(input.file, input.text, context);
   if (role === "none") return { role };
+  // Context files other than migrations contribute nothing that is reported: skip their analysis.
+  if (input.headerOnly && role !== "migration") return { role };
+  if (input.headerOnly) {
+    try {
+      return { role, facts: extractMigrationHeaderFacts(input.file, input.text, context) };
+    } catch (error) {
+      return { role, facts: unreadableFileFacts(input.file, `analysis failed (${(error as Error).message})`, role) };
+    }
+  }
   return { role, facts: await extractSafely(input.file, input.text, role, context) };
 }
 

@@ -38,7 +38,8 @@ export async function analyseAll(
   context: ExtractContext,
   options: { jobs?: number; onDone?: (count: number) => void } = {},
 ): Promise<Analysis[]> {
-  const threads = workersAvailable() ? workerCount(inputs.filter((i) => isWorkerSafe(i.file)).length, options.jobs) : 0;
+  // Header-only context files are cheap: only full analyses are worth a thread.
+  const threads = workersAvailable() ? workerCount(inputs.filter((i) => isWorkerSafe(i.file) && !i.headerOnly).length, options.jobs) : 0;
   const results: Analysis[] = new Array(inputs.length);
   let done = 0;
   const finished = (n: number) => options.onDone?.((done += n));

@@ -67,7 +67,10 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   context.siblingsOf = (file) =>
     file.endsWith(".tf") ? (terraformByDirectory.get(directoryOf(file)) ?? []).filter(([f]) => f !== file).map(([f, text]) => ({ file: f, text })) : [];
   // Unchanged files come from the cache; the others are analysed, across cores when there are many.
-  const readable = loadedFiles.flatMap(({ file, outcome }) => (outcome.ok ? [{ file, text: outcome.text }] : []));
+  // Files read only as context (siblings of the files named in pre-commit mode) need less analysis.
+  const readable: AnalysisInput[] = loadedFiles.flatMap(({ file, outcome }) =>
+    outcome.ok ? [reportFiles && !reportFiles.has(file) ? { file, text: outcome.text, headerOnly: true } : { file, text: outcome.text }] : [],
+  );
   const unreadableCount = loadedFiles.length - readable.length;
   options.onProgress?.(unreadableCount, loadedFiles.length);
   const analyses = await analyseFiles(readable, context, cache, options.jobs, (done) => options.onProgress?.(unreadableCount + done, loadedFiles.length));
@@ -88,7 +91,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const migrationDirs = new Set([...roles].filter(([, r]) => r === "migration").map(([f]) => directoryOf(f)));
   const promoted = [...roles]
     .filter(([file, role]) => role === "python" && migrationDirs.has(directoryOf(file)) && !["__init__.py", "env.py"].includes(path.posix.basename(file)))
-    .map(([file]) => ({ file, text: texts.get(file)!, asRole: "migration" as const }));
+    .map(([file]) => ({ file, text: texts.get(file)!, asRole: "migration" as const, ...(reportFiles && !reportFiles.has(file) ? { headerOnly: true } : {}) }));
   const promotedAnalyses = await analyseFiles(promoted, context, cache, options.jobs);
   for (const [index, { file }] of promoted.entries()) {
     roles.set(file, "migration");
@@ -207,7 +210,7 @@ async function analyseFiles(
   const keys: { key: string; hash: string }[] = [];
   const misses: number[] = [];
   for (const [index, input] of inputs.entries()) {
-    const key = input.asRole ? `${input.file}\u0000as-${input.asRole}` : input.file;
+    const key = `${input.file}${input.asRole ? `\u0000as-${input.asRole}` : ""}${input.headerOnly ? "\u0000header" : ""}`;
     const siblings = context.siblingsOf?.(input.file) ?? [];
     const hash = contentHash(siblings.length === 0 ? input.text : [input.text, ...siblings.map((s) => `${s.file}\u0000${s.text}`)].join("\u0000"));
     const cached = cache.get(key, hash);

@@ -1,7 +1,7 @@
 // Which extractor reads which file. The engine calls only this module.
 import path from "node:path";
 import { emptyFileFacts, type FileFacts, type ParseProblem } from "./facts.js";
-import { extractMigration, looksLikeMigration } from "./alembic/migration.js";
+import { extractMigration, extractMigrationHeader, looksLikeMigration } from "./alembic/migration.js";
 import { extractInfraFacts, isInfraCandidate } from "./infra/index.js";
 import { SourceText } from "./source.js";
 import type { SqlDialect } from "../types.js";
@@ -64,6 +64,11 @@ export async function extractFile(file: string, text: string, role: FileRole, co
     default:
       return emptyFileFacts(file, "none");
   }
+}
+
+/** The revision header of a migration read only as graph context. */
+export function extractMigrationHeaderFacts(file: string, text: string, context: ExtractContext): FileFacts {
+  return extractMigrationHeader(file, text, { dialect: context.dialect, directory: directoryOf(file) });
 }
 
 /** Facts for a file that could not be read as text: one whole-file problem in the right family. */

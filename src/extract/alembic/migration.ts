@@ -136,10 +136,10 @@ class MigrationExtractor {
     return this.facts;
   }
 
-  readHeader(root: SyntaxNode, assignments: Assignment[]): Migration {
+  readHeader(root: SyntaxNode, assignments: Assignment[], withDocstring = true): Migration {
     const byName = new Map(assignments.map((a) => [a.name, a]));
     const revisionNode = byName.get("revision");
-    const first = root.namedChildren[0];
+    const first = withDocstring ? root.namedChildren[0] : undefined;
     let docstring: string | undefined;
     if (first?.type === "expression_statement" && first.namedChildren[0]?.type === "string") {
       docstring = decodeStringNode(first.namedChildren[0])?.value;
@@ -677,4 +677,24 @@ function undoes(down: SchemaChange, up: SchemaChange): boolean {
 /** Extracts the facts of one Alembic migration file. */
 export async function extractMigration(file: string, text: string, context: MigrationContext): Promise<FileFacts> {
   return new MigrationExtractor(file, text, context).run();
+}
+
+/**
+ * Only what the revision graph needs (revision, down_revision, branch_labels, depends_on), for a
+ * migration read as context but not reported (the siblings of a staged file in pre-commit mode).
+ * Alembic's template assigns the identifiers before the first function, so only that prefix is
+ * parsed; when the prefix does not hold them, the whole module is.
+ */
+export function extractMigrationHeader(file: string, text: string, context: MigrationContext): FileFacts {
+  const firstDefinition = ["\ndef ", "\nasync def ", "\nclass ", "\n@"].map((marker) => text.indexOf(marker)).filter((i) => i >= 0);
+  const cut = firstDefinition.length > 0 ? Math.min(...firstDefinition) + 1 : text.length;
+  const header = (source: string): FileFacts => {
+    const extractor = new MigrationExtractor(file, source, context);
+    const root = parsePython(source).rootNode;
+    extractor.facts.migration = extractor.readHeader(root, moduleAssignments(root), false);
+    return extractor.facts;
+  };
+  const facts = header(text.slice(0, cut));
+  if (facts.migration?.revision === undefined && cut < text.length) return header(text);
+  return facts;
 }
