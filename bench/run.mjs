@@ -4,7 +4,7 @@
 // subject alternate, so a noisy neighbour slows both).
 //
 //   node bench/run.mjs [--runs 5] [--only sql,alembic,precommit,cache,memory] [--no-build]
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import path from "node:path";
@@ -24,7 +24,15 @@ const only = new Set(values.only.split(","));
 const root = path.resolve(import.meta.dirname, "..");
 const node = process.execPath;
 const gonogo = path.join(root, "bin/gonogo.js");
-const squawk = path.join(root, "node_modules/squawk-cli/js/bin/squawk");
+// squawk-cli is not a devDependency: its package lists optional binaries for every platform, and
+// `npm ci` needs them all in the lock file, which a registry mirror without them cannot give.
+// The bench installs it on first use into bench/.tools (gitignored), from the npm registry.
+const squawkPrefix = path.join(root, "bench/.tools");
+const squawk = path.join(squawkPrefix, "node_modules/squawk-cli/js/bin/squawk");
+function ensureSquawk() {
+  if (existsSync(squawk)) return;
+  execFileSync("npm", ["install", "--prefix", squawkPrefix, "--no-save", "--no-package-lock", "squawk-cli@2.66.0"], { stdio: "inherit" });
+}
 const timeBinary = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
 
 function run(argv, cwd, { quiet = true, okCodes = [0] } = {}) {
@@ -109,7 +117,8 @@ const PROBLEMS = /\d+ problems? \(\d+ errors?, \d+ warnings?\)/;
 const gonogoScan = (...args) => [node, gonogo, "scan", "--no-config", ...args];
 
 if (only.has("sql")) {
-  if (!existsSync(squawk)) throw new Error("squawk-cli is not installed (npm install): it is the SQL reference");
+  ensureSquawk();
+  if (!existsSync(squawk)) throw new Error("squawk-cli could not be installed into bench/.tools: it is the SQL reference");
   results.push({
     target: "≤ 1.0×",
     ...compare(
