@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "./helpers.js";
-import { cleanProject, ensureBuilt, JUNIT_PASS, runBin, type CheckJson } from "./hardening-helpers.js";
+import { cleanProject, ensureBuilt, JUNIT_PASS, runBin, withRepoTraversableByOthers, type CheckJson } from "./hardening-helpers.js";
 
 const isRoot = process.getuid?.() === 0;
 
@@ -151,25 +151,27 @@ describe("fail closed: every kind of unanalysable file makes production a no-go 
       return;
     }
     // Root bypasses permission bits, so the real binary runs as nobody (setpriv) against a
-    // root-owned file with mode 000.
-    const dir = cleanProject();
-    writeFileSync(path.join(dir, "alembic/versions/0003_secret.py"), migration("0003", "0002", 'op.drop_table("orders")'));
-    chmodSync(path.join(dir, "alembic/versions/0003_secret.py"), 0o000);
-    mkdirSync(path.join(dir, "db"), { mode: 0o700 });
-    writeFileSync(path.join(dir, "db/private.sql"), "DROP TABLE orders;\n");
-    const scan = await runBin(["scan", "--format", "json", "."], { cwd: dir, asNobody: true });
-    expect(scan.stderr).toBe("");
-    expect(scan.code).toBe(1);
-    const messages = (JSON.parse(scan.stdout) as { filePath: string; messages: { ruleId: string; message: string }[] }[]).flatMap((r) => r.messages.map((m) => ({ file: path.relative(dir, r.filePath), ...m })));
-    expect(messages).toContainEqual(expect.objectContaining({ file: "alembic/versions/0003_secret.py", ruleId: "alembic/parse-error", message: expect.stringContaining("permission denied") }));
-    expect(messages).toContainEqual(expect.objectContaining({ file: "db", ruleId: "gonogo/file-unreadable", message: expect.stringContaining("permission denied") }));
-    const check = await runBin(["check", "--env", "production", "--junit", JUNIT_PASS, "--format", "json"], { cwd: dir, asNobody: true });
-    expect(check.stderr).toBe("");
-    expect(check.code).toBe(1);
-    const json = JSON.parse(check.stdout) as CheckJson;
-    expect(json.decision).toBe("no-go");
-    const files = json.reasons.filter((x) => x.code === "unanalysed-file" && x.effect === "no-go").map((x) => x.findings?.[0]?.file);
-    expect(files).toEqual(expect.arrayContaining(["alembic/versions/0003_secret.py", "db"]));
+    // root-owned file with mode 000 (the clone's directories are made searchable for the run).
+    await withRepoTraversableByOthers(async () => {
+      const dir = cleanProject();
+      writeFileSync(path.join(dir, "alembic/versions/0003_secret.py"), migration("0003", "0002", 'op.drop_table("orders")'));
+      chmodSync(path.join(dir, "alembic/versions/0003_secret.py"), 0o000);
+      mkdirSync(path.join(dir, "db"), { mode: 0o700 });
+      writeFileSync(path.join(dir, "db/private.sql"), "DROP TABLE orders;\n");
+      const scan = await runBin(["scan", "--format", "json", "."], { cwd: dir, asNobody: true });
+      expect(scan.stderr).toBe("");
+      expect(scan.code).toBe(1);
+      const messages = (JSON.parse(scan.stdout) as { filePath: string; messages: { ruleId: string; message: string }[] }[]).flatMap((r) => r.messages.map((m) => ({ file: path.relative(dir, r.filePath), ...m })));
+      expect(messages).toContainEqual(expect.objectContaining({ file: "alembic/versions/0003_secret.py", ruleId: "alembic/parse-error", message: expect.stringContaining("permission denied") }));
+      expect(messages).toContainEqual(expect.objectContaining({ file: "db", ruleId: "gonogo/file-unreadable", message: expect.stringContaining("permission denied") }));
+      const check = await runBin(["check", "--env", "production", "--junit", JUNIT_PASS, "--format", "json"], { cwd: dir, asNobody: true });
+      expect(check.stderr).toBe("");
+      expect(check.code).toBe(1);
+      const json = JSON.parse(check.stdout) as CheckJson;
+      expect(json.decision).toBe("no-go");
+      const files = json.reasons.filter((x) => x.code === "unanalysed-file" && x.effect === "no-go").map((x) => x.findings?.[0]?.file);
+      expect(files).toEqual(expect.arrayContaining(["alembic/versions/0003_secret.py", "db"]));
+    });
   }, 60_000);
 });
 

@@ -1,7 +1,7 @@
 // Shared by the hardening tests: the real binary (bin/gonogo.js → dist/), run as a separate
 // process, optionally as an unprivileged user; a clean Alembic project to break in many ways.
 import { execFileSync, spawn, type SpawnOptions } from "node:child_process";
-import { chmodSync, cpSync, existsSync, mkdtempSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -58,4 +58,29 @@ export function cleanProject(): string {
 export interface CheckJson {
   decision: string;
   reasons: { code: string; effect: string; message: string; findings?: { file: string; ruleId: string }[] }[];
+}
+
+/**
+ * Runs `fn` with every ancestor directory of the repository searchable by others (o+x), so a
+ * process dropped to `nobody` can load bin/ and dist/ even when the clone sits in a private
+ * temporary directory (as CI's does); the modes are restored afterwards.
+ */
+export async function withRepoTraversableByOthers<T>(fn: () => Promise<T>): Promise<T> {
+  const changed: { dir: string; mode: number }[] = [];
+  let dir = path.resolve(BIN, "..", "..");
+  for (;;) {
+    const mode = statSync(dir).mode & 0o7777;
+    if ((mode & 0o001) === 0) {
+      chmodSync(dir, mode | 0o001);
+      changed.push({ dir, mode });
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  try {
+    return await fn();
+  } finally {
+    for (const { dir: d, mode } of changed.reverse()) chmodSync(d, mode);
+  }
 }
