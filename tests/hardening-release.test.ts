@@ -7,7 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseLog, type LogEvent } from "../src/release/index.js";
 import { ensureBuilt, JUNIT_PASS, ROOT, runBin, type ProcessRun } from "./hardening-helpers.js";
-import { SCRIPTS, makeWorkspace, startHealthServer, type HealthServer, type Workspace } from "./release-helpers.js";
+import { SCRIPTS, alive, makeWorkspace, startHealthServer, type HealthServer, type Workspace } from "./release-helpers.js";
 
 const servers: HealthServer[] = [];
 beforeAll(() => ensureBuilt(), 120_000);
@@ -41,19 +41,6 @@ function deployArgs(environment: string, version: string): string[] {
   return args;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-  } catch {
-    return false;
-  }
-}
 
 async function until(condition: () => boolean, what: string, limitMs = 30_000): Promise<void> {
   const started = Date.now();

@@ -4,22 +4,8 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { processExecutor, httpHealthProbe } from "../src/release/index.js";
-import { SCRIPTS, startHealthServer } from "./release-helpers.js";
+import { SCRIPTS, alive, startHealthServer } from "./release-helpers.js";
 
-/** Running (a zombie waiting to be reaped by a container's init does not count). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-  } catch {
-    return false;
-  }
-}
 
 describe("processExecutor", () => {
   it("passes arguments verbatim, without a shell", async () => {

@@ -116,3 +116,18 @@ export function memoryIO(cwd: string, env: Record<string, string | undefined> = 
     err: () => err,
   };
 }
+
+/** Whether a process is running (a zombie waiting to be reaped by a container's init does not count). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return false;
+  }
+}
