@@ -6,6 +6,7 @@ import { ConfigError, loadConfig, type GonogoConfig } from "../engine/config.js"
 import { allRules } from "../../rules/index.js";
 import { parseDuration } from "./duration.js";
 import { DEFAULT_LOG_PATH } from "./log.js";
+import { signalsSpecFrom, type SignalsSpec } from "./signals.js";
 import { PLACEHOLDERS, placeholdersIn, validateProject } from "./validate.js";
 
 export interface StepSpec {
@@ -25,6 +26,8 @@ export interface HealthSpec {
   /** Consecutive failures that count as failed; undefined: the policy's rollback trigger (3). */
   failures?: number;
   successes: number;
+  /** Error-rate / p95-latency signals read alongside the HTTP checks after a deploy. */
+  signals?: SignalsSpec;
 }
 
 export interface EnvironmentSpec {
@@ -61,7 +64,7 @@ interface RawStep {
 
 interface RawEnvironment {
   steps?: RawStep[];
-  health?: { url: string; expect?: number; interval?: string | number; timeout?: string | number; failures?: number; successes?: number };
+  health?: { url: string; expect?: number; interval?: string | number; timeout?: string | number; failures?: number; successes?: number; signals?: unknown };
   rollback?: RawStep[];
   migrationRollback?: string[] | RawStep;
   rollbackApproval?: "always" | "never";
@@ -130,7 +133,9 @@ export function releaseConfigFrom(config: GonogoConfig, options: { baseDir: stri
           successes: h.successes ?? 1,
           ...(h.failures !== undefined ? { failures: h.failures } : {}),
         };
+        if (h.signals !== undefined) spec.health.signals = signalsSpecFrom(h.signals, { baseDir: options.baseDir, ...(file ? { file } : {}), at: ["environments", name, "health", "signals"] });
       } catch (error) {
+        if (error instanceof ConfigError) throw error;
         throw new ConfigError((error as Error).message);
       }
     }

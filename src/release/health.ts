@@ -1,7 +1,9 @@
 // Health checks: an HTTP GET with an expected status, repeated at an interval until it passes
-// or fails the configured number of consecutive times.
+// or fails the configured number of consecutive times; optionally error-rate / p95-latency
+// signals read alongside (see signals.ts).
 import http from "node:http";
 import https from "node:https";
+import type { SignalsReading } from "./signals.js";
 import type { Clock, HealthProbe, HealthRequest, HealthResult } from "./types.js";
 
 export function httpHealthProbe(): HealthProbe {
@@ -51,7 +53,15 @@ export interface HealthPolicy {
   failures: number;
   /** Consecutive passes that count as healthy. */
   successes: number;
+  /**
+   * Error-rate / p95-latency signals, read after every passing HTTP check. A breach fails the
+   * verification at once. An unreadable or malformed source fails that check when `failClosed`
+   * (it counts toward `failures`), else it is a warning and the check counts on HTTP alone.
+   */
+  signals?: { read(signal?: AbortSignal): Promise<SignalsReading>; failClosed: boolean };
 }
+
+export type HealthFailureReason = "consecutive-failures" | "signal-breach" | "signals-unreadable";
 
 export interface HealthOutcome {
   ok: boolean;
@@ -60,36 +70,85 @@ export interface HealthOutcome {
   lastStatus?: number;
   lastError?: string;
   interrupted: boolean;
+  /** Why the verification failed. */
+  reason?: HealthFailureReason;
+  /** The failure in words (values and thresholds for a breach). */
+  failure?: string;
+  /** The last signals reading. */
+  signals?: SignalsReading;
+  /** Signal problems that did not fail the verification (fail-open environments). */
+  warnings: string[];
 }
 
-/** Probes until `successes` consecutive passes (healthy) or `failures` consecutive failures. */
+/**
+ * Probes until `successes` consecutive passes (healthy) or `failures` consecutive failures; with
+ * signals, a reading over a threshold fails at once.
+ */
 export async function runHealthChecks(
   probe: HealthProbe,
   clock: Clock,
   policy: HealthPolicy,
   signal?: AbortSignal,
-  onCheck?: (result: HealthResult, index: number) => void,
+  onCheck?: (result: HealthResult, index: number, signals?: SignalsReading) => void,
 ): Promise<HealthOutcome> {
   let passes = 0;
   let failures = 0;
   let checks = 0;
   let last: HealthResult | undefined;
+  let lastSignals: SignalsReading | undefined;
+  const warnings: string[] = [];
+  const extra = (): Pick<HealthOutcome, "signals" | "warnings"> => ({ ...(lastSignals ? { signals: lastSignals } : {}), warnings });
   while (!signal?.aborted) {
     if (checks > 0) await clock.sleep(policy.intervalMs, signal);
     if (signal?.aborted) break;
     last = await probe.check({ url: policy.url, expect: policy.expect, timeoutMs: policy.timeoutMs, signal });
     checks++;
-    onCheck?.(last, checks);
-    if (last.ok) {
+    let passed = last.ok;
+    let signalProblem: string | undefined;
+    let reading: SignalsReading | undefined;
+    if (last.ok && policy.signals) {
+      reading = await policy.signals.read(signal);
+      if (signal?.aborted) break;
+      lastSignals = reading;
+    }
+    onCheck?.(last, checks, reading);
+    if (reading && reading.breaches.length > 0) {
+      const failure = reading.breaches.join("; ");
+      return { ok: false, checks, consecutiveFailures: failures, lastStatus: last.status, lastError: failure, interrupted: false, reason: "signal-breach", failure, ...extra() };
+    }
+    if (reading && reading.problems.length > 0) {
+      if (policy.signals?.failClosed) {
+        passed = false;
+        signalProblem = reading.problems.join("; ");
+      } else {
+        for (const problem of reading.problems) if (!warnings.includes(problem)) warnings.push(problem);
+      }
+    }
+    if (passed) {
       passes++;
       failures = 0;
-      if (passes >= policy.successes) return { ok: true, checks, consecutiveFailures: 0, lastStatus: last.status, interrupted: false };
+      if (passes >= policy.successes) return { ok: true, checks, consecutiveFailures: 0, lastStatus: last.status, interrupted: false, ...extra() };
     } else {
       failures++;
       passes = 0;
-      if (failures >= policy.failures)
-        return { ok: false, checks, consecutiveFailures: failures, lastStatus: last.status, lastError: last.error, interrupted: false };
+      if (failures >= policy.failures) {
+        const error = signalProblem ?? last.error;
+        const failure = signalProblem
+          ? `signals unreadable in ${failures} consecutive check(s), failing closed: ${signalProblem}`
+          : `${failures} consecutive failed health check(s)${last.error ? ` (${last.error})` : ""}`;
+        return {
+          ok: false,
+          checks,
+          consecutiveFailures: failures,
+          lastStatus: last.status,
+          ...(error ? { lastError: error } : {}),
+          interrupted: false,
+          reason: signalProblem ? "signals-unreadable" : "consecutive-failures",
+          failure,
+          ...extra(),
+        };
+      }
     }
   }
-  return { ok: false, checks, consecutiveFailures: failures, lastStatus: last?.status, lastError: "interrupted", interrupted: true };
+  return { ok: false, checks, consecutiveFailures: failures, lastStatus: last?.status, lastError: "interrupted", interrupted: true, ...extra() };
 }

@@ -7,12 +7,15 @@ import type { ScanResult } from "../engine/types.js";
 import { check } from "../policy/check.js";
 import { sha256Of } from "../policy/hash.js";
 import { loadPolicy } from "../policy/load.js";
-import type { Policy } from "../policy/types.js";
+import { DEFAULT_ROLLBACK_TRIGGERS } from "../policy/defaults.js";
+import { ConfigError } from "../policy/errors.js";
+import type { Policy, RollbackTriggers } from "../policy/types.js";
 import { scan } from "../engine/scan.js";
 import { systemClock } from "./clock.js";
 import { loadReleaseConfig, type EnvironmentSpec, type ReleaseConfig, type StepSpec } from "./config.js";
 import { formatDuration } from "./duration.js";
 import { processExecutor } from "./executor.js";
+import { describeSource, readSignals, thresholdsFor, type SignalsReading } from "./signals.js";
 import { httpHealthProbe, runHealthChecks, type HealthOutcome } from "./health.js";
 import { currentVersion, DeploymentLog, newReleaseId, ReleaseBusyError, type LogEvent, type LogEventName } from "./log.js";
 import { formatPlan, planDowngrade, type PlanFacts, type RollbackPlan } from "./plan.js";
@@ -328,16 +331,30 @@ class Run {
     return outcomes;
   }
 
-  async health(defaultFailures: number): Promise<HealthOutcome | undefined> {
+  /** Verifies health; with `signals` (after a deploy) the configured error-rate / p95 signals are read too. */
+  async health(defaultFailures: number, signals?: { triggers: RollbackTriggers; failClosed: boolean }): Promise<HealthOutcome | undefined> {
     const health = this.environment.health;
     if (!health) return undefined;
-    this.say(`▶ health ${health.url} (expect ${health.expect})`);
+    const spec = signals ? health.signals : undefined;
+    const thresholds = spec && signals ? thresholdsFor(spec, signals.triggers) : undefined;
+    this.say(`▶ health ${health.url} (expect ${health.expect})${spec ? `, signals from ${describeSource(spec.source)}` : ""}`);
     const outcome = await runHealthChecks(
       this.probe,
       this.clock,
-      { url: health.url, expect: health.expect, intervalMs: health.intervalMs, timeoutMs: health.timeoutMs, failures: health.failures ?? defaultFailures, successes: health.successes },
+      {
+        url: health.url,
+        expect: health.expect,
+        intervalMs: health.intervalMs,
+        timeoutMs: health.timeoutMs,
+        failures: health.failures ?? defaultFailures,
+        successes: health.successes,
+        ...(spec && thresholds && signals
+          ? { signals: { read: (abort?: AbortSignal) => readSignals(spec, thresholds, { timeoutMs: health.timeoutMs, ...(abort ? { signal: abort } : {}) }), failClosed: signals.failClosed } }
+          : {}),
+      },
       this.options.signal,
-      (result, index) => this.say(`  check ${index}: ${result.ok ? "ok" : "FAILED"} ${result.status ?? ""}${result.error ? ` ${result.error}` : ""}`),
+      (result, index, reading) =>
+        this.say(`  check ${index}: ${result.ok ? "ok" : "FAILED"} ${result.status ?? ""}${result.error ? ` ${result.error}` : ""}${reading ? `; ${signalsLine(reading)}` : ""}`),
     );
     await this.event("health", {
       url: health.url,
@@ -346,8 +363,12 @@ class Run {
       consecutiveFailures: outcome.consecutiveFailures,
       ...(outcome.lastStatus !== undefined ? { status: outcome.lastStatus } : {}),
       ...(outcome.lastError ? { error: outcome.lastError } : {}),
+      ...(outcome.reason ? { reason: outcome.reason } : {}),
+      ...(spec ? { signals: { source: describeSource(spec.source), failClosed: signals?.failClosed ?? false, ...signalFields(outcome.signals) } } : {}),
+      ...(outcome.warnings.length > 0 ? { warnings: outcome.warnings } : {}),
     });
-    this.say(outcome.ok ? `✓ healthy after ${outcome.checks} check(s)` : `✗ unhealthy: ${outcome.consecutiveFailures} consecutive failed check(s)${outcome.lastError ? ` (${outcome.lastError})` : ""}`);
+    for (const warning of outcome.warnings) this.say(`⚠ ${warning} (a warning in ${this.environment.name}: the policy does not fail closed here)`);
+    this.say(outcome.ok ? `✓ healthy after ${outcome.checks} check(s)` : `✗ unhealthy: ${outcome.failure ?? `${outcome.consecutiveFailures} consecutive failed check(s)${outcome.lastError ? ` (${outcome.lastError})` : ""}`}`);
     return outcome;
   }
 
@@ -390,6 +411,42 @@ class Run {
     this.say(`✓ approved by ${name}`);
     return { status: "approved", approver: name };
   }
+}
+
+function signalsLine(reading: SignalsReading): string {
+  const parts: string[] = [];
+  const pct = (n: number) => `${Number((n * 100).toFixed(2))} %`;
+  if (reading.errorRate) parts.push(`error rate ${pct(reading.errorRate.value)} (max ${pct(reading.errorRate.max)})${reading.errorRate.ok ? "" : " BREACH"}`);
+  if (reading.p95LatencyMs) {
+    const p = reading.p95LatencyMs;
+    parts.push(`p95 ${Number(p.value.toFixed(2))} ms (limit ${Number(p.limit.toFixed(2))} ms = ${p.factor} × ${p.baseline})${p.ok ? "" : " BREACH"}`);
+  }
+  for (const problem of reading.problems) parts.push(`signals: ${problem}`);
+  return parts.join(", ");
+}
+
+/** The values and thresholds of the last signals reading, for the `health` event. */
+function signalFields(reading: SignalsReading | undefined): Record<string, unknown> {
+  if (!reading) return {};
+  return {
+    ...(reading.errorRate ? { errorRate: reading.errorRate } : {}),
+    ...(reading.p95LatencyMs ? { p95LatencyMs: reading.p95LatencyMs } : {}),
+    ...(reading.breaches.length > 0 ? { breaches: reading.breaches } : {}),
+    ...(reading.problems.length > 0 ? { problems: reading.problems } : {}),
+  };
+}
+
+/**
+ * The effective policy (--policy FILE, else the config's `policy`, else the default), loaded and
+ * validated before anything is logged: a bad policy is a config error (exit 2) with nothing run.
+ */
+async function loadReleasePolicy(config: ReleaseConfig, policyFile?: string): Promise<Policy> {
+  return loadPolicy({
+    cwd: config.baseDir,
+    configPolicy: config.raw.policy,
+    ...(config.configFile ? { configFile: config.configFile } : {}),
+    ...(policyFile !== undefined ? { policyFile } : {}),
+  });
 }
 
 function tail(text: string, max: number): string {
@@ -441,6 +498,9 @@ export async function deploy(options: DeployOptions): Promise<ReleaseOutcome> {
   run.releaseId = newReleaseId(started);
   // Every argv must expand before anything is logged or run ({previousVersion} is checked when used).
   for (const step of environment.steps) expandArgv(step.run, { version, environment: environment.name, project: config.project, releaseId: run.releaseId, previousVersion: "x", revision: "x" });
+  const policy = await loadReleasePolicy(config, options.policyFile);
+  if (!options.preflight && policy.environments[environment.name] === undefined)
+    throw new ConfigError(`--env ${environment.name}: the policy (${policy.source}) declares no such environment (known: ${Object.keys(policy.environments).join(", ")})`);
 
   let lock;
   try {
@@ -517,10 +577,15 @@ export async function deploy(options: DeployOptions): Promise<ReleaseOutcome> {
     if (failedStep?.interrupted || options.signal?.aborted) return await interrupted(run, outcome, failedStep?.name);
     let failure: string | undefined = failedStep ? `step ${failedStep.name} failed` : undefined;
     if (!failure) {
-      const health = await run.health(pre.policy?.environments[environment.name]?.rollbackTriggers.healthFailures ?? 3);
+      const envPolicy = (pre.policy ?? policy).environments[environment.name];
+      const health = await run.health(envPolicy?.rollbackTriggers.healthFailures ?? 3, {
+        triggers: envPolicy?.rollbackTriggers ?? DEFAULT_ROLLBACK_TRIGGERS,
+        failClosed: envPolicy?.failClosed ?? environment.name === "production",
+      });
       if (health) outcome.health = health;
       if (health?.interrupted) return await interrupted(run, outcome, "health");
-      if (health && !health.ok) failure = `health check failed (${health.consecutiveFailures} consecutive failures)`;
+      if (health && !health.ok)
+        failure = health.reason === "consecutive-failures" || !health.failure ? `health check failed (${health.consecutiveFailures} consecutive failures)` : `health verification failed: ${health.failure}`;
     }
     if (failure) {
       outcome.rollback = await recover(run, decision, previousVersion, failure);
@@ -528,6 +593,7 @@ export async function deploy(options: DeployOptions): Promise<ReleaseOutcome> {
       await run.event("failed", {
         reason: failedStep ? "step-failed" : "health-failed",
         message: failure,
+        ...(!failedStep && outcome.health?.reason ? { trigger: outcome.health.reason } : {}),
         rolledBack: outcome.rollback.automatic && outcome.rollback.ok === true,
         ...(outcome.rollback.manualCommand ? { manualRollback: outcome.rollback.manualCommand } : {}),
       });
@@ -609,10 +675,6 @@ function rollbackDecision(environment: string, version: string, plan: RollbackPl
   };
 }
 
-async function defaultPolicy(config: ReleaseConfig): Promise<Policy> {
-  return loadPolicy({ cwd: config.baseDir, configPolicy: config.raw.policy, ...(config.configFile ? { configFile: config.configFile } : {}) });
-}
-
 /** Rolls `environment` back to version `to` (and the migrations to `migrationsTo`), with approval where the policy says. */
 export async function rollback(options: RollbackOptions): Promise<ReleaseOutcome> {
   const config = resolveConfig(options);
@@ -628,6 +690,7 @@ export async function rollback(options: RollbackOptions): Promise<ReleaseOutcome
   const values: PlaceholderValues = { version: to, previousVersion: to, environment: environment.name, project: config.project, releaseId: run.releaseId, ...(migrationsTo ? { revision: migrationsTo } : {}) };
   for (const step of environment.rollback) expandArgv(step.run, values);
   if (migrationsTo && environment.migrationRollback) expandArgv(environment.migrationRollback.run, values);
+  const policy = options.policy ?? (await loadReleasePolicy(config, options.policyFile));
 
   let lock;
   try {
@@ -647,7 +710,6 @@ export async function rollback(options: RollbackOptions): Promise<ReleaseOutcome
     await run.event("requested", { to, ...(from ? { from } : {}), ...(migrationsTo ? { migrationsTo } : {}), pid: process.pid });
     run.say(`gonogo rollback ${config.project} ${environment.name}: ${from ?? "?"} → ${to}${migrationsTo ? `, migrations → ${migrationsTo}` : ""} (release ${run.releaseId})`);
 
-    const policy = options.policy ?? (await defaultPolicy(config));
     const envPolicy = policy.environments[environment.name];
     const approvalMode = environment.rollbackApproval ?? envPolicy?.rollbackApproval ?? (environment.name === "production" ? "always" : "never");
     let plan: RollbackPlan | undefined;
@@ -731,6 +793,7 @@ export async function cascade(options: CascadeOptions): Promise<CascadeOutcome> 
     if (index < 0) throw new ReleaseInputError(`--through ${options.through} is not one of the cascade stages (${stages.join(", ")})`);
     stages = stages.slice(0, index + 1);
   }
+  await loadReleasePolicy(config, options.policyFile); // a bad policy stops the cascade before any stage
   const cascadeId = cascadeIdOf(config.project, version);
   const say = (text: string): void => options.out?.(`${text}\n`);
   say(`gonogo cascade ${config.project} ${version}: ${stages.join(" → ")} (${cascadeId})`);
