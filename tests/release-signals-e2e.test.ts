@@ -21,7 +21,7 @@ interface MetricsServer {
 /**
  * GET /metrics/<env>: metrics that follow the version the fixture scripts deployed to <env>
  * ("errors" in the version: 12 % errors; "slow": p95 900 ms; else 0.4 % and 187 ms), with a
- * baseline p95 of 200 ms. GET /garbage answers text that is not JSON, /down answers 503.
+ * baseline p95 of 200 ms. GET /garbage answers text that is not JSON, /down answers 503, /hang never answers.
  */
 async function startMetricsServer(stateDir: string): Promise<MetricsServer> {
   const requests: string[] = [];
@@ -33,6 +33,7 @@ async function startMetricsServer(stateDir: string): Promise<MetricsServer> {
       res.end("<html>502 Bad Gateway</html>");
       return;
     }
+    if (url === "/hang") return; // never answers
     if (url === "/down") {
       res.writeHead(503);
       res.end();
@@ -48,7 +49,15 @@ async function startMetricsServer(stateDir: string): Promise<MetricsServer> {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, requests, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }
 
 const servers: { close(): Promise<void> }[] = [];
@@ -59,7 +68,7 @@ afterAll(async () => {
 type Signals = Record<string, unknown> | ((env: string, metrics: string) => Record<string, unknown>);
 
 /** A workspace whose environments read signals from the metrics server (or what `signals` says). */
-async function workspace(signals: Signals) {
+async function workspace(signals: Signals, healthTimeout?: string) {
   const ws = makeWorkspace({ healthUrl: "http://placeholder" });
   const health: HealthServer = await startHealthServer(ws.dir);
   const metrics = await startMetricsServer(ws.dir);
@@ -67,7 +76,10 @@ async function workspace(signals: Signals) {
   const config = parse(readFileSync(ws.config, "utf8").replaceAll("http://placeholder", health.url)) as {
     environments: Record<string, { health: Record<string, unknown> }>;
   };
-  for (const [env, spec] of Object.entries(config.environments)) spec.health.signals = typeof signals === "function" ? signals(env, metrics.url) : signals;
+  for (const [env, spec] of Object.entries(config.environments)) {
+    spec.health.signals = typeof signals === "function" ? signals(env, metrics.url) : signals;
+    if (healthTimeout) spec.health.timeout = healthTimeout;
+  }
   writeFileSync(ws.config, stringify(config));
   return { ...ws, metrics };
 }
@@ -213,6 +225,13 @@ describe("an unreadable or malformed signal source", () => {
     expect(String(health?.error)).toMatch(/unreadable: not JSON/);
     expect(ws.events().at(-1)).toMatchObject({ event: "failed", trigger: "signals-unreadable", manualRollback: "gonogo rollback --env production --to <previous version>" });
     expect(ws.events().some((e) => e.event === "rolled-back")).toBe(false);
+  });
+
+  it("development: an endpoint that never answers is given up after the health timeout, with a warning", async () => {
+    const ws = await workspace((_env, metrics) => ({ url: `${metrics}/hang`, errorRate: { path: "http.errors.rate" } }), "300ms");
+    const r = await run(ws.dir, ["deploy", "--env", "development", "--version", "1.0.0"]);
+    expect(r.code).toBe(0);
+    expect(ws.events().find((e) => e.event === "health")?.warnings).toEqual([`signal source ${ws.metrics.url}/hang unreadable: no answer within 300ms`]);
   });
 
   it("production: an endpoint answering 503 fails closed as well", async () => {
