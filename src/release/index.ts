@@ -32,3 +32,6 @@ export { createRedactor, isSecretName } from "./redact.js";
 export { validateVersion, validateEnvironment, validateRevision, expandArgv, ReleaseInputError } from "./validate.js";
 export { formatHistory, formatReleaseReport } from "./report.js";
 export type { LogFormat } from "./report.js";
+export { readSignals, signalsSpecFrom, thresholdsFor, valueAtPath, describeSource, MAX_SIGNAL_BYTES } from "./signals.js";
+export type { SignalsSpec, SignalSource, SignalThresholds, SignalsReading, ErrorRateReading, LatencyReading } from "./signals.js";
+export type { HealthFailureReason } from "./health.js";
