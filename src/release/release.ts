@@ -546,16 +546,7 @@ export async function deploy(options: DeployOptions): Promise<ReleaseOutcome> {
     const decisionId = decisionIdOf(decision);
     outcome.decision = decision;
     outcome.decisionId = decisionId;
-    await run.event("decision", {
-      decisionId,
-      decision: decision.decision,
-      reasons: decision.reasons.map((r) => ({ code: r.code, effect: r.effect, message: r.message })),
-      requiredApprovals: decision.requiredApprovals,
-      autoRollback: decision.autoRollback,
-      policyHash: decision.policyHash,
-      inputsHash: decision.inputsHash,
-      evaluatedAt: decision.evaluatedAt,
-    });
+    await run.event("decision", decisionEventFields(decision, decisionId));
     run.say(`Decision: ${decision.decision.toUpperCase()} (${decisionId})`);
     const shown = decision.reasons.filter((r) => r.effect !== "info" || decision.decision !== "go");
     if (shown.length > 0) run.say(reasonLines(shown).join("\n"));
@@ -727,14 +718,9 @@ export async function rollback(options: RollbackOptions): Promise<ReleaseOutcome
     outcome.decision = decision;
     outcome.decisionId = decisionId;
     await run.event("decision", {
-      decisionId,
-      decision: decision.decision,
-      reasons: decision.reasons.map((r) => ({ code: r.code, effect: r.effect, message: r.message })),
-      requiredApprovals: decision.requiredApprovals,
+      ...decisionEventFields(decision, decisionId),
+      // Rollbacks never roll back automatically.
       autoRollback: false,
-      policyHash: decision.policyHash,
-      inputsHash: decision.inputsHash,
-      evaluatedAt: decision.evaluatedAt,
       ...(plan ? { plan: plan.migrations.map((m) => ({ revision: m.revision, file: m.file, downgrade: m.downgrade, destroys: m.destroys })) } : {}),
     });
     run.say(`Decision: ${decision.decision.toUpperCase()} (${decisionId})`);
@@ -824,4 +810,18 @@ export async function cascade(options: CascadeOptions): Promise<CascadeOutcome> 
   for (const stage of result) say(`  ${stage.environment.padEnd(14)} ${stage.status.toUpperCase().padEnd(12)} ${stage.message}${stage.releaseId ? ` (${stage.releaseId})` : ""}`);
   if (exitCode === 3) say(`Halted for approval. Run the same cascade again with --answer yes --approver NAME to resume.`);
   return { cascadeId, project: config.project, version, stages: result, exitCode };
+}
+
+/** The fields of a `decision` event: what was decided, every reason, and the hashes behind it. */
+function decisionEventFields(decision: Decision, decisionId: string): Record<string, unknown> {
+  return {
+    decisionId,
+    decision: decision.decision,
+    reasons: decision.reasons.map((r) => ({ code: r.code, effect: r.effect, message: r.message })),
+    requiredApprovals: decision.requiredApprovals,
+    autoRollback: decision.autoRollback,
+    policyHash: decision.policyHash,
+    inputsHash: decision.inputsHash,
+    evaluatedAt: decision.evaluatedAt,
+  };
 }
