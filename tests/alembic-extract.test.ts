@@ -69,6 +69,23 @@ describe("operations", () => {
     expect(facts.schemaChanges[1]).toMatchObject({ operation: "batch_op.drop_column", schema: "shop" });
   });
 
+  test("names passed through constants are resolved; computed names are named by their expression", async () => {
+    const facts = await extract(
+      [
+        header,
+        'AUDIT = "audit_log"',
+        "",
+        "def upgrade():",
+        '    legacy = "legacy_" + "carts"',
+        "    op.drop_table(AUDIT)",
+        "    op.drop_table(legacy)",
+        "    for name in OLD_TABLES:",
+        "        op.drop_table(name)",
+      ].join("\n"),
+    );
+    expect(facts.schemaChanges.map((c) => c.table)).toEqual(["audit_log", "legacy_carts", "<name>"]);
+  });
+
   test("a downgrade that drops what its upgrade created reverses it; other drops do not", async () => {
     const facts = await extract(
       `${header}\ndef upgrade():\n    op.create_table("audit", sa.Column("id", sa.Integer()))\n    op.add_column("users", sa.Column("nick", sa.Text()))\n\ndef downgrade():\n    op.drop_column("users", "nick")\n    op.drop_table("audit")\n    op.drop_table("sessions")\n`,
@@ -122,6 +139,22 @@ describe("SQL in Python strings", () => {
       ["update", "prices", 12],
     ]);
     expect(facts.schemaChanges[2]).toMatchObject({ hasWhere: true, whereIsTautology: true });
+  });
+
+  test("text(…).bindparams(…) and .execution_options(…) are the same statement, not dynamic SQL", async () => {
+    const facts = await extract(
+      [
+        header,
+        "def upgrade():",
+        '    op.execute(sa.text("UPDATE users SET active = :a").bindparams(a=True))',
+        '    op.execute(sa.text("DELETE FROM sessions WHERE expires_at < now()").execution_options(autocommit=True))',
+      ].join("\n"),
+    );
+    expect(facts.dynamicSql).toEqual([]);
+    expect(facts.schemaChanges.map((c) => [c.kind, c.table, c.hasWhere, c.location.line, c.location.column])).toEqual([
+      ["update", "users", false, 5, 25],
+      ["delete", "sessions", true, 6, 25],
+    ]);
   });
 
   test("textwrap.dedent and .strip() keep exact locations", async () => {

@@ -286,17 +286,17 @@ class MigrationExtractor {
     const isOp = receiver.type === "identifier" && scope.opNames.has(receiver.text);
     if ((isOp || batchTable !== undefined) && OP_KINDS[method]) {
       this.changeCounter++;
-      this.recordOperation(call, method, receiver.text, batchTable, direction, scope.batchSchemas.get(receiver.text));
+      this.recordOperation(call, method, receiver.text, batchTable, direction, scope, scope.batchSchemas.get(receiver.text));
       return;
     }
     if (args) this.walk(args, direction, scope, visiting);
     this.walk(receiver, direction, scope, visiting);
   }
 
-  recordOperation(call: SyntaxNode, method: string, receiver: string, batchTable: string | undefined, direction: Direction, batchSchema?: string): void {
+  recordOperation(call: SyntaxNode, method: string, receiver: string, batchTable: string | undefined, direction: Direction, scope: Scope, batchSchema?: string): void {
     const positional = positionalArguments(call);
     const keywords = keywordArguments(call);
-    const str = (node: SyntaxNode | undefined) => (node ? stringValues(node)[0] : undefined);
+    const str = (node: SyntaxNode | undefined) => (node ? this.nameValue(node, scope) : undefined);
     const inBatch = batchTable !== undefined;
     // In batch mode the table comes from `batch_alter_table(...)` and arguments shift left by one.
     const tableArg = (index: number) => (inBatch ? batchTable : str(positional[index] ?? keywords.get("table_name")));
@@ -375,6 +375,24 @@ class MigrationExtractor {
       default:
         push(withSchema({ kind: OP_KINDS[method]!, name: str(positional[0]), table: inBatch ? batchTable : str(positional[1]) }));
     }
+  }
+
+  /**
+   * The value of a name argument (table, column, index): a literal, or a local / module constant
+   * holding one. Anything else (a loop variable, an expression) is named by its source text in
+   * angle brackets, so a message says "Table <table> is dropped" rather than nothing.
+   */
+  nameValue(node: SyntaxNode, scope: Scope): string | undefined {
+    const literal = stringValues(node)[0];
+    if (literal !== undefined) return literal;
+    if (node.type === "none") return undefined;
+    if (node.type === "identifier" || node.type === "binary_operator") {
+      // Constants, locals and concatenations of them resolve as SQL strings do.
+      const resolved = this.resolveSql(node, scope, new Set());
+      if (resolved.kind === "sql") return resolved.value.value;
+    }
+    const text = node.text.replace(/\s+/g, " ");
+    return `<${text.length > 40 ? `${text.slice(0, 39)}…` : text}>`;
   }
 
   migrationRef(direction: Direction): { revision?: string; direction: Direction } {
@@ -477,6 +495,10 @@ class MigrationExtractor {
     if ((name === "strip" || name === "lstrip" || name === "rstrip") && receiver && !first) {
       const inner = this.resolveSql(receiver, scope, seen);
       return inner.kind === "sql" ? { kind: "sql", value: stripMapped(inner.value, name) } : inner;
+    }
+    // text("…").bindparams(…) / .execution_options(…) / .columns(…): the same statement.
+    if ((name === "bindparams" || name === "execution_options" || name === "columns") && receiver?.type === "call") {
+      return this.resolveSql(receiver, scope, seen);
     }
     if (name === "format" && receiver && (receiver.type === "string" || receiver.type === "concatenated_string")) {
       return { kind: "dynamic", reason: "format-call", node };
