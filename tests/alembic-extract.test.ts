@@ -81,9 +81,11 @@ describe("operations", () => {
         "    op.drop_table(legacy)",
         "    for name in OLD_TABLES:",
         "        op.drop_table(name)",
+        '    op.drop_index(op.f("ix_orders_created_at"), table_name="orders")',
       ].join("\n"),
     );
-    expect(facts.schemaChanges.map((c) => c.table)).toEqual(["audit_log", "legacy_carts", "<name>"]);
+    expect(facts.schemaChanges.map((c) => c.table)).toEqual(["audit_log", "legacy_carts", "<name>", "orders"]);
+    expect(facts.schemaChanges[3]!.name).toBe("ix_orders_created_at");
   });
 
   test("a downgrade that drops what its upgrade created reverses it; other drops do not", async () => {

@@ -386,6 +386,14 @@ class MigrationExtractor {
     const literal = stringValues(node)[0];
     if (literal !== undefined) return literal;
     if (node.type === "none") return undefined;
+    // op.f("ix_users_email"): autogenerate's marker for an already-final constraint name.
+    if (node.type === "call") {
+      const fn = node.childForFieldName("function");
+      const first = positionalArguments(node)[0];
+      if (fn?.type === "attribute" && fn.childForFieldName("attribute")?.text === "f" && scope.opNames.has(fn.childForFieldName("object")!.text) && first) {
+        return this.nameValue(first, scope);
+      }
+    }
     if (node.type === "identifier" || node.type === "binary_operator") {
       // Constants, locals and concatenations of them resolve as SQL strings do.
       const resolved = this.resolveSql(node, scope, new Set());
