@@ -15,7 +15,7 @@ import {
   type FileRole,
 } from "../extract/index.js";
 import type { Directive, FileFacts } from "../extract/facts.js";
-import { isInfraCandidate } from "../extract/infra/index.js";
+import { isInfraCandidate } from "../extract/infra/kinds.js";
 import { SourceText } from "../extract/source.js";
 import { compareStrings, eslintSeverity, severityRank, type FileResult, type Finding, type Severity, type SourceLocation } from "../types.js";
 import { loadConfig, ruleSettingFor, type GonogoConfig } from "./config.js";

@@ -2,12 +2,16 @@
 import path from "node:path";
 import { emptyFileFacts, type FileFacts, type ParseProblem } from "./facts.js";
 import { extractMigration, extractMigrationHeader, looksLikeMigration } from "./alembic/migration.js";
-import { extractInfraFacts, isInfraCandidate } from "./infra/index.js";
+import { isInfraCandidate } from "./infra/kinds.js";
 import { SourceText } from "./source.js";
 import type { SqlDialect } from "../types.js";
 
 export { buildRevisionGraphs, downgradePath } from "./alembic/graph.js";
-export { storageActionsRemovedSince } from "./infra/base.js";
+/** Bucket resources present at a base revision and gone now (loads the infra analysers on use). */
+export async function storageActionsRemovedSince(input: import("./infra/base.js").BaseComparisonInput): Promise<import("./facts.js").StorageAction[]> {
+  const { storageActionsRemovedSince: removedSince } = await import("./infra/base.js");
+  return removedSince(input);
+}
 
 export interface ExtractContext {
   dialect: SqlDialect;
@@ -59,8 +63,11 @@ export async function extractFile(file: string, text: string, role: FileRole, co
       return extractSqlFile(file, text, context.dialect);
     }
     case "python":
-    case "infra":
+    case "infra": {
+      // The infrastructure analysers (and their grammars) load only when such a file is met.
+      const { extractInfraFacts } = await import("./infra/index.js");
       return extractInfraFacts(file, text, context.siblingsOf ? { siblings: context.siblingsOf(file) } : {});
+    }
     default:
       return emptyFileFacts(file, "none");
   }

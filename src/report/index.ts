@@ -1,48 +1,31 @@
 // Formatters are plain functions of the results, looked up by name.
-import type { RevisionGraph } from "../extract/facts.js";
 import type { FileResult } from "../types.js";
-import { formatGithub } from "./github.js";
-import { formatGitlab } from "./gitlab.js";
-import { formatHtml } from "./html.js";
-import { formatMarkdown, markdownLinkBase } from "./markdown.js";
-import { formatJson } from "./json.js";
-import { formatJunit } from "./junit.js";
-import { formatSarif, type SarifRuleInfo } from "./sarif.js";
-import { formatStylish } from "./stylish.js";
+import * as github from "./github.js";
+import * as gitlab from "./gitlab.js";
+import * as html from "./html.js";
+import * as markdown from "./markdown.js";
+import * as json from "./json.js";
+import * as junit from "./junit.js";
+import * as sarif from "./sarif.js";
+import * as stylish from "./stylish.js";
+import { FORMAT_SPECS, type FormatContext, type FormatName, type Formatter } from "./formats.js";
 
-export const FORMATS = ["stylish", "json", "sarif", "github", "junit", "html", "markdown", "gitlab"] as const;
-export type FormatName = (typeof FORMATS)[number];
+export { FORMATS, loadFormatter, type FormatContext, type FormatName, type Formatter } from "./formats.js";
 
-export interface FormatContext {
-  cwd: string;
-  color: boolean;
-  rules: readonly SarifRuleInfo[];
-  /** html: the revision graphs drawn in the report. */
-  revisionGraphs?: RevisionGraph[];
-  /** markdown: where file links point (see markdownLinkBase). */
-  linkBase?: string;
-}
+const modules = { stylish, json, sarif, github, junit, html, markdown, gitlab };
 
+/** Formats results synchronously with any formatter (all modules loaded). The CLI uses loadFormatter. */
 export function formatResults(name: FormatName, results: FileResult[], context: FormatContext): string {
-  switch (name) {
-    case "stylish":
-      return formatStylish(results, { color: context.color });
-    case "json":
-      return formatJson(results, context.cwd);
-    case "sarif":
-      return formatSarif(results, context.rules);
-    case "github":
-      return formatGithub(results);
-    case "junit":
-      return formatJunit(results);
-    case "html":
-      return formatHtml(results, context.revisionGraphs ? { revisionGraphs: context.revisionGraphs } : {});
-    case "markdown":
-      return formatMarkdown(results, context.linkBase ? { linkBase: context.linkBase } : {});
-    case "gitlab":
-      return formatGitlab(results);
-  }
+  const spec = FORMAT_SPECS[name] as { formatter: (module: unknown) => Formatter };
+  return spec.formatter(modules[name])(results, context);
 }
 
-export { formatStylish, formatJson, formatSarif, formatGithub, formatGitlab, formatJunit, formatHtml, formatMarkdown, markdownLinkBase };
-export type { SarifRuleInfo };
+export const { formatStylish } = stylish;
+export const { formatJson } = json;
+export const { formatSarif } = sarif;
+export const { formatGithub } = github;
+export const { formatGitlab } = gitlab;
+export const { formatJunit } = junit;
+export const { formatHtml } = html;
+export const { formatMarkdown, markdownLinkBase } = markdown;
+export type { SarifRuleInfo } from "./sarif.js";

@@ -6,7 +6,7 @@ import { allRules } from "../../../rules/index.js";
 import { docsUrlFor } from "../../../rules/define.js";
 import { scan } from "../../engine/scan.js";
 import type { RuleSetting } from "../../engine/types.js";
-import { FORMATS, formatResults, type FormatName } from "../../report/index.js";
+import { FORMATS, loadFormatter, type FormatName } from "../../report/formats.js";
 import { SEVERITIES, type SqlDialect } from "../../types.js";
 import { UsageError, type CliIO } from "../io.js";
 import { parseShard } from "../../engine/shard.js";
@@ -105,7 +105,8 @@ export async function runScan(paths: string[], opts: ScanCliOptions, io: CliIO):
     ? result.results.map((r) => ({ ...r, findings: r.findings.filter((f) => f.severity === "critical" || f.severity === "high") })).filter((r) => r.findings.length > 0)
     : result.results;
   const rules = allRules.map((r) => ({ id: r.id, severity: r.severity, docs: r.docs, docsUrl: docsUrlFor(r.id) }));
-  const text = formatResults(opts.format, results, {
+  const format = await loadFormatter(opts.format);
+  const text = format(results, {
     cwd: io.cwd,
     color: opts.output ? false : useColor(io, opts.color),
     rules,

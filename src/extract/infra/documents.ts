@@ -10,24 +10,8 @@ import { addCommentDirective, infraProblem, type BucketResource, type InfraAnaly
 import { child, fromJson, fromYaml, stringValue, yamlComments, type DataNode } from "./data.js";
 import { extractShellActions } from "./shell.js";
 
-export type DocumentKind = "github-actions" | "gitlab-ci" | "package-json" | "wrangler" | "template";
-
-function basename(file: string): string {
-  return file.slice(file.lastIndexOf("/") + 1);
-}
-
-export function documentKind(file: string): DocumentKind | undefined {
-  const name = basename(file);
-  const lower = name.toLowerCase();
-  if (name === "package.json") return "package-json";
-  if (name === "wrangler.toml" || name === "wrangler.json" || name === "wrangler.jsonc") return "wrangler";
-  const yaml = lower.endsWith(".yml") || lower.endsWith(".yaml");
-  if (yaml && (file.startsWith(".github/workflows/") || file.includes("/.github/workflows/"))) return "github-actions";
-  if (yaml && (name === "action.yml" || name === "action.yaml")) return "github-actions";
-  if (lower === ".gitlab-ci.yml" || lower === ".gitlab-ci.yaml" || lower.endsWith(".gitlab-ci.yml") || (yaml && file.includes(".gitlab/ci/"))) return "gitlab-ci";
-  if (yaml || lower.endsWith(".json") || lower.endsWith(".template")) return "template";
-  return undefined;
-}
+export { documentKind, type DocumentKind } from "./kinds.js";
+import type { DocumentKind } from "./kinds.js";
 
 /** Cheap test before parsing a generic YAML/JSON file: a CloudFormation template names `AWS::` types. */
 function mayBeTemplate(text: string): boolean {

@@ -3,41 +3,14 @@
 import { emptyFileFacts, type FileFacts } from "../facts.js";
 import { SourceText } from "../source.js";
 import { infraProblem, verbatimText, type InfraAnalysis } from "./common.js";
-import { analyseDocument, documentKind } from "./documents.js";
+import { analyseDocument } from "./documents.js";
 import { analyseJavaScript } from "./javascript.js";
 import { analysePython } from "./python.js";
 import { extractShellActions } from "./shell.js";
 import { analyseTerraform } from "./terraform.js";
 
-export type InfraFileKind = "terraform" | "javascript" | "python" | "shell" | "makefile" | "document";
-
-function basename(file: string): string {
-  return file.slice(file.lastIndexOf("/") + 1);
-}
-
-function extension(file: string): string {
-  const name = basename(file);
-  const dot = name.lastIndexOf(".");
-  return dot <= 0 ? "" : name.slice(dot + 1).toLowerCase();
-}
-
-/** How an infra file is read, or undefined when it is not one. Decided by name only. */
-export function infraFileKind(file: string): InfraFileKind | undefined {
-  const name = basename(file);
-  const ext = extension(file);
-  if (ext === "tf" || ext === "tofu") return "terraform";
-  if (["ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs"].includes(ext) && !name.endsWith(".d.ts")) return "javascript";
-  if (ext === "py") return "python";
-  if (ext === "sh" || ext === "bash") return "shell";
-  if (name === "Makefile" || name === "makefile" || name === "GNUmakefile" || ext === "mk") return "makefile";
-  if (documentKind(file)) return "document";
-  return undefined;
-}
-
-/** Whether `file` (POSIX path) may hold infrastructure code worth reading for storage actions. */
-export function isInfraCandidate(file: string): boolean {
-  return infraFileKind(file) !== undefined;
-}
+export { infraFileKind, isInfraCandidate, type InfraFileKind } from "./kinds.js";
+import { documentKind, infraFileKind } from "./kinds.js";
 
 /**
  * Makefile recipes as a shell script at the same offsets: recipe lines (tab-indented) keep their
