@@ -104,7 +104,7 @@ export async function storageActionsRemovedSince(input: BaseComparisonInput): Pr
     const text = await git(cwd, ["show", `${commit}:./${file}`]);
     if (infraFileKind(file) === "javascript" && !mayHoldStorageCode(text)) continue;
     changedPaths.add(file);
-    baseBuckets.push(...analyseInfraFile(file, text).buckets);
+    baseBuckets.push(...analyseInfraFile(file, text).buckets.filter((b) => !b.retired));
   }
   if (baseBuckets.length === 0) return [];
 

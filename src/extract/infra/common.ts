@@ -73,6 +73,13 @@ export interface BucketResource {
   resource: string;
   bucket?: string;
   location: SourceLocation;
+  /**
+   * Not a bucket resource but a statement that the resource at `key` is gone on purpose: a
+   * Terraform `removed` or `moved` block. It counts as present now (the base comparison does not
+   * report the resource as removed; a `removed` block that destroys is reported where it is), and
+   * it is never a base bucket (deleting the block once applied is not a removal).
+   */
+  retired?: boolean;
 }
 
 /** What one infra extractor yields for one file. */

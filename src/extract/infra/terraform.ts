@@ -170,7 +170,12 @@ export function analyseTerraform(file: string, text: string, siblings: { file: s
 
   const body = root.namedChildren.find((c) => c.type === "body");
   for (const block of body ? children(body, "block") : []) {
-    if (blockType(block) !== "resource") continue;
+    const kind = blockType(block);
+    if (kind === "removed" || kind === "moved") {
+      retirement(file, kind, block, source, scope, facts, buckets);
+      continue;
+    }
+    if (kind !== "resource") continue;
     const [type, name] = blockLabels(block);
     const spec = type ? BUCKET_TYPES[type] : undefined;
     if (!spec || !type || !name) continue;
@@ -203,6 +208,48 @@ export function analyseTerraform(file: string, text: string, siblings: { file: s
     }
   }
   return { facts, buckets };
+}
+
+/** `aws_s3_bucket.logs` (bare or quoted) → its type and name; module or indexed addresses are not bucket resources here. */
+function bucketAddress(expr: SyntaxNode): { type: string; name: string } | undefined {
+  let text = expr.text.trim();
+  if (text.length >= 2 && text.startsWith('"') && text.endsWith('"')) text = text.slice(1, -1).trim();
+  const parts = text.split(".");
+  if (parts.length !== 2) return undefined;
+  const [type, name] = parts as [string, string];
+  return BUCKET_TYPES[type] && /^[A-Za-z_][A-Za-z0-9_-]*$/.test(name) ? { type, name } : undefined;
+}
+
+/**
+ * `removed { from = aws_s3_bucket.x }` (Terraform ≥ 1.7, OpenTofu ≥ 1.7) and `moved { from = … }`:
+ * the resource at `from` is gone on purpose, so the base comparison must not report it as removed.
+ * A `removed` block whose `lifecycle { destroy = … }` is true (or not known statically) deletes the
+ * bucket on the next apply: a bucket-delete action on the `destroy` attribute. Without a lifecycle
+ * block Terraform refuses the configuration and OpenTofu only forgets the resource: no action.
+ */
+function retirement(file: string, kind: "removed" | "moved", block: SyntaxNode, source: SourceText, scope: ModuleScope, facts: InfraAnalysis["facts"], buckets: BucketResource[]): void {
+  const fromAttr = attributes(bodyOf(block)).get("from");
+  const fromExpr = fromAttr ? attributeExpression(fromAttr) : undefined;
+  const address = fromExpr ? bucketAddress(fromExpr) : undefined;
+  if (!address) return;
+  const spec = BUCKET_TYPES[address.type]!;
+  const resource = `${address.type}.${address.name}`;
+  const header = source.location(block.startIndex, fromAttr!.endIndex);
+  buckets.push({ key: `terraform:${directoryOf(file)}:${resource}`, provider: spec.provider, source: "terraform", resource, location: header, retired: true });
+  if (kind !== "removed") return;
+  for (const lifecycle of children(bodyOf(block) ?? block, "block")) {
+    if (blockType(lifecycle) !== "lifecycle") continue;
+    const destroy = attributes(bodyOf(lifecycle)).get("destroy");
+    const expr = destroy ? attributeExpression(destroy) : undefined;
+    if (!destroy || !expr) continue;
+    const value = evaluate(expr, scope);
+    if (!mayBeTrue(value)) continue;
+    const operation =
+      value.kind === "unknown"
+        ? `removed { from = ${resource} } with destroy = ${expr.text} (value not known statically)`
+        : `removed { from = ${resource} } with destroy = ${expr.text}`;
+    facts.storageActions.push(storageAction("bucket-delete", spec.provider, "terraform", operation, source.location(destroy.startIndex, destroy.endIndex), { resource }));
+  }
 }
 
 function bucketName(attrs: Map<string, SyntaxNode>, nameAttribute: string, scope: ModuleScope): string | undefined {

@@ -1,0 +1,83 @@
+// Issue 3 follow-ups: Terraform `removed`/`moved` blocks, `aws s3 sync --delete`, Pulumi resource
+// options (protect, retainOnDelete) and CDK's default RemovalPolicy, each with exact ranges.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, test } from "vitest";
+import { storageActionsRemovedSince } from "../src/extract/infra/base.js";
+import { analyseInfraFile } from "../src/extract/infra/index.js";
+import { scan } from "../src/engine/scan.js";
+import type { StorageAction } from "../src/extract/facts.js";
+
+const root = path.resolve(import.meta.dirname, "..");
+const read = (f: string) => readFileSync(path.join(root, f), "utf8");
+
+function describeAction(a: StorageAction): string {
+  const l = a.location;
+  return `${a.kind} ${l.line}:${l.column}-${l.endLine}:${l.endColumn}${a.bucket !== undefined ? ` ${a.bucket}` : ""}${a.resource !== undefined ? ` (${a.resource})` : ""}`;
+}
+
+const actions = (rel: string) => analyseInfraFile(rel, read(rel)).facts.storageActions.map(describeAction);
+
+describe("Terraform removed and moved blocks", () => {
+  test("removed with destroy = true (or not known) deletes the bucket; destroy = false, other types and moved do not", () => {
+    expect(actions("fixtures/infra/terraform/retire.tf")).toEqual([
+      "bucket-delete 17:5-17:19 (aws_s3_bucket.preview_media)",
+      "bucket-delete 24:5-24:34 (cloudflare_r2_bucket.thumbnails)",
+    ]);
+  });
+});
+
+describe("Terraform removed and moved blocks against a --base revision", () => {
+  const BASE = `resource "aws_s3_bucket" "exports" {\n  bucket = "acme-exports"\n}\n\nresource "aws_s3_bucket" "media" {\n  bucket = "acme-media"\n}\n\nresource "aws_s3_bucket" "static" {\n  bucket = "acme-site"\n}\n\nresource "aws_s3_bucket" "logs" {\n  bucket = "acme-logs"\n}\n`;
+  const NOW = [
+    "removed {\n  from = aws_s3_bucket.exports\n  lifecycle {\n    destroy = false\n  }\n}\n",
+    "removed {\n  from = aws_s3_bucket.media\n  lifecycle {\n    destroy = true\n  }\n}\n",
+    "moved {\n  from = aws_s3_bucket.static\n  to   = aws_s3_bucket.site\n}\n",
+    'resource "aws_s3_bucket" "site" {\n  bucket = "acme-site"\n}\n',
+  ].join("\n");
+
+  function repoWith(base: Record<string, string>, now: Record<string, string>): string {
+    const repo = mkdtempSync(path.join(tmpdir(), "gonogo-removed-"));
+    const write = (files: Record<string, string>) => {
+      for (const [rel, content] of Object.entries(files)) {
+        mkdirSync(path.dirname(path.join(repo, rel)), { recursive: true });
+        writeFileSync(path.join(repo, rel), content);
+      }
+    };
+    const git = (...args: string[]) => execFileSync("git", ["-C", repo, "-c", "user.email=ci@example.com", "-c", "user.name=CI", "-c", "commit.gpgsign=false", ...args]);
+    git("init", "-q");
+    write(base);
+    git("add", "-A");
+    git("commit", "-q", "-m", "base");
+    git("tag", "v1");
+    for (const rel of Object.keys(base)) rmSync(path.join(repo, rel));
+    write(now);
+    return repo;
+  }
+
+  test("only the bucket dropped without a removed/moved block is removed; the destroying removed block is reported once, as bucket-delete", async () => {
+    const repo = repoWith({ "infra/main.tf": BASE }, { "infra/main.tf": NOW });
+    try {
+      const removed = await storageActionsRemovedSince({ base: "v1", cwd: repo, currentFiles: [{ file: "infra/main.tf", text: NOW }] });
+      expect(removed.map((a) => a.resource)).toEqual(["aws_s3_bucket.logs"]);
+      const result = await scan({ cwd: repo, configFile: false, base: "v1" });
+      const storage = result.findings.filter((f) => f.ruleId === "infra/bucket-removed" || f.ruleId === "infra/bucket-delete");
+      expect(storage.map((f) => `${f.ruleId} ${f.file}:${f.line}:${f.column}-${f.endLine}:${f.endColumn}`)).toEqual(["infra/bucket-delete infra/main.tf:11:5-11:19", "infra/bucket-removed infra/main.tf:13:1-13:2"]);
+      expect(storage[0]!.message).toBe("removed { from = aws_s3_bucket.media } with destroy = true deletes S3 bucket (aws_s3_bucket.media) and everything in it");
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
+  });
+
+  test("deleting an applied removed block later is not a removal", async () => {
+    const repo = repoWith({ "infra/main.tf": NOW }, { "infra/main.tf": 'resource "aws_s3_bucket" "site" {\n  bucket = "acme-site"\n}\n' });
+    try {
+      const removed = await storageActionsRemovedSince({ base: "v1", cwd: repo, currentFiles: [] });
+      expect(removed).toEqual([]);
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
+  });
+});
