@@ -7,6 +7,7 @@ import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { storageActionsRemovedSince } from "../src/extract/infra/base.js";
 import { analyseInfraFile } from "../src/extract/infra/index.js";
+import { classifyCommand } from "../src/extract/infra/shell.js";
 import { scan } from "../src/engine/scan.js";
 import type { StorageAction } from "../src/extract/facts.js";
 
@@ -79,5 +80,47 @@ describe("Terraform removed and moved blocks against a --base revision", () => {
     } finally {
       rmSync(repo, { recursive: true, force: true });
     }
+  });
+});
+
+describe("aws s3 sync --delete and aws s3 mv --recursive", () => {
+  const effect = (argv: string[]) => {
+    const e = classifyCommand(argv);
+    return e ? `${e.kind} ${e.operation}${e.bucket !== undefined ? ` ${e.bucket}` : ""}` : "none";
+  };
+
+  test.each([
+    [["aws", "s3", "sync", "dist", "s3://acme-www", "--delete"], "bucket-empty aws s3 sync --delete acme-www"],
+    [["aws", "s3", "sync", "--delete", "dist", "s3://acme-www/site/"], "bucket-empty aws s3 sync --delete acme-www"],
+    [["aws", "s3", "sync", "s3://acme-staging", "s3://acme-prod", "--delete"], "bucket-empty aws s3 sync --delete acme-prod"],
+    [["aws", "s3", "sync", "--sse", "aws:kms", "--sse-kms-key-id", "k", "build", "s3://acme-www", "--delete"], "bucket-empty aws s3 sync --delete acme-www"],
+    [["aws", "s3", "sync", "--sse", "build", "s3://acme-www", "--delete"], "bucket-empty aws s3 sync --delete acme-www"],
+    [["aws", "s3", "sync", "/tmp/empty", "s3://acme-www", "--delete"], "bucket-empty aws s3 sync --delete acme-www"],
+    [["aws", "s3", "sync", "dist", "$TARGET", "--delete"], "bucket-empty aws s3 sync --delete"],
+    [["aws", "s3", "mv", "s3://acme-uploads/", "./out", "--recursive"], "bucket-empty aws s3 mv --recursive acme-uploads"],
+    [["aws", "s3", "rm", "s3://acme-logs", "--recursive"], "bucket-empty aws s3 rm --recursive acme-logs"],
+  ])("%j → %s", (argv, expected) => {
+    expect(effect(argv)).toBe(expected);
+  });
+
+  test.each([
+    [["aws", "s3", "sync", "dist", "s3://acme-www"]],
+    [["aws", "s3", "sync", "s3://acme-backups", "./backups", "--delete"]],
+    [["aws", "s3", "sync", "$SOURCE", "./backups", "--delete"]],
+    [["aws", "s3", "sync", "s3://acme-backups", "$LOCAL_DIR", "--delete"]],
+    [["aws", "s3", "sync", "dist", "s3://acme-www", "--delete", "--dryrun"]],
+    [["aws", "s3", "rm", "s3://acme-logs", "--recursive", "--dryrun"]],
+    [["aws", "s3", "mv", "./out", "s3://acme-uploads/", "--recursive"]],
+    [["aws", "s3", "mv", "s3://acme-uploads/a.txt", "./a.txt"]],
+  ])("%j is not a storage action", (argv) => {
+    expect(effect(argv)).toBe("none");
+  });
+
+  test("a deploy script: the pruning sync, the sync to a variable target and the move out are found, at their commands", () => {
+    expect(actions("fixtures/infra/shell/deploy-site.sh")).toEqual([
+      "bucket-empty 12:1-12:84 ${SITE_BUCKET}",
+      "bucket-empty 21:1-21:63",
+      "bucket-empty 24:1-24:65 acme-uploads",
+    ]);
   });
 });

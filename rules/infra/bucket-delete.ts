@@ -7,10 +7,10 @@ export default defineRule({
   reads: "storageActions",
   severity: "critical",
   docs: {
-    summary: "Code or a command that deletes an S3 or R2 bucket: aws s3 rb, s3api delete-bucket, DeleteBucketCommand, deleteBucket, boto3 delete_bucket / Bucket(…).delete(), wrangler r2 bucket delete, the Cloudflare R2 API.",
+    summary: "Code or a command that deletes an S3 or R2 bucket: aws s3 rb, s3api delete-bucket, DeleteBucketCommand, deleteBucket, boto3 delete_bucket / Bucket(…).delete(), wrangler r2 bucket delete, the Cloudflare R2 API, a Terraform removed block with lifecycle { destroy = true } for a bucket resource.",
     why: "Deleting a bucket deletes every object in it (with --force, or after emptying it) and frees its name for anyone to claim; neither S3 nor R2 has an undo. A script that does it on one environment is one wrong variable away from doing it on production.",
     instead:
-      "Do not delete buckets from release code. Retire a bucket by removing write access and setting a lifecycle expiration, keep a backup or replication target, and delete it by hand once nothing reads it; if a script must do it, suppress the finding with a reason (`# gonogo-disable-next-line infra/bucket-delete -- …`).",
+      "To stop managing a bucket in Terraform, use a removed block with lifecycle { destroy = false } (or terraform state rm). Do not delete buckets from release code. Retire a bucket by removing write access and setting a lifecycle expiration, keep a backup or replication target, and delete it by hand once nothing reads it; if a script must do it, suppress the finding with a reason (`# gonogo-disable-next-line infra/bucket-delete -- …`).",
   },
   examples: {
     invalid: [
@@ -21,6 +21,7 @@ export default defineRule({
       },
       { file: "tools/retire_bucket.py", code: 'import boto3\n\ns3 = boto3.client("s3")\ns3.delete_bucket(Bucket="acme-old-exports")\n' },
       { file: "scripts/r2.sh", code: "npx wrangler r2 bucket delete acme-preview-media\n" },
+      { file: "infra/retired.tf", code: "removed {\n  from = aws_s3_bucket.preview_media\n\n  lifecycle {\n    destroy = true\n  }\n}\n" },
     ],
     valid: [
       { file: "scripts/cleanup.sh", code: '#!/usr/bin/env bash\n# aws s3 rb s3://acme-uploads is done by hand, never here\necho "run: aws s3 rb s3://acme-uploads"\naws s3 rm "s3://acme-uploads/tmp/report.csv"\n' },
@@ -28,6 +29,7 @@ export default defineRule({
         file: "src/worker.ts",
         code: 'import { S3Client, DeleteObjectCommand } from "@aws-sdk/client-s3";\n\nexport async function removeUpload(s3: S3Client, env: { UPLOADS: R2Bucket }, key: string) {\n  await s3.send(new DeleteObjectCommand({ Bucket: "acme-uploads", Key: key }));\n  await env.UPLOADS.delete(key);\n}\n',
       },
+      { file: "infra/retired.tf", code: "# Managed by the data-platform stack from now on: forget it, keep it.\nremoved {\n  from = aws_s3_bucket.exports\n\n  lifecycle {\n    destroy = false\n  }\n}\n" },
       { file: "tools/prune.py", code: 'import boto3\n\ns3 = boto3.client("s3")\ns3.delete_object(Bucket="acme-uploads", Key="tmp/report.csv")\n' },
     ],
   },

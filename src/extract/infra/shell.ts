@@ -118,16 +118,54 @@ function skipNpxOptions(rest: string[]): string[] {
   return out;
 }
 
+/**
+ * Options of the `aws s3` transfer commands (cp, mv, sync) that take a value. `--delete` is a flag
+ * there (it takes a value only in `s3api delete-objects`).
+ */
+const S3_TRANSFER_VALUE_OPTIONS = new Set([
+  ...[...AWS_VALUE_OPTIONS].filter((o) => o !== "--delete"),
+  "--acl",
+  "--grants",
+  "--sse-c-key",
+  "--sse-kms-key-id",
+  "--sse-c-copy-source",
+  "--sse-c-copy-source-key",
+  "--storage-class",
+  "--website-redirect",
+  "--content-type",
+  "--cache-control",
+  "--content-disposition",
+  "--content-encoding",
+  "--content-language",
+  "--expires",
+  "--source-region",
+  "--page-size",
+  "--metadata",
+  "--metadata-directive",
+  "--copy-props",
+  "--checksum-mode",
+  "--checksum-algorithm",
+  "--expected-size",
+]);
+/** Options whose value is optional: the next word is their value only when it is one of these. */
+const S3_OPTIONAL_VALUES = new Map([
+  ["--sse", new Set(["AES256", "aws:kms", "aws:kms:dsse"])],
+  ["--sse-c", new Set(["AES256"])],
+  ["--request-payer", new Set(["requester"])],
+]);
+
 /** `aws …` → service, operation, positionals, options. */
-function parseAwsArgs(args: readonly string[]): { positionals: string[]; options: Map<string, string | true> } {
+function parseAwsArgs(args: readonly string[], valueOptions: ReadonlySet<string> = AWS_VALUE_OPTIONS): { positionals: string[]; options: Map<string, string | true> } {
   const positionals: string[] = [];
   const options = new Map<string, string | true>();
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a.startsWith("--")) {
       const eq = a.indexOf("=");
+      const optional = S3_OPTIONAL_VALUES.get(a);
       if (eq !== -1) options.set(a.slice(0, eq), a.slice(eq + 1));
-      else if (AWS_VALUE_OPTIONS.has(a) && i + 1 < args.length) options.set(a, args[++i]!);
+      else if (valueOptions.has(a) && i + 1 < args.length) options.set(a, args[++i]!);
+      else if (optional && i + 1 < args.length && optional.has(args[i + 1]!)) options.set(a, args[++i]!);
       else options.set(a, true);
     } else {
       positionals.push(a);
@@ -147,12 +185,29 @@ export function classifyCommand(argv: readonly string[]): CommandEffect | undefi
   const tool = basename(args[0]!);
   const rest = args.slice(1);
   if (tool === "aws") {
-    const { positionals, options } = parseAwsArgs(rest);
+    let { positionals, options } = parseAwsArgs(rest);
+    if (positionals[0] === "s3" && (positionals[1] === "sync" || positionals[1] === "mv" || positionals[1] === "cp")) ({ positionals, options } = parseAwsArgs(rest, S3_TRANSFER_VALUE_OPTIONS));
     const [service, op, ...paths] = positionals;
     const endpoint = options.get("--endpoint-url");
     const provider = typeof endpoint === "string" && endpoint.includes("r2.cloudflarestorage.com") ? "r2" : "s3";
+    // --dryrun only prints what would be done.
+    if (service === "s3" && options.has("--dryrun")) return undefined;
     if (service === "s3" && op === "rb") {
       return { kind: "bucket-delete", provider, operation: options.has("--force") ? "aws s3 rb --force" : "aws s3 rb", bucket: bucketOf(paths[0]) };
+    }
+    if (service === "s3" && op === "sync" && options.has("--delete")) {
+      // Deletes what the destination has and the source has not: a bucket when the destination is
+      // one. `aws s3` needs an s3:// path on one side, so a destination that is an expansion with a
+      // local source may be a bucket (fails closed); one with an s3:// source is a local directory.
+      const [from, to] = paths;
+      if (to === undefined) return undefined;
+      const toBucket = to.startsWith("s3://");
+      const mayBeBucket = toBucket || (!(from ?? "").startsWith("s3://") && isExpansion(to));
+      if (!mayBeBucket) return undefined;
+      return { kind: "bucket-empty", provider, operation: "aws s3 sync --delete", ...(toBucket ? { bucket: bucketOf(to) } : {}) };
+    }
+    if (service === "s3" && op === "mv" && options.has("--recursive") && paths[0]?.startsWith("s3://")) {
+      return { kind: "bucket-empty", provider, operation: "aws s3 mv --recursive", bucket: bucketOf(paths[0]) };
     }
     if (service === "s3" && op === "rm" && options.has("--recursive")) {
       return { kind: "bucket-empty", provider, operation: "aws s3 rm --recursive", bucket: bucketOf(paths[0]) };
@@ -199,6 +254,11 @@ export function classifyCommand(argv: readonly string[]): CommandEffect | undefi
     return { kind: "destroy-command", provider: "unknown", operation: "sam delete" };
   }
   return undefined;
+}
+
+/** A word whose value is not known statically: a shell (`$X`, `` `…` ``) or JS template (`${x}`) expansion, or a JS argv element that is not a string ("?"). */
+function isExpansion(word: string): boolean {
+  return word === "?" || word.includes("$") || word.includes("`");
 }
 
 function bucketOf(path: string | undefined): string | undefined {
