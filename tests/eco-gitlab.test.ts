@@ -89,7 +89,7 @@ test("fingerprints are unique, even for identical findings, and survive lines mo
 });
 
 test("no findings: an empty array, exit 0", async () => {
-  const cwd = tempProject({ "scripts/deploy.sh": "aws s3 sync dist s3://acme-www --delete\n" });
+  const cwd = tempProject({ "scripts/deploy.sh": "aws s3 sync dist s3://acme-www\n" });
   const run = await runCli(["scan", "--format", "gitlab", "--no-config"], { cwd });
   expect(run.code).toBe(0);
   expect(JSON.parse(run.stdout)).toEqual([]);

@@ -89,8 +89,14 @@ describe("CDK and Pulumi", () => {
     ]);
   });
 
-  test("Pulumi: forceDestroy on Bucket and BucketV2 (namespace and named import); false is not a finding", () => {
-    expect(actions("fixtures/infra/pulumi/index.ts")).toEqual(["force-destroy 9:3-9:21 acme-media-${config.env}", "force-destroy 12:78-12:96 acme-exports"]);
+  test("Pulumi: forceDestroy on Bucket and BucketV2 (namespace and named import); false is not a finding; unprotected unless protect: true", () => {
+    expect(actions("fixtures/infra/pulumi/index.ts")).toEqual([
+      "force-destroy 9:3-9:21 acme-media-${config.env}",
+      "unprotected 7:22-7:47 acme-media-${config.env}",
+      "force-destroy 12:78-12:96 acme-exports",
+      "unprotected 12:25-12:50 acme-exports",
+      "unprotected 16:23-16:55 acme-assets",
+    ]);
   });
 });
 
@@ -144,7 +150,8 @@ describe("shell, Makefile, CI, package.json", () => {
   });
 
   test("Makefile recipes are parsed as shell at their own positions (prefixes and continuations)", () => {
-    expect(actions("fixtures/infra/shell/Makefile")).toEqual(["destroy-command 11:3-12:11"]);
+    // `aws s3 sync dist s3://acme-www --delete` prunes the bucket to what dist holds (infra/bucket-empty).
+    expect(actions("fixtures/infra/shell/Makefile")).toEqual(["destroy-command 11:3-12:11", "bucket-empty 15:2-15:41 acme-www"]);
     const masked = makefileRecipes("a:\n\t@echo hi\n");
     expect(masked.length).toBe("a:\n\t@echo hi\n".length);
   });

@@ -124,3 +124,56 @@ describe("aws s3 sync --delete and aws s3 mv --recursive", () => {
     ]);
   });
 });
+
+describe("Pulumi resource options", () => {
+  test("protect: true and retainOnDelete: true (inline or a const options object) protect; none, false or an unknown value do not", () => {
+    expect(actions("fixtures/infra/pulumi/storage.ts")).toEqual([
+      "unprotected 18:24-19:12 acme-scratch (scratch)",
+      "unprotected 22:27-22:52 acme-thumbnails (thumbnails)",
+      "unprotected 23:24-23:51 acme-reports (reports)",
+    ]);
+  });
+
+  test("the existing fixture: forceDestroy findings stay, the unprotected buckets are added, the protected archive is not", () => {
+    expect(actions("fixtures/infra/pulumi/index.ts")).toEqual([
+      "force-destroy 9:3-9:21 acme-media-${config.env} (media)",
+      "unprotected 7:22-7:47 acme-media-${config.env} (media)",
+      "force-destroy 12:78-12:96 acme-exports (exports)",
+      "unprotected 12:25-12:50 acme-exports (exports)",
+      "unprotected 16:23-16:55 acme-assets (assets)",
+    ]);
+  });
+
+  test("scan reports infra/bucket-unprotected (low) with the Pulumi guard in the message", async () => {
+    const rel = "fixtures/infra/pulumi/storage.ts";
+    const result = await scan({ cwd: "/nonexistent-gonogo-followups", configFile: false, files: [{ path: rel, content: read(rel) }] });
+    const found = result.findings.filter((f) => f.ruleId === "infra/bucket-unprotected");
+    expect(found.map((f) => `${f.severity} ${f.line}`)).toEqual(["low 18", "low 22", "low 23"]);
+    expect(found[0]!.message).toBe('S3 bucket "acme-scratch" (scratch) has no { protect: true } or { retainOnDelete: true } in its resource options');
+  });
+});
+
+describe("CDK default removal policy", () => {
+  test("a bucket without removalPolicy keeps RETAIN: no action; a conditional DESTROY is a deletion policy", () => {
+    expect(actions("fixtures/infra/cdk/default-retain-stack.ts")).toEqual(["deletion-policy 22:7-22:84 (Previews)"]);
+    const action = analyseInfraFile("fixtures/infra/cdk/default-retain-stack.ts", read("fixtures/infra/cdk/default-retain-stack.ts")).facts.storageActions[0]!;
+    expect(action.operation).toBe("removalPolicy: props.ephemeral ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN (may be RemovalPolicy.DESTROY)");
+  });
+
+  test("no CDK bucket is ever reported as unprotected", async () => {
+    for (const rel of ["fixtures/infra/cdk/default-retain-stack.ts", "fixtures/infra/cdk/storage-stack.ts"]) {
+      const result = await scan({ cwd: "/nonexistent-gonogo-followups", configFile: false, files: [{ path: rel, content: read(rel) }] });
+      expect(result.findings.filter((f) => f.ruleId === "infra/bucket-unprotected")).toEqual([]);
+    }
+  });
+});
+
+describe("sync --delete through scan", () => {
+  test("the finding names the bucket and says what the source has to do with it", async () => {
+    const rel = "fixtures/infra/shell/deploy-site.sh";
+    const result = await scan({ cwd: "/nonexistent-gonogo-followups", configFile: false, files: [{ path: rel, content: read(rel) }] });
+    const found = result.findings.filter((f) => f.ruleId === "infra/bucket-empty");
+    expect(found.map((f) => `${f.severity} ${f.line}:${f.column}`)).toEqual(["high 12:1", "high 21:1", "high 24:1"]);
+    expect(found[0]!.message).toBe('aws s3 sync --delete deletes every object of S3 bucket "${SITE_BUCKET}" that is not in the source: an empty or wrong source empties the bucket');
+  });
+});

@@ -213,6 +213,15 @@ function isTrue(node: AnyNode | undefined): boolean {
   return !!node && unwrapTs(node).type === "BooleanLiteral" && (unwrapTs(node) as t.BooleanLiteral).value;
 }
 
+/** The values an expression may take: both arms of `c ? a : b`, both sides of `a ?? b` / `a || b`. */
+function branches(node: AnyNode, depth = 0): AnyNode[] {
+  const n = unwrapTs(node);
+  if (depth > 8) return [n];
+  if (n.type === "ConditionalExpression") return [...branches(n.consequent, depth + 1), ...branches(n.alternate, depth + 1)];
+  if (n.type === "LogicalExpression" && n.operator !== "&&") return [...branches(n.left, depth + 1), ...branches(n.right, depth + 1)];
+  return [n];
+}
+
 export function analyseJavaScript(file: string, text: string): InfraAnalysis {
   const facts = emptyFileFacts(file, "js");
   const buckets: BucketResource[] = [];
@@ -231,6 +240,21 @@ export function analyseJavaScript(file: string, text: string): InfraAnalysis {
     addCommentDirective(facts, source, raw, comment.start!, comment.end!);
   }
   const resolver = new Resolver(ast.program);
+  // `const opts = { protect: true }` declared once in the file: what an identifier argument holds.
+  const constObjects = new Map<string, t.ObjectExpression | null>();
+  walk(ast.program, (node) => {
+    if (node.type !== "VariableDeclaration") return;
+    for (const decl of node.declarations) {
+      if (decl.id.type !== "Identifier") continue;
+      const init = decl.init ? objectArg(decl.init) : undefined;
+      const seen = constObjects.has(decl.id.name);
+      constObjects.set(decl.id.name, !seen && node.kind === "const" && init ? init : null);
+    }
+  });
+  const constObject = (arg: AnyNode | undefined): t.ObjectExpression | undefined => {
+    const n = arg ? unwrapTs(arg) : undefined;
+    return n?.type === "Identifier" ? (constObjects.get(n.name) ?? undefined) : undefined;
+  };
   const usesAwsSdk = resolver.importsModule((m) => m === "aws-sdk" || m.startsWith("aws-sdk/") || m.startsWith("@aws-sdk/client-s3") || m.startsWith("@aws-sdk/lib-storage"));
   const loc = (node: AnyNode) => source.location(node.start!, node.end!);
   const push = (kind: Parameters<typeof storageAction>[0], provider: "s3" | "r2" | "unknown", origin: string, operation: string, node: AnyNode, extra: { bucket?: string | undefined; resource?: string | undefined } = {}) =>
@@ -250,12 +274,17 @@ export function analyseJavaScript(file: string, text: string): InfraAnalysis {
       if (name === undefined) return;
       const args = node.arguments as AnyNode[];
       if (CDK_BUCKETS.has(name)) {
-        const props = objectArg(args[2]);
+        const props = objectArg(args[2]) ?? constObject(args[2]);
         const id = stringLiteral(args[1]) ?? (args[1] ? text.slice(args[1].start!, args[1].end!) : "Bucket");
         const bucket = stringOrTemplate(findProperty(props, "bucketName")?.value, text);
         buckets.push({ key: `cdk:${file}:${id}`, provider: "s3", source: "cdk", resource: id, bucket, location: loc(node) });
+        // No removalPolicy keeps CDK's default for a bucket, RemovalPolicy.RETAIN: protected, no finding.
         const removal = findProperty(props, "removalPolicy");
         if (removal && resolver.resolve(removal.value) === DESTROY) push("deletion-policy", "s3", "cdk", "removalPolicy: RemovalPolicy.DESTROY", removal, { bucket, resource: id });
+        else if (removal && branches(removal.value).some((b) => resolver.resolve(b) === DESTROY)) {
+          const written = text.slice(removal.value.start!, removal.value.end!).replace(/\s+/g, " ");
+          push("deletion-policy", "s3", "cdk", `removalPolicy: ${written} (may be RemovalPolicy.DESTROY)`, removal, { bucket, resource: id });
+        }
         const autoDelete = findProperty(props, "autoDeleteObjects");
         if (autoDelete && isTrue(autoDelete.value)) push("force-destroy", "s3", "cdk", "autoDeleteObjects: true", autoDelete, { bucket, resource: id });
         return;
@@ -263,11 +292,23 @@ export function analyseJavaScript(file: string, text: string): InfraAnalysis {
       const pulumi = PULUMI_BUCKETS.get(name);
       if (pulumi) {
         const id = stringOrTemplate(args[0], text) ?? "bucket";
-        const props = objectArg(args[1]);
+        const props = objectArg(args[1]) ?? constObject(args[1]);
         const bucket = stringOrTemplate(findProperty(props, pulumi === "r2" ? "name" : "bucket")?.value, text);
         buckets.push({ key: `pulumi:${id}`, provider: pulumi, source: "pulumi", resource: id, bucket, location: loc(node) });
         const force = findProperty(props, "forceDestroy");
         if (force && isTrue(force.value)) push("force-destroy", pulumi, "pulumi", "forceDestroy: true", force, { bucket, resource: id });
+        // Resource options: `protect: true` refuses a delete, `retainOnDelete: true` keeps the bucket
+        // when Pulumi deletes the resource. Anything not known to be true (a variable, a spread) is
+        // not counted: like Terraform's prevent_destroy, only a literal protects.
+        const options = objectArg(args[2]) ?? constObject(args[2]);
+        const guarded = ["protect", "retainOnDelete"].some((key) => isTrue(findProperty(options, key)?.value));
+        if (!guarded) {
+          const headerEnd = args[0] ? args[0].end! : node.callee.end!;
+          const calleeText = text.slice(node.callee.start!, node.callee.end!);
+          facts.storageActions.push(
+            storageAction("unprotected", pulumi, "pulumi", `new ${calleeText}(${args[0] ? text.slice(args[0].start!, args[0].end!) : ""})`, source.location(node.start!, headerEnd), { bucket, resource: id }),
+          );
+        }
         return;
       }
       const command = SDK_COMMANDS.get(name);
