@@ -1,7 +1,8 @@
 // An Alembic migration module → Migration + SchemaChange + DynamicSql facts.
 // Reads the tree-sitter syntax tree once; knows Alembic's `op` API and the common ways SQL is
 // executed from a migration (op.execute, connection/session.execute, exec_driver_sql, text()).
-import { firstSyntaxError, parsePython, type SyntaxNode } from "../../parsers/python.js";
+import { firstSyntaxError, parsePython, type Tree } from "../../parsers/python.js";
+import { type PyNode, TreeView } from "./nodes.js";
 import { parseDirectiveComment } from "../directives.js";
 import {
   emptyFileFacts,
@@ -25,18 +26,17 @@ export interface MigrationContext {
 
 /** Whether the module assigns both `revision` and `down_revision` at top level (an Alembic migration). */
 export function looksLikeMigration(text: string): boolean {
-  const tree = parsePython(text);
-  const names = new Set(moduleAssignments(tree.rootNode).map((a) => a.name));
+  const names = new Set(moduleAssignments(new TreeView(parsePython(text), text).root).map((a) => a.name));
   return names.has("revision") && names.has("down_revision");
 }
 
 interface Assignment {
   name: string;
-  value: SyntaxNode;
-  node: SyntaxNode;
+  value: PyNode;
+  node: PyNode;
 }
 
-function moduleAssignments(root: SyntaxNode): Assignment[] {
+function moduleAssignments(root: PyNode): Assignment[] {
   const out: Assignment[] = [];
   for (const statement of root.namedChildren) {
     if (statement.type !== "expression_statement") continue;
@@ -73,8 +73,8 @@ const OP_KINDS: Record<string, SchemaChangeKind> = {
 class MigrationExtractor {
   readonly source: SourceText;
   readonly facts: FileFacts;
-  readonly constants = new Map<string, SyntaxNode>();
-  readonly functions = new Map<string, SyntaxNode>();
+  readonly constants = new Map<string, PyNode>();
+  readonly functions = new Map<string, PyNode>();
   /** Names bound to Alembic's `op` at module level (`from alembic import op as alembic_op`). */
   readonly opNames = new Set<string>();
   /** Names bound to sqlalchemy's `text` function. */
@@ -92,19 +92,21 @@ class MigrationExtractor {
     this.facts = emptyFileFacts(file, "alembic");
   }
 
-  loc(node: SyntaxNode): SourceLocation {
+  loc(node: { startIndex: number; endIndex: number }): SourceLocation {
     return this.source.location(node.startIndex, node.endIndex);
   }
 
   async run(): Promise<FileFacts> {
     const tree = parsePython(this.source.text);
-    const root = tree.rootNode;
-    this.collectDirectives(root);
+    // The extractor reads the tree through the cursor-backed view; the rare whole-tree searches
+    // (syntax errors, directive comments) use the binding's own nodes.
+    const root = new TreeView(tree, this.source.text).root;
+    this.collectDirectives(tree);
     const assignments = moduleAssignments(root);
     const migration = this.readHeader(root, assignments);
     this.facts.migration = migration;
 
-    const error = firstSyntaxError(root);
+    const error = firstSyntaxError(tree.rootNode);
     if (error) {
       this.facts.parseProblems.push({
         language: "python",
@@ -136,7 +138,7 @@ class MigrationExtractor {
     return this.facts;
   }
 
-  readHeader(root: SyntaxNode, assignments: Assignment[], withDocstring = true): Migration {
+  readHeader(root: PyNode, assignments: Assignment[], withDocstring = true): Migration {
     const byName = new Map(assignments.map((a) => [a.name, a]));
     const revisionNode = byName.get("revision");
     const first = withDocstring ? root.namedChildren[0] : undefined;
@@ -159,7 +161,7 @@ class MigrationExtractor {
     return migration;
   }
 
-  readImports(root: SyntaxNode): void {
+  readImports(root: PyNode): void {
     for (const statement of root.namedChildren) {
       if (statement.type === "import_from_statement") {
         const module = statement.childForFieldName("module_name")?.text;
@@ -178,7 +180,7 @@ class MigrationExtractor {
     if (this.opNames.size === 0) this.opNames.add("op");
   }
 
-  describeFunction(def: SyntaxNode, changeCount: number): MigrationFunction {
+  describeFunction(def: PyNode, changeCount: number): MigrationFunction {
     const body = def.childForFieldName("body")!;
     const statements = body.namedChildren.filter((s) => s.type !== "comment");
     const meaningful = statements.filter((s, i) => !(i === 0 && isDocstring(s)));
@@ -201,7 +203,7 @@ class MigrationExtractor {
   }
 
   /** Walks one function body (and the module-level helpers it calls) in the given direction. */
-  analyseFunction(def: SyntaxNode, direction: Direction, visiting: Set<string>, opArgumentPositions: number[] = []): void {
+  analyseFunction(def: PyNode, direction: Direction, visiting: Set<string>, opArgumentPositions: number[] = []): void {
     const opNames = new Set(this.opNames);
     const parameters = def.childForFieldName("parameters");
     for (const [index, parameter] of (parameters?.namedChildren ?? []).entries()) {
@@ -214,7 +216,7 @@ class MigrationExtractor {
     this.walk(def.childForFieldName("body")!, direction, scope, visiting);
   }
 
-  walk(node: SyntaxNode, direction: Direction, scope: Scope, visiting: Set<string>): void {
+  walk(node: PyNode, direction: Direction, scope: Scope, visiting: Set<string>): void {
     for (const child of node.namedChildren) {
       if (child.type === "function_definition" || child.type === "class_definition") continue;
       if (child.type === "with_statement") this.enterWith(child, scope);
@@ -232,7 +234,7 @@ class MigrationExtractor {
     }
   }
 
-  enterWith(statement: SyntaxNode, scope: Scope): void {
+  enterWith(statement: PyNode, scope: Scope): void {
     for (const item of statement.descendantsOfType("with_item")) {
       const pattern = item.childForFieldName("value");
       if (pattern?.type !== "as_pattern") continue;
@@ -252,7 +254,7 @@ class MigrationExtractor {
     }
   }
 
-  visitCall(call: SyntaxNode, direction: Direction, scope: Scope, visiting: Set<string>): void {
+  visitCall(call: PyNode, direction: Direction, scope: Scope, visiting: Set<string>): void {
     const fn = call.childForFieldName("function");
     const args = call.childForFieldName("arguments");
     if (!fn) return;
@@ -293,10 +295,10 @@ class MigrationExtractor {
     this.walk(receiver, direction, scope, visiting);
   }
 
-  recordOperation(call: SyntaxNode, method: string, receiver: string, batchTable: string | undefined, direction: Direction, scope: Scope, batchSchema?: string): void {
+  recordOperation(call: PyNode, method: string, receiver: string, batchTable: string | undefined, direction: Direction, scope: Scope, batchSchema?: string): void {
     const positional = positionalArguments(call);
     const keywords = keywordArguments(call);
-    const str = (node: SyntaxNode | undefined) => (node ? this.nameValue(node, scope) : undefined);
+    const str = (node: PyNode | undefined) => (node ? this.nameValue(node, scope) : undefined);
     const inBatch = batchTable !== undefined;
     // In batch mode the table comes from `batch_alter_table(...)` and arguments shift left by one.
     const tableArg = (index: number) => (inBatch ? batchTable : str(positional[index] ?? keywords.get("table_name")));
@@ -382,7 +384,7 @@ class MigrationExtractor {
    * holding one. Anything else (a loop variable, an expression) is named by its source text in
    * angle brackets, so a message says "Table <table> is dropped" rather than nothing.
    */
-  nameValue(node: SyntaxNode, scope: Scope): string | undefined {
+  nameValue(node: PyNode, scope: Scope): string | undefined {
     const literal = stringValues(node)[0];
     if (literal !== undefined) return literal;
     if (node.type === "none") return undefined;
@@ -408,7 +410,7 @@ class MigrationExtractor {
   }
 
   /** The argument of an execute call: a SQL string, text(), a Core expression or something dynamic. */
-  executeArgument(argument: SyntaxNode, operation: string, direction: Direction, scope: Scope, call: SyntaxNode): void {
+  executeArgument(argument: PyNode, operation: string, direction: Direction, scope: Scope, call: PyNode): void {
     const resolved = this.resolveSql(argument, scope, new Set());
     if (resolved.kind === "sql") {
       const mapped = resolved.value;
@@ -450,7 +452,7 @@ class MigrationExtractor {
     });
   }
 
-  resolveSql(node: SyntaxNode, scope: Scope, seen: Set<string>): Resolved {
+  resolveSql(node: PyNode, scope: Scope, seen: Set<string>): Resolved {
     switch (node.type) {
       case "string":
         if (hasInterpolation(node)) return { kind: "dynamic", reason: "f-string", node };
@@ -486,7 +488,7 @@ class MigrationExtractor {
     }
   }
 
-  resolveCall(node: SyntaxNode, scope: Scope, seen: Set<string>): Resolved {
+  resolveCall(node: PyNode, scope: Scope, seen: Set<string>): Resolved {
     const fn = node.childForFieldName("function")!;
     const name = fn.type === "attribute" ? fn.childForFieldName("attribute")!.text : fn.text;
     const receiver = fn.type === "attribute" ? fn.childForFieldName("object")! : undefined;
@@ -532,8 +534,11 @@ class MigrationExtractor {
     return { kind: "dynamic", reason: "expression", node };
   }
 
-  collectDirectives(root: SyntaxNode): void {
-    for (const comment of root.descendantsOfType("comment")) {
+  collectDirectives(tree: Tree): void {
+    // A directive comment starts with "gonogo-": without that text in the file there is none, and
+    // the descendantsOfType search (a native call plus a JS node per comment) can be skipped.
+    if (!this.source.text.includes("gonogo-")) return;
+    for (const comment of tree.rootNode.descendantsOfType("comment")) {
       const directive = parseDirectiveComment(comment.text.replace(/^#+/, ""), this.loc(comment));
       if (directive) this.facts.directives.push(directive);
     }
@@ -542,30 +547,30 @@ class MigrationExtractor {
 
 type Resolved =
   | { kind: "sql"; value: MappedString }
-  | { kind: "core"; change: "delete" | "update" | "insert"; operation: string; table?: string; hasWhere: boolean; node: SyntaxNode }
-  | { kind: "dynamic"; reason: string; node?: SyntaxNode }
+  | { kind: "core"; change: "delete" | "update" | "insert"; operation: string; table?: string; hasWhere: boolean; node: PyNode }
+  | { kind: "dynamic"; reason: string; node?: PyNode }
   | { kind: "ignore" };
 
 interface Scope {
   opNames: Set<string>;
   batchTables: Map<string, string>;
   batchSchemas: Map<string, string>;
-  locals: Map<string, SyntaxNode>;
+  locals: Map<string, PyNode>;
 }
 
-function decodeOrDynamic(node: SyntaxNode): Resolved {
+function decodeOrDynamic(node: PyNode): Resolved {
   const value = decodeStringNode(node);
   return value ? { kind: "sql", value } : { kind: "dynamic", reason: "bytes", node };
 }
 
-function callChain(node: SyntaxNode): { method: string; call: SyntaxNode; receiver?: SyntaxNode }[] {
-  const chain: { method: string; call: SyntaxNode; receiver?: SyntaxNode }[] = [];
-  let current: SyntaxNode | null = node;
+function callChain(node: PyNode): { method: string; call: PyNode; receiver?: PyNode }[] {
+  const chain: { method: string; call: PyNode; receiver?: PyNode }[] = [];
+  let current: PyNode | null = node;
   while (current?.type === "call") {
-    const fn: SyntaxNode | null = current.childForFieldName("function");
+    const fn: PyNode | null = current.childForFieldName("function");
     if (!fn) break;
     if (fn.type === "attribute") {
-      const receiver: SyntaxNode = fn.childForFieldName("object")!;
+      const receiver: PyNode = fn.childForFieldName("object")!;
       chain.push({ method: fn.childForFieldName("attribute")!.text, call: current, receiver });
       current = receiver;
     } else {
@@ -576,7 +581,7 @@ function callChain(node: SyntaxNode): { method: string; call: SyntaxNode; receiv
   return chain;
 }
 
-function shortReceiver(node: SyntaxNode): string {
+function shortReceiver(node: PyNode): string {
   if (node.type === "call") {
     const fn = node.childForFieldName("function");
     return `${fn?.text ?? "…"}()`;
@@ -584,7 +589,7 @@ function shortReceiver(node: SyntaxNode): string {
   return node.text.length > 30 ? "…" : node.text;
 }
 
-function functionDefinition(statement: SyntaxNode): SyntaxNode | undefined {
+function functionDefinition(statement: PyNode): PyNode | undefined {
   if (statement.type === "function_definition") return statement;
   if (statement.type === "decorated_definition") {
     const def = statement.childForFieldName("definition");
@@ -593,7 +598,7 @@ function functionDefinition(statement: SyntaxNode): SyntaxNode | undefined {
   return undefined;
 }
 
-function importedName(node: SyntaxNode): [string, string] {
+function importedName(node: PyNode): [string, string] {
   if (node.type === "aliased_import") {
     const name = node.childForFieldName("name")!.text;
     return [name, node.childForFieldName("alias")!.text];
@@ -601,16 +606,16 @@ function importedName(node: SyntaxNode): [string, string] {
   return [node.text, node.text];
 }
 
-function isDocstring(statement: SyntaxNode): boolean {
+function isDocstring(statement: PyNode): boolean {
   return statement.type === "expression_statement" && statement.namedChildren[0]?.type === "string";
 }
 
-function isStringish(node: SyntaxNode): boolean {
+function isStringish(node: PyNode): boolean {
   return node.type === "string" || node.type === "concatenated_string" || node.type === "binary_operator" || node.type === "parenthesized_expression" || node.type === "call";
 }
 
 /** String values of a literal, a tuple/list of literals, or None (→ []). */
-function stringValues(node: SyntaxNode): string[] {
+function stringValues(node: PyNode): string[] {
   if (node.type === "none") return [];
   if (node.type === "string" || node.type === "concatenated_string") {
     const value = decodeStringNode(node)?.value;
@@ -622,13 +627,13 @@ function stringValues(node: SyntaxNode): string[] {
   return [];
 }
 
-function positionalArguments(call: SyntaxNode): SyntaxNode[] {
+function positionalArguments(call: PyNode): PyNode[] {
   const args = call.childForFieldName("arguments");
   return (args?.namedChildren ?? []).filter((a) => a.type !== "keyword_argument" && a.type !== "comment" && a.type !== "list_splat" && a.type !== "dictionary_splat");
 }
 
-function keywordArguments(call: SyntaxNode): Map<string, SyntaxNode> {
-  const out = new Map<string, SyntaxNode>();
+function keywordArguments(call: PyNode): Map<string, PyNode> {
+  const out = new Map<string, PyNode>();
   for (const arg of call.childForFieldName("arguments")?.namedChildren ?? []) {
     if (arg.type !== "keyword_argument") continue;
     const name = arg.childForFieldName("name")?.text;
@@ -638,13 +643,13 @@ function keywordArguments(call: SyntaxNode): Map<string, SyntaxNode> {
   return out;
 }
 
-function firstArgumentString(call: SyntaxNode): string | undefined {
+function firstArgumentString(call: PyNode): string | undefined {
   const first = positionalArguments(call)[0] ?? keywordArguments(call).get("table_name");
   return first ? stringValues(first)[0] : undefined;
 }
 
 /** `sa.Column("name", sa.String(), nullable=False, server_default="x")` → column facts. */
-function describeColumn(column: SyntaxNode): Partial<SchemaChange> {
+function describeColumn(column: PyNode): Partial<SchemaChange> {
   if (column.type !== "call") return {};
   const name = positionalArguments(column)[0];
   const keywords = keywordArguments(column);
@@ -720,7 +725,7 @@ export function extractMigrationHeader(file: string, text: string, context: Migr
   const cut = firstDefinition.length > 0 ? Math.min(...firstDefinition) + 1 : text.length;
   const header = (source: string): FileFacts => {
     const extractor = new MigrationExtractor(file, source, context);
-    const root = parsePython(source).rootNode;
+    const root = new TreeView(parsePython(source), source).root;
     extractor.facts.migration = extractor.readHeader(root, moduleAssignments(root), false);
     return extractor.facts;
   };

@@ -1,6 +1,6 @@
 // Python string literals → their value plus a map from each character of the value back to its
 // offset in the source, so SQL found inside a string is located exactly.
-import type { SyntaxNode } from "../../parsers/python.js";
+import type { PyNode } from "./nodes.js";
 
 /** A string value assembled from one or more literals, with the source offset of every character. */
 export interface MappedString {
@@ -48,13 +48,13 @@ function decodeEscape(text: string): string {
 }
 
 /** The prefix letters of a string literal (r, b, f, u, combinations), lower-cased. */
-export function stringPrefix(node: SyntaxNode): string {
+export function stringPrefix(node: PyNode): string {
   const start = node.children.find((c) => c.type === "string_start");
   return (start?.text ?? "").replace(/['"]/g, "").toLowerCase();
 }
 
 /** Whether a `string` node is an f-string with at least one `{…}` placeholder. */
-export function hasInterpolation(node: SyntaxNode): boolean {
+export function hasInterpolation(node: PyNode): boolean {
   return node.children.some((c) => c.type === "interpolation");
 }
 
@@ -62,7 +62,7 @@ export function hasInterpolation(node: SyntaxNode): boolean {
  * Decodes a `string` node (no interpolation) or a `concatenated_string` into its value. Returns
  * undefined for f-strings with placeholders and for bytes literals.
  */
-export function decodeStringNode(node: SyntaxNode): MappedString | undefined {
+export function decodeStringNode(node: PyNode): MappedString | undefined {
   if (node.type === "concatenated_string") {
     const parts: MappedString[] = [];
     for (const child of node.namedChildren) {

@@ -1,0 +1,115 @@
+// A lazy, JS-side view of a tree-sitter syntax tree, for the Alembic extractor.
+//
+// Why: in the Node binding every SyntaxNode access (namedChildren, childForFieldName, startIndex,
+// text…) crosses N-API, and every node handed back is unmarshalled into a fresh JS object (a
+// BigInt id, a Map, a native cache call). Profiles of the 10,000-migration scan put that above
+// Parser.parse itself. Here one TreeCursor per tree reads a node's children once, on first use,
+// with cheap numeric getters (type id, start, end, field id, descendant index), and caches them:
+// each node is crossed for once, text is sliced from the source string, and subtrees the
+// extractor never looks at (column definitions inside create_table, string bodies…) are never read.
+//
+// The view answers the subset of the SyntaxNode API the extractor uses, with the same results:
+// children/namedChildren in order (comments included), childForFieldName = the first child
+// holding that field, descendantsOfType in document order.
+import type ParserType from "tree-sitter";
+
+type Tree = ParserType.Tree;
+type TreeCursor = ParserType.TreeCursor;
+
+/** Type name and named-ness per grammar symbol id (one grammar: tree-sitter-python). */
+const symbols = new Map<number, { type: string; named: boolean }>();
+/** Field names per field id. */
+const fieldNames = new Map<number, string>();
+
+export class PyNode {
+  private kids: PyNode[] | undefined;
+  private named: PyNode[] | undefined;
+
+  constructor(
+    private readonly view: TreeView,
+    /** Position in a pre-order walk of the whole tree: where the cursor goes to read the children. */
+    readonly descendantIndex: number,
+    readonly type: string,
+    readonly isNamed: boolean,
+    readonly startIndex: number,
+    readonly endIndex: number,
+    /** The field under which the parent holds this node, if any. */
+    readonly field: string | undefined,
+  ) {}
+
+  /** The node's source text (the binding's `node.text` is the same slice of the parsed string). */
+  get text(): string {
+    return this.view.text.slice(this.startIndex, this.endIndex);
+  }
+
+  get children(): PyNode[] {
+    return (this.kids ??= this.view.readChildren(this));
+  }
+
+  get namedChildren(): PyNode[] {
+    return (this.named ??= this.children.filter((c) => c.isNamed));
+  }
+
+  childForFieldName(name: string): PyNode | null {
+    return this.children.find((c) => c.field === name) ?? null;
+  }
+
+  childrenForFieldName(name: string): PyNode[] {
+    return this.children.filter((c) => c.field === name);
+  }
+
+  /** Descendants (not the node itself) of the given type, in document order. */
+  descendantsOfType(type: string): PyNode[] {
+    const out: PyNode[] = [];
+    const visit = (node: PyNode) => {
+      for (const child of node.children) {
+        if (child.type === type) out.push(child);
+        visit(child);
+      }
+    };
+    visit(this);
+    return out;
+  }
+}
+
+/** One parsed tree seen through a single cursor. */
+export class TreeView {
+  private readonly cursor: TreeCursor;
+  readonly root: PyNode;
+
+  constructor(
+    tree: Tree,
+    /** The exact string the tree was parsed from. */
+    readonly text: string,
+  ) {
+    this.cursor = tree.walk();
+    const c = this.cursor;
+    this.root = new PyNode(this, 0, c.nodeType, c.nodeIsNamed, c.startIndex, c.endIndex, undefined);
+  }
+
+  readChildren(node: PyNode): PyNode[] {
+    const c = this.cursor;
+    c.gotoDescendant(node.descendantIndex);
+    if (!c.gotoFirstChild()) return [];
+    const out: PyNode[] = [];
+    do {
+      const id = c.nodeTypeId;
+      let symbol = symbols.get(id);
+      if (!symbol) {
+        symbol = { type: c.nodeType, named: c.nodeIsNamed };
+        symbols.set(id, symbol);
+      }
+      const fieldId = c.currentFieldId;
+      let field: string | undefined;
+      if (fieldId) {
+        field = fieldNames.get(fieldId);
+        if (field === undefined) {
+          field = c.currentFieldName;
+          fieldNames.set(fieldId, field);
+        }
+      }
+      out.push(new PyNode(this, c.currentDescendantIndex, symbol.type, symbol.named, c.startIndex, c.endIndex, field));
+    } while (c.gotoNextSibling());
+    return out;
+  }
+}
