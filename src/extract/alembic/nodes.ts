@@ -21,21 +21,43 @@ const symbols = new Map<number, { type: string; named: boolean }>();
 /** Field names per field id. */
 const fieldNames = new Map<number, string>();
 
+/**
+ * Named node types that are tokens of the Python grammar and so never have children: the view
+ * neither records where they are in the tree nor asks the cursor for their (absent) children.
+ */
+const LEAF_TYPES = new Set(["identifier", "integer", "float", "true", "false", "none", "comment", "string_start", "string_end", "escape_sequence", "ellipsis"]);
+
 export class PyNode {
   private kids: PyNode[] | undefined;
   private named: PyNode[] | undefined;
 
   constructor(
     private readonly view: TreeView,
-    /** Position in a pre-order walk of the whole tree: where the cursor goes to read the children. */
+    /**
+     * Position in a pre-order walk of the whole tree: where the cursor goes to read the children
+     * (and, for anonymous nodes, the offsets); -1 for LEAF_TYPES.
+     */
     readonly descendantIndex: number,
     readonly type: string,
     readonly isNamed: boolean,
-    readonly startIndex: number,
-    readonly endIndex: number,
+    /** -1 until read: anonymous nodes (punctuation, keywords) are located only when asked. */
+    private start: number,
+    private end: number,
     /** The field under which the parent holds this node, if any. */
     readonly field: string | undefined,
-  ) {}
+  ) {
+    if (descendantIndex === -1) this.kids = [];
+  }
+
+  get startIndex(): number {
+    if (this.start === -1) [this.start, this.end] = this.view.readOffsets(this);
+    return this.start;
+  }
+
+  get endIndex(): number {
+    if (this.end === -1) [this.start, this.end] = this.view.readOffsets(this);
+    return this.end;
+  }
 
   /** The node's source text (the binding's `node.text` is the same slice of the parsed string). */
   get text(): string {
@@ -108,8 +130,17 @@ export class TreeView {
           fieldNames.set(fieldId, field);
         }
       }
-      out.push(new PyNode(this, c.currentDescendantIndex, symbol.type, symbol.named, c.startIndex, c.endIndex, field));
+      // Half the crossings of a node are its offsets and its descendant index: anonymous nodes
+      // (commas, parentheses, keywords; rarely read) defer the offsets, leaves need no index.
+      if (!symbol.named) out.push(new PyNode(this, c.currentDescendantIndex, symbol.type, false, -1, -1, field));
+      else out.push(new PyNode(this, LEAF_TYPES.has(symbol.type) ? -1 : c.currentDescendantIndex, symbol.type, true, c.startIndex, c.endIndex, field));
     } while (c.gotoNextSibling());
     return out;
+  }
+
+  readOffsets(node: PyNode): [number, number] {
+    const c = this.cursor;
+    c.gotoDescendant(node.descendantIndex);
+    return [c.startIndex, c.endIndex];
   }
 }

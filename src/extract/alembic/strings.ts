@@ -47,6 +47,23 @@ function decodeEscape(text: string): string {
   return text;
 }
 
+/**
+ * A `string` node written without prefix letters and without a backslash, and closed ("…", '…',
+ * """…""", '''…'''): its value is the text between the quotes, character for character, so it is
+ * read from the source text without asking tree-sitter for the node's children (string_start,
+ * string_content, string_end), which was most of the cost of reading the table and column names
+ * of a migration. Returns the quote length, or 0 when the node's children must be read.
+ */
+function plainQuoteLength(node: PyNode): number {
+  const text = node.text;
+  const first = text[0];
+  if ((first !== '"' && first !== "'") || text.includes("\\")) return 0;
+  const triple = first.repeat(3);
+  if (text.startsWith(triple)) return text.length >= 6 && text.endsWith(triple) ? 3 : 0;
+  // A one-quote literal spans one line; anything else is tree-sitter recovering from an error.
+  return text.length >= 2 && text.endsWith(first) && !text.includes("\n") ? 1 : 0;
+}
+
 /** The prefix letters of a string literal (r, b, f, u, combinations), lower-cased. */
 export function stringPrefix(node: PyNode): string {
   const start = node.children.find((c) => c.type === "string_start");
@@ -55,6 +72,9 @@ export function stringPrefix(node: PyNode): string {
 
 /** Whether a `string` node is an f-string with at least one `{…}` placeholder. */
 export function hasInterpolation(node: PyNode): boolean {
+  // Only f-strings hold interpolations, and a literal that opens with its quote has no prefix.
+  const first = node.text[0];
+  if (first === '"' || first === "'") return false;
   return node.children.some((c) => c.type === "interpolation");
 }
 
@@ -74,6 +94,15 @@ export function decodeStringNode(node: PyNode): MappedString | undefined {
     return concatMapped(parts);
   }
   if (node.type !== "string") return undefined;
+  const quoteLength = plainQuoteLength(node);
+  if (quoteLength > 0) {
+    const start = node.startIndex + quoteLength;
+    const end = node.endIndex - quoteLength;
+    const offsets: number[] = [];
+    // offsets[value.length] is where string_end starts, as in the general case below.
+    for (let i = start; i <= end; i++) offsets.push(i);
+    return { value: node.text.slice(quoteLength, node.text.length - quoteLength), offsets };
+  }
   if (hasInterpolation(node)) return undefined;
   const prefix = stringPrefix(node);
   if (prefix.includes("b")) return undefined;
