@@ -40,7 +40,7 @@ export class PyNode {
     readonly descendantIndex: number,
     readonly type: string,
     readonly isNamed: boolean,
-    /** -1 until read: anonymous nodes (punctuation, keywords) are located only when asked. */
+    /** -1 until read (see TreeView.readChildren). */
     private start: number,
     private end: number,
     /** The field under which the parent holds this node, if any. */
@@ -109,9 +109,21 @@ export class TreeView {
     this.root = new PyNode(this, 0, c.nodeType, c.nodeIsNamed, c.startIndex, c.endIndex, undefined);
   }
 
+  /**
+   * The descendant index of the node the cursor is on, or -1 when not known. Reading a node's
+   * children leaves the cursor on the last one, which is often the next node read (the call of an
+   * expression statement, the arguments of a call, the body of a def): no gotoDescendant then.
+   */
+  private at = 0;
+
+  private goto(descendantIndex: number): void {
+    if (this.at !== descendantIndex) this.cursor.gotoDescendant(descendantIndex);
+    this.at = descendantIndex;
+  }
+
   readChildren(node: PyNode): PyNode[] {
     const c = this.cursor;
-    c.gotoDescendant(node.descendantIndex);
+    this.goto(node.descendantIndex);
     if (!c.gotoFirstChild()) return [];
     const out: PyNode[] = [];
     do {
@@ -130,17 +142,22 @@ export class TreeView {
           fieldNames.set(fieldId, field);
         }
       }
-      // Half the crossings of a node are its offsets and its descendant index: anonymous nodes
-      // (commas, parentheses, keywords; rarely read) defer the offsets, leaves need no index.
-      if (!symbol.named) out.push(new PyNode(this, c.currentDescendantIndex, symbol.type, false, -1, -1, field));
-      else out.push(new PyNode(this, LEAF_TYPES.has(symbol.type) ? -1 : c.currentDescendantIndex, symbol.type, true, c.startIndex, c.endIndex, field));
+      // Half the crossings of a node are its offsets and its descendant index. Leaves (whose text
+      // is nearly always read) and string literals get their offsets now and need no index; other
+      // nodes (punctuation, statements, argument lists, the column definitions of a
+      // create_table…) are located only when asked.
+      let child: PyNode;
+      if (symbol.named && LEAF_TYPES.has(symbol.type)) child = new PyNode(this, -1, symbol.type, true, c.startIndex, c.endIndex, field);
+      else if (symbol.type === "string") child = new PyNode(this, c.currentDescendantIndex, symbol.type, true, c.startIndex, c.endIndex, field);
+      else child = new PyNode(this, c.currentDescendantIndex, symbol.type, symbol.named, -1, -1, field);
+      out.push(child);
+      this.at = child.descendantIndex;
     } while (c.gotoNextSibling());
     return out;
   }
 
   readOffsets(node: PyNode): [number, number] {
-    const c = this.cursor;
-    c.gotoDescendant(node.descendantIndex);
-    return [c.startIndex, c.endIndex];
+    this.goto(node.descendantIndex);
+    return [this.cursor.startIndex, this.cursor.endIndex];
   }
 }
