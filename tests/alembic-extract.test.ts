@@ -82,10 +82,13 @@ describe("operations", () => {
         "    for name in OLD_TABLES:",
         "        op.drop_table(name)",
         '    op.drop_index(op.f("ix_orders_created_at"), table_name="orders")',
+        '    with op.batch_alter_table("orders") as batch_op:',
+        '        batch_op.create_index(batch_op.f("ix_orders_region"), ["region"], unique=False)',
       ].join("\n"),
     );
-    expect(facts.schemaChanges.map((c) => c.table)).toEqual(["audit_log", "legacy_carts", "<name>", "orders"]);
+    expect(facts.schemaChanges.map((c) => c.table)).toEqual(["audit_log", "legacy_carts", "<name>", "orders", "orders"]);
     expect(facts.schemaChanges[3]!.name).toBe("ix_orders_created_at");
+    expect(facts.schemaChanges[4]!.name).toBe("ix_orders_region");
   });
 
   test("a downgrade that drops what its upgrade created reverses it; other drops do not", async () => {

@@ -2,9 +2,14 @@
 import type { SchemaChange } from "../../src/extract/facts.js";
 
 /** Changes a rule should look at: a downgrade that undoes its own upgrade is what a downgrade is for. */
-export function reportable(changes: readonly SchemaChange[]): SchemaChange[] {
-  return changes.filter((change) => change.reversesUpgrade !== true);
+export function reportable(changes: readonly SchemaChange[]): readonly SchemaChange[] {
+  // Every sql rule asks for the same facts array: filter it once.
+  let filtered = reportableCache.get(changes);
+  if (!filtered) reportableCache.set(changes, (filtered = changes.filter((change) => change.reversesUpgrade !== true)));
+  return filtered;
 }
+
+const reportableCache = new WeakMap<readonly SchemaChange[], SchemaChange[]>();
 
 /** `schema.table` or `table`, as written. */
 export function tableName(change: SchemaChange): string {

@@ -388,11 +388,12 @@ class MigrationExtractor {
     const literal = stringValues(node)[0];
     if (literal !== undefined) return literal;
     if (node.type === "none") return undefined;
-    // op.f("ix_users_email"): autogenerate's marker for an already-final constraint name.
+    // op.f("ix_users_email") / batch_op.f(…): autogenerate's marker for an already-final name.
     if (node.type === "call") {
       const fn = node.childForFieldName("function");
       const first = positionalArguments(node)[0];
-      if (fn?.type === "attribute" && fn.childForFieldName("attribute")?.text === "f" && scope.opNames.has(fn.childForFieldName("object")!.text) && first) {
+      const owner = fn?.type === "attribute" ? fn.childForFieldName("object")!.text : undefined;
+      if (owner !== undefined && fn!.childForFieldName("attribute")?.text === "f" && (scope.opNames.has(owner) || scope.batchTables.has(owner)) && first) {
         return this.nameValue(first, scope);
       }
     }
