@@ -149,6 +149,14 @@ describe("scan --cache", () => {
 });
 
 describe("FactsCache", () => {
+  it("keys entries by the sha256 of the content (the one-shot hash agrees with a Hash object)", async () => {
+    const { createHash } = await import("node:crypto");
+    for (const text of ["", "DROP TABLE a;", "caf\u00e9 \u{1F600}\n".repeat(500)]) {
+      expect(contentHash(text)).toBe(createHash("sha256").update(text).digest("hex"));
+    }
+    expect(contentHash("DROP TABLE a;")).not.toBe(contentHash("DROP TABLE b;"));
+  });
+
   it("hits only for the same content hash, version and settings", () => {
     const dir = tempProject({});
     const file = path.join(dir, "cache.json");
