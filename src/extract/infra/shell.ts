@@ -2,7 +2,7 @@
 // tree-sitter-bash; every `command` node (also inside pipelines, lists, subshells, `$(…)`, `if`
 // and loops) is turned into an argv and classified. Strings, comments and heredoc bodies are never
 // commands, so `echo "aws s3 rb …"` is not a finding.
-import { parseBash, type SyntaxNode } from "../../parsers/bash.js";
+import { firstSyntaxError, parseBash, type SyntaxNode } from "../../parsers/bash.js";
 import type { FileFacts, StorageAction } from "../facts.js";
 import type { SourceText } from "../source.js";
 import {
@@ -382,7 +382,7 @@ export function extractShellActions(embedded: EmbeddedText, source: SourceText, 
   };
   visit(tree.rootNode);
   if (options.reportErrors && tree.rootNode.hasError) {
-    const bad = firstError(tree.rootNode);
+    const bad = firstSyntaxError(tree.rootNode);
     const at = bad ?? tree.rootNode;
     facts.parseProblems.push(
       infraProblem("shell", "shell syntax error: the script could not be read in full", embeddedLocation(source, embedded, at.startIndex, Math.max(at.startIndex + 1, at.endIndex)), false),
@@ -390,12 +390,3 @@ export function extractShellActions(embedded: EmbeddedText, source: SourceText, 
   }
 }
 
-function firstError(node: SyntaxNode): SyntaxNode | undefined {
-  if (node.type === "ERROR" || node.isMissing) return node;
-  if (!node.hasError) return undefined;
-  for (const child of node.children) {
-    const found = firstError(child);
-    if (found) return found;
-  }
-  return undefined;
-}

@@ -1,6 +1,6 @@
 // Terraform / OpenTofu (.tf, tree-sitter HCL): S3 and R2 bucket resources, `force_destroy` (literal,
 // through `var.*` defaults and `locals`), and `lifecycle { prevent_destroy = true }`.
-import { parseHcl, type SyntaxNode } from "../../parsers/hcl.js";
+import { firstSyntaxError, parseHcl, type SyntaxNode } from "../../parsers/hcl.js";
 import { emptyFileFacts } from "../facts.js";
 import { SourceText } from "../source.js";
 import { addCommentDirective, infraProblem, storageAction, type BucketResource, type InfraAnalysis } from "./common.js";
@@ -162,7 +162,7 @@ export function analyseTerraform(file: string, text: string, siblings: { file: s
   walkComments(root);
 
   if (root.hasError) {
-    const bad = firstError(root) ?? root;
+    const bad = firstSyntaxError(root) ?? root;
     facts.parseProblems.push(
       infraProblem("hcl", "HCL syntax error: the Terraform file could not be read in full", source.location(bad.startIndex, Math.max(bad.startIndex + 1, bad.endIndex)), false),
     );
@@ -275,12 +275,3 @@ function headerLocation(source: SourceText, block: SyntaxNode) {
   return source.location(block.startIndex, last.endIndex);
 }
 
-function firstError(node: SyntaxNode): SyntaxNode | undefined {
-  if (node.type === "ERROR" || node.isMissing) return node;
-  if (!node.hasError) return undefined;
-  for (const child of node.children) {
-    const found = firstError(child);
-    if (found) return found;
-  }
-  return undefined;
-}
