@@ -34,6 +34,17 @@ describe("README", () => {
     expect(firstBlock).toMatch(/^npm test/m);
   });
 
+  test("the quick start's sample output is what the scan prints", async () => {
+    const quickStart = readme.slice(readme.indexOf("## Quick start"), readme.indexOf("## Contents"));
+    const sample = quickStart.slice(quickStart.indexOf("prints the problems"));
+    const shown = /```\n([\s\S]*?)```/.exec(sample)![1]!.split("\n").filter((l) => /^ {2}\d+:\d+ |^fixtures\/|^✖/.test(l));
+    expect(shown.length).toBeGreaterThan(5);
+    const run = await runCli(["scan", "fixtures/alembic/shop"]);
+    expect(run.code).toBe(1);
+    const printed = run.stdout.split("\n");
+    expect(shown.filter((line) => !printed.includes(line))).toEqual([]);
+  });
+
   test("the assembled sections are up to date with docs/*.md (npm run docs:readme)", () => {
     expect(assemble(readme) === readme).toBe(true);
   });
