@@ -12,7 +12,7 @@ import { loadPolicy, parsePolicyText, resolvePolicy } from "./load.js";
 import { defaultPolicy } from "./defaults.js";
 import { isSafeRevision, readFileAtRevision, revisionExists } from "./base.js";
 import { environmentWeakenings, ruleSettingWeakenings } from "./weakening.js";
-import { readReleaseInputs } from "./readers/index.js";
+import { readReleaseInputs, type ReleaseFactFiles } from "./readers/index.js";
 import type { Policy, ReleaseFacts } from "./types.js";
 
 /** Where the release wrappers keep the deployment log unless the config says otherwise. */
@@ -20,7 +20,7 @@ export const DEFAULT_DEPLOYMENT_LOG = ".gonogo/deployments.jsonl";
 
 const ENVIRONMENT_NAME = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
 
-export interface CheckOptions {
+export interface CheckOptions extends ReleaseFactFiles {
   cwd: string;
   /** The environment to decide for. */
   env: string;
@@ -28,14 +28,6 @@ export interface CheckOptions {
   paths?: string[];
   project?: string;
   version?: string;
-  /** JUnit XML files. */
-  junit?: string[];
-  /** coverage-summary.json or lcov file. */
-  coverage?: string;
-  /** `npm audit --json` output. */
-  audit?: string;
-  /** SARIF logs of other tools. */
-  sarif?: string[];
   policyFile?: string;
   /** Deployment log (default: the config's `log`, else .gonogo/deployments.jsonl). */
   logFile?: string;

@@ -15,6 +15,7 @@ export {
   parseNpmAudit,
   parseSarif,
   InputFormatError,
+  type ReleaseFactFiles,
   type ReleaseInputFiles,
   type ReleaseInputs,
 } from "./readers/index.js";

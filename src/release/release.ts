@@ -10,6 +10,7 @@ import { loadPolicy } from "../policy/load.js";
 import { DEFAULT_ROLLBACK_TRIGGERS } from "../policy/defaults.js";
 import { ConfigError } from "../policy/errors.js";
 import type { Policy, RollbackTriggers } from "../policy/types.js";
+import type { ReleaseFactFiles } from "../policy/readers/index.js";
 import { scan } from "../engine/scan.js";
 import { systemClock } from "./clock.js";
 import { loadReleaseConfig, type EnvironmentSpec, type ReleaseConfig, type StepSpec } from "./config.js";
@@ -24,16 +25,12 @@ import type { ApprovalRequest, Approver, Clock, Executor, ExecResult, HealthProb
 import { expandArgv, ReleaseInputError, validateEnvironment, validateRevision, validateVersion, type PlaceholderValues } from "./validate.js";
 
 /** What the preflight is asked. The default preflight passes it to the policy's `check`. */
-export interface PreflightOptions {
+export interface PreflightOptions extends ReleaseFactFiles {
   cwd: string;
   configFile?: string;
   environment: string;
   project: string;
   version: string;
-  junit?: string[];
-  coverage?: string;
-  audit?: string;
-  sarif?: string[];
   policyFile?: string;
   base?: string;
   /** The deployment log (the policy reads earlier approvals from it). */
@@ -52,17 +49,13 @@ export type Preflight = (options: PreflightOptions) => Promise<Decision | Prefli
 
 export type Scanner = (options: { cwd: string; configFile?: string; paths?: string[] }) => Promise<Pick<ScanResult, "facts">>;
 
-export interface ReleaseOptions {
+export interface ReleaseOptions extends ReleaseFactFiles {
   /** Working directory (default process.cwd()). */
   cwd?: string;
   /** Config file; default: gonogo.config.yaml found upward from cwd. */
   configFile?: string;
   /** An already loaded config (host tools); takes precedence over configFile. */
   config?: ReleaseConfig;
-  junit?: string[];
-  coverage?: string;
-  audit?: string;
-  sarif?: string[];
   policyFile?: string;
   base?: string;
   executor?: Executor;

@@ -16,12 +16,20 @@ export { parseSarif } from "./sarif.js";
 /** Input files are read whole; anything larger is refused rather than exhausting memory. */
 const MAX_INPUT_BYTES = 64 * 1024 * 1024;
 
-export interface ReleaseInputFiles {
-  cwd: string;
+/** The release-fact files every command that decides accepts (`--junit`, `--coverage`, `--audit`, `--sarif`). */
+export interface ReleaseFactFiles {
+  /** JUnit XML files. */
   junit?: string[];
+  /** coverage-summary.json or lcov file. */
   coverage?: string;
+  /** `npm audit --json` output. */
   audit?: string;
+  /** SARIF logs of other tools. */
   sarif?: string[];
+}
+
+export interface ReleaseInputFiles extends ReleaseFactFiles {
+  cwd: string;
 }
 
 export interface ReleaseInputs {
