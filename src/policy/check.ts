@@ -4,10 +4,12 @@ import { findRule } from "../../rules/index.js";
 import { loadConfig, parseConfigText, type GonogoConfig } from "../engine/config.js";
 import { scan } from "../engine/scan.js";
 import type { ScanOptions, ScanResult } from "../engine/types.js";
-import type { Decision } from "../types.js";
+import type { Decision, Finding } from "../types.js";
 import { ConfigError } from "./errors.js";
 import { evaluate } from "./evaluate.js";
-import { hasApprovedRelease } from "./history.js";
+import { hasApprovedRelease, readEnvironmentState } from "./history.js";
+import { environmentMigrationScope } from "./release-scope.js";
+import { partitionByScope } from "./scope.js";
 import { loadPolicy, parsePolicyText, resolvePolicy } from "./load.js";
 import { defaultPolicy } from "./defaults.js";
 import { isSafeRevision, readFileAtRevision, revisionExists } from "./base.js";
@@ -38,6 +40,13 @@ export interface CheckOptions extends ReleaseFactFiles {
   scanOptions?: ScanOptions;
   /** Fixes the decision time (tests, replays); default now. */
   evaluatedAt?: string;
+  /**
+   * The migration revisions the environment runs (one per revision graph), for an environment the
+   * log has no record of, or to override it: only migrations after them are judged.
+   */
+  fromRevision?: string[];
+  /** Judge every migration, not only those pending in the environment. */
+  all?: boolean;
 }
 
 export interface CheckResult {
@@ -46,6 +55,8 @@ export interface CheckResult {
   policy: Policy;
   /** The release facts the decision was made on. */
   facts: ReleaseFacts;
+  /** The findings the decision judged (those in migrations already applied in the environment left out). */
+  findings: Finding[];
 }
 
 /** Scans, reads the release facts and decides. Throws ConfigError for a bad config, policy or environment. */
@@ -112,8 +123,31 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
       (facts.inputProblems ??= []).push({ kind: "base", file: options.base, message: `cannot compare the policy with ${options.base}: ${(error as Error).message}` });
     }
   }
+  if (options.all !== true) {
+    const scope = await environmentMigrationScope({
+      environment: options.env,
+      graphs: scanResult.facts.revisionGraphs,
+      migrations: scanResult.facts.migrations,
+      fromRevision: options.fromRevision,
+      configCurrent: configuredCurrent(loaded.config, options.env),
+      configFile: loaded.file,
+      readState: () => readEnvironmentState(logPath, project, options.env),
+    });
+    if (scope.scope) facts.migrationScope = scope.scope;
+    if (scope.problems.length > 0) (facts.inputProblems ??= []).push(...scope.problems);
+  }
   const decision = evaluate(scanResult.findings, facts, policy);
-  return { decision, scan: scanResult, policy, facts };
+  return { decision, scan: scanResult, policy, facts, findings: partitionByScope(scanResult.findings, facts.migrationScope).judged };
+}
+
+/** The `current:` revision(s) the config gives for `env` (environments deployed before gonogo). */
+function configuredCurrent(config: GonogoConfig, env: string): string[] | undefined {
+  const spec = config.environments?.[env];
+  if (typeof spec !== "object" || spec === null) return undefined;
+  const current = (spec as { current?: unknown }).current;
+  if (typeof current === "string") return [current];
+  if (Array.isArray(current) && current.every((c) => typeof c === "string")) return current as string[];
+  return undefined;
 }
 
 /** How the effective policy of `env` and the config's rule settings got weaker since `base`. */

@@ -2,6 +2,7 @@
 import { UNANALYSED_RULE_IDS } from "../engine/types.js";
 import type { Decision, DecisionReason, DecisionValue, Finding } from "../types.js";
 import { sha256Of } from "./hash.js";
+import { partitionByScope } from "./scope.js";
 import type { AuditSeverity, EnvironmentPolicy, InputProblem, Policy, ReleaseFacts } from "./types.js";
 import { AUDIT_SEVERITIES } from "./types.js";
 
@@ -24,6 +25,7 @@ export const REASON_CODES = {
   "approval-required": "The environment needs a human approval for every release.",
   "first-time-approval": "First release of this project to this environment: a human must approve it.",
   "approved-before": "An approved release of this project to this environment is in the deployment log.",
+  "migrations-applied": "Findings in migrations the environment already runs are history: left out of the decision (`--all` judges them).",
 } as const;
 
 export type ReasonCode = keyof typeof REASON_CODES;
@@ -51,6 +53,7 @@ const INPUT_NAMES: Record<InputProblem["kind"], string> = {
   sarif: "SARIF",
   log: "deployment log",
   base: "base revision",
+  state: "environment state",
 };
 
 /**
@@ -94,9 +97,21 @@ export function evaluate(findings: Finding[], facts: ReleaseFacts, policy: Polic
   return result;
 }
 
-function reasonsFor(findings: Finding[], facts: ReleaseFacts, env: EnvironmentPolicy): DecisionReason[] {
+function reasonsFor(allFindings: Finding[], facts: ReleaseFacts, env: EnvironmentPolicy): DecisionReason[] {
   const reasons: DecisionReason[] = [];
   const where = `in ${facts.environment}`;
+  const { judged: findings, applied } = partitionByScope(allFindings, facts.migrationScope);
+  const scope = facts.migrationScope;
+  if (scope && scope.appliedFiles.length > 0) {
+    const files = new Set(applied.map((f) => f.file)).size;
+    const at = scope.source === "log" && scope.recordedBy ? `recorded by release ${scope.recordedBy.version}${scope.recordedBy.ts ? ` on ${scope.recordedBy.ts}` : ""}` : scope.source === "from-revision" ? "given by --from-revision" : "given by the config's current:";
+    reasons.push({
+      code: "migrations-applied",
+      effect: "info",
+      message: `${facts.environment} runs revision ${scope.revisions.join(", ")} (${at}): ${scope.pendingFiles.length} migration${scope.pendingFiles.length === 1 ? "" : "s"} pending; ${applied.length} finding${applied.length === 1 ? "" : "s"} in ${files} of the ${scope.appliedFiles.length} applied migration${scope.appliedFiles.length === 1 ? "" : "s"} left out (--all judges them)`,
+      inputs: { source: scope.source, revisions: scope.revisions, pending: scope.pendingFiles.length, applied: scope.appliedFiles.length, findingsLeftOut: applied.length },
+    });
+  }
   const gateEffect = (required: boolean): DecisionReason["effect"] => (required || env.block.failedGates ? "no-go" : "info");
 
   // Findings.
@@ -144,6 +159,7 @@ function reasonsFor(findings: Finding[], facts: ReleaseFacts, env: EnvironmentPo
     sarif: env.require.sarif,
     log: false,
     base: false,
+    state: false,
   };
   for (const problem of problems) {
     const effect = env.failClosed || required[problem.kind] ? "no-go" : "info";

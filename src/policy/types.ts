@@ -107,9 +107,26 @@ export interface SarifResult {
 
 /** An input file that was given but could not be read or understood. */
 export interface InputProblem {
-  kind: "tests" | "coverage" | "audit" | "sarif" | "log" | "base";
+  kind: "tests" | "coverage" | "audit" | "sarif" | "log" | "base" | "state";
   file: string;
   message: string;
+}
+
+/**
+ * Where an environment stands on the migrations, and so which migrations a release to it applies.
+ * Findings in the applied ones are history: the decision leaves them out and says so.
+ */
+export interface MigrationScope {
+  /** Where the revisions came from: the deployment log, `--from-revision`, the config's `current:`. */
+  source: "log" | "from-revision" | "config";
+  /** The revisions the environment runs (heads of each graph when recorded). */
+  revisions: string[];
+  /** The release that recorded them (source "log"). */
+  recordedBy?: { version: string; releaseId?: string; ts?: string };
+  /** Migration files already applied in the environment. */
+  appliedFiles: string[];
+  /** Migration files pending there: what this release applies. */
+  pendingFiles: string[];
 }
 
 /** Everything about a release besides the findings. */
@@ -131,4 +148,6 @@ export interface ReleaseFacts {
   policyWeakenings?: { base: string; changes: string[] };
   /** Given inputs that could not be read: unknowns, failed closed where the policy says so. */
   inputProblems?: InputProblem[];
+  /** The migrations already applied in the environment; absent: every migration is judged. */
+  migrationScope?: MigrationScope;
 }

@@ -21,6 +21,8 @@ interface CheckFlags {
   log?: string;
   base?: string;
   config?: string | false;
+  fromRevision?: string[];
+  all?: boolean;
   format: "text" | "json" | "markdown" | "html";
 }
 
@@ -47,6 +49,8 @@ export const registerCheck: CommandRegistrar = (program, io, done) => {
     .option("--policy <file>", "policy file (YAML or JSON), instead of the config's policy section")
     .option("--log <file>", "deployment log (default: the config's log, else .gonogo/deployments.jsonl)")
     .option("--base <rev>", "git revision to compare with")
+    .option("--from-revision <rev>", "migration revision the environment runs (one per revision graph; repeatable): only later migrations are judged; default: the revision the last release recorded in the log", collect)
+    .option("--all", "judge every migration, also those the environment already runs")
     .option("--config <file>", "config file (default: found upward from the working directory)")
     .option("--no-config", "use no config file")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "markdown", "html"]).default("text"))
@@ -65,6 +69,7 @@ export const registerCheck: CommandRegistrar = (program, io, done) => {
         checkValue(flag, value);
       for (const file of flags.junit ?? []) checkValue("--junit", file);
       for (const file of flags.sarif ?? []) checkValue("--sarif", file);
+      for (const rev of flags.fromRevision ?? []) checkValue("--from-revision", rev);
 
       const options: CheckOptions = { cwd: io.cwd, env: flags.env };
       if (paths.length > 0) options.paths = paths;
@@ -77,17 +82,20 @@ export const registerCheck: CommandRegistrar = (program, io, done) => {
       if (flags.policy !== undefined) options.policyFile = flags.policy;
       if (flags.log !== undefined) options.logFile = flags.log;
       if (flags.base !== undefined) options.base = flags.base;
+      if (flags.fromRevision) options.fromRevision = flags.fromRevision;
+      if (flags.all === true) options.all = true;
       if (flags.config === false) options.configFile = false;
       else if (typeof flags.config === "string") options.configFile = flags.config;
 
-      const { decision, scan } = await check(options);
+      const { decision, scan, findings } = await check(options);
+      const judged = new Set(findings);
       const output =
         flags.format === "json"
-          ? formatDecisionJson(decision, scan.findings)
+          ? formatDecisionJson(decision, findings)
           : flags.format === "markdown"
-            ? formatDecisionMarkdown(decision, scan.findings)
+            ? formatDecisionMarkdown(decision, findings)
             : flags.format === "html"
-              ? formatHtml(scan.results, { decision, revisionGraphs: scan.facts.revisionGraphs })
+              ? formatHtml(scan.results.map((r) => ({ ...r, findings: r.findings.filter((f) => judged.has(f)) })), { decision, revisionGraphs: scan.facts.revisionGraphs })
               : formatDecisionText(decision);
       io.stdout.write(output);
       done(CHECK_EXIT_CODES[decision.decision]);
