@@ -6,6 +6,7 @@ import { hostname } from "node:os";
 import path from "node:path";
 import { promises as fs } from "node:fs";
 import lockfile from "proper-lockfile";
+import { parseRecordedMigrations, type RecordedMigrations } from "../policy/history.js";
 
 export const DEFAULT_LOG_PATH = ".gonogo/deployments.jsonl";
 
@@ -288,6 +289,10 @@ export interface ReleaseSummary {
   /** "automatic", "automatic (failed)", "manual: <command>", or undefined when none was needed. */
   rollback?: string;
   reason?: string;
+  /** The git commit a completed release shipped (when it ran in a git work tree). */
+  commit?: string;
+  /** The migration revisions, per revision graph, the environment runs after this release. */
+  migrations?: RecordedMigrations[];
   events: LogEvent[];
 }
 
@@ -328,10 +333,14 @@ export function summarizeReleases(events: readonly LogEvent[]): ReleaseSummary[]
         case "rolled-back":
           summary.rollback = event.ok === false ? "automatic (failed)" : "automatic";
           break;
-        case "completed":
+        case "completed": {
           summary.status = "completed";
           summary.finishedAt = event.ts;
+          if (typeof event.commit === "string") summary.commit = event.commit;
+          const migrations = parseRecordedMigrations(event.migrations);
+          if (migrations) summary.migrations = migrations;
           break;
+        }
         case "pending":
           summary.status = "pending";
           summary.finishedAt = event.ts;

@@ -13,6 +13,7 @@ interface Row {
   status: string;
   rollback: string;
   approver: string;
+  revision: string;
   release: string;
 }
 
@@ -25,6 +26,7 @@ function rows(releases: ReleaseSummary[]): Row[] {
     status: r.status,
     rollback: r.rollback ?? "-",
     approver: r.approver ? `${r.approver}${r.approvalAnswer && r.approvalAnswer !== "approved" ? ` (${r.approvalAnswer})` : ""}` : "-",
+    revision: r.migrations ? r.migrations.flatMap((m) => m.revisions).join(",") || "base" : "-",
     release: r.releaseId,
   }));
 }
@@ -37,6 +39,7 @@ const COLUMNS: [keyof Row, string][] = [
   ["status", "STATUS"],
   ["rollback", "ROLLBACK"],
   ["approver", "APPROVER"],
+  ["revision", "REVISION"],
   ["release", "RELEASE"],
 ];
 
@@ -100,6 +103,8 @@ export function formatReleaseReport(release: ReleaseSummary, format: LogFormat):
     field("Duration", formatDuration(Date.parse(release.finishedAt) - Date.parse(release.startedAt)));
   }
   field("Status", release.status.toUpperCase());
+  if (release.commit) field("Commit", release.commit);
+  if (release.migrations) field("Migrations", release.migrations.map((m) => `${m.revisions.join(", ") || "base"} (${m.directories.join(", ") || "?"})`).join("; "));
   if (release.decision) field("Decision", `${release.decision}${release.decisionId ? ` (${release.decisionId})` : ""}`);
   field("Approved by", release.approver ? `${release.approver} (${release.approvalAnswer ?? "?"}) at ${release.approvedAt ?? "?"}` : "not required");
   const steps = release.events.filter((e) => e.event === "step-finished");
