@@ -86,6 +86,21 @@ describe("gonogo check --base: a policy weakened by the release itself", () => {
     expect(r.stdout).toContain("[NO-GO] policy-weakened: the policy is weaker than at main: environments.production.approval lowered from always to never");
   });
 
+  it("production rollback approval switched off in the release config (environments.production.rollbackApproval) → production no-go", async () => {
+    writeFileSync(join(repo, "gonogo.config.yaml"), "project: shop\nmigrations: alembic/versions\nenvironments:\n  production:\n    rollbackApproval: never\n");
+    const r = await run(["check", "--env", "production", "--junit", junit, "--base", "main"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("[NO-GO] policy-weakened: the policy is weaker than at main: environments.production.rollbackApproval lowered from always to never");
+  });
+
+  it("the same override already on the base branch is the policy, not a weakening", async () => {
+    writeFileSync(join(repo, "gonogo.config.yaml"), "project: shop\nmigrations: alembic/versions\nenvironments:\n  production:\n    rollbackApproval: never\n");
+    git("commit", "-q", "-am", "override");
+    const r = await run(["check", "--env", "production", "--junit", junit, "--base", "main"]);
+    expect(r.code).toBe(3);
+    expect(r.stdout).not.toContain("policy-weakened");
+  });
+
   it("a rule turned off in the config being released → production no-go", async () => {
     writeFileSync(join(repo, "gonogo.config.yaml"), "project: shop\nmigrations: alembic/versions\nrules:\n  alembic/empty-downgrade: \"off\"\n");
     const r = await run(["check", "--env", "production", "--junit", junit, "--base", "main"]);

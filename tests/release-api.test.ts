@@ -279,6 +279,39 @@ describe("rollback (library)", () => {
   });
 });
 
+describe("rollback decisions come from the policy (evaluateRollback)", () => {
+  it("the decision is stamped with the injected clock and logged with it", async () => {
+    const cfg = config();
+    const outcome = await rollback({ config: cfg, environment: "development", to: "1.0.0", policy: defaultPolicy(), executor: new FakeExecutor(), healthProbe: probe(() => true), clock: fakeClock, env: {} });
+    expect(outcome.decision?.evaluatedAt).toBe("2024-06-01T12:00:00.000Z");
+    expect(events(cfg).find((e) => e.event === "decision")).toMatchObject({ decision: "go", evaluatedAt: "2024-06-01T12:00:00.000Z", autoRollback: false });
+  });
+
+  it("rollback approval is the policy's: a policy without it lets production roll back unasked", async () => {
+    const policy = defaultPolicy();
+    policy.environments.production!.rollbackApproval = "never";
+    const outcome = await rollback({ config: config(), environment: "production", to: "1.0.0", policy, executor: new FakeExecutor(), healthProbe: probe(() => true), clock: fakeClock, env: {} });
+    expect(outcome.status).toBe("completed");
+    expect(outcome.decision?.reasons.map((r) => r.code)).toEqual([]);
+  });
+
+  it("the release config's rollbackApproval overrides the policy through the policy layer", async () => {
+    const cfg = config();
+    cfg.environments.development!.rollbackApproval = "always";
+    const outcome = await rollback({ config: cfg, environment: "development", to: "1.0.0", policy: defaultPolicy(), executor: new FakeExecutor(), clock: fakeClock, env: {} });
+    expect(outcome.status).toBe("pending");
+    expect(outcome.decision?.reasons.map((r) => [r.code, r.effect])).toEqual([["approval-required", "needs-approval"]]);
+  });
+
+  it("an environment the policy does not declare is a config error before anything is logged", async () => {
+    const cfg = config();
+    const policy = defaultPolicy();
+    delete policy.environments.staging;
+    await expect(rollback({ config: cfg, environment: "staging", to: "1.0.0", policy, executor: new FakeExecutor(), clock: fakeClock, env: {} })).rejects.toThrow(/declares no such environment/);
+    expect(events(cfg)).toEqual([]);
+  });
+});
+
 describe("approvers", () => {
   it("reads the operators' answers", () => {
     for (const a of ["y", "YES", "approved", " proceed "]) expect(parseApprovalAnswer(a)).toBe("approved");

@@ -14,6 +14,7 @@ import { loadPolicy, parsePolicyText, resolvePolicy } from "./load.js";
 import { defaultPolicy } from "./defaults.js";
 import { isSafeRevision, readFileAtRevision, revisionExists } from "./base.js";
 import { environmentWeakenings, ruleSettingWeakenings } from "./weakening.js";
+import { withRollbackApprovalOverrides } from "./rollback.js";
 import { readReleaseInputs, type ReleaseFactFiles } from "./readers/index.js";
 import type { Policy, ReleaseFacts } from "./types.js";
 
@@ -173,7 +174,9 @@ async function weakeningsSinceBase(o: {
   } else if (baseConfig.policy !== undefined && baseConfig.policy !== null) {
     basePolicy = resolvePolicy(baseConfig.policy, { file: `config@${o.base}`, prefix: ["policy"] });
   }
-  const head = o.headPolicy.environments[o.env];
+  // The config's environments.<name>.rollbackApproval overrides the policy's: compare with it applied.
+  basePolicy = withRollbackApprovalOverrides(basePolicy, baseConfig.environments);
+  const head = withRollbackApprovalOverrides(o.headPolicy, o.headConfig.environments).environments[o.env];
   // An environment new since base is held to what base would have given the strictest one.
   const before = basePolicy.environments[o.env] ?? basePolicy.environments.production;
   const changes = head && before ? environmentWeakenings(o.env, before, head) : [];

@@ -1,6 +1,7 @@
 // The policy layer: policy as data, evaluate(), release-fact readers and check().
 export { defaultPolicy, DEFAULT_ROLLBACK_TRIGGERS, BUILTIN_ENVIRONMENTS } from "./defaults.js";
 export { evaluate, REASON_CODES, type ReasonCode } from "./evaluate.js";
+export { evaluateRollback, withRollbackApprovalOverrides, ROLLBACK_REASON_CODES, type RollbackFacts, type DowngradePlanFacts } from "./rollback.js";
 export { loadPolicy, resolvePolicy, parsePolicyText, type LoadPolicyOptions } from "./load.js";
 export { ConfigError } from "./errors.js";
 export { check, DEFAULT_DEPLOYMENT_LOG, type CheckOptions, type CheckResult } from "./check.js";

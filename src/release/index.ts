@@ -1,5 +1,8 @@
 // The release wrappers' public API.
-export { deploy, rollback, cascade, cascadeIdOf, decisionIdOf } from "./release.js";
+export { deploy } from "./deploy.js";
+export { rollback } from "./rollback.js";
+export { cascade, cascadeIdOf } from "./cascade.js";
+export { decisionIdOf } from "./outcome.js";
 export type {
   DeployOptions,
   RollbackOptions,
@@ -15,7 +18,7 @@ export type {
   PreflightOptions,
   PreflightResult,
   Scanner,
-} from "./release.js";
+} from "./outcome.js";
 export type { Executor, ExecRequest, ExecResult, Approver, ApprovalRequest, ApprovalResponse, ApprovalAnswer, HealthProbe, HealthRequest, HealthResult, Clock, ReleaseKind } from "./types.js";
 export { processExecutor } from "./executor.js";
 export { ttyApprover, fixedApprover, parseApprovalAnswer, approvalPrompt } from "./approver.js";

@@ -1,0 +1,58 @@
+// cascade: one version through the stages in order (development → staging → production by
+// default), each stage a deploy; the first stage that does not complete stops the rest.
+import { BUILTIN_ENVIRONMENTS } from "../policy/defaults.js";
+import { deploy } from "./deploy.js";
+import { currentVersion, DeploymentLog } from "./log.js";
+import type { CascadeOptions, CascadeOutcome, CascadeStage } from "./outcome.js";
+import { environmentOf, loadReleasePolicy, resolveConfig } from "./run.js";
+import { ReleaseInputError, validateEnvironment, validateVersion } from "./validate.js";
+
+/** Stable id of a cascade: running the same cascade again resumes it. */
+export function cascadeIdOf(project: string, version: string): string {
+  return `c-${project.replace(/[^A-Za-z0-9._-]/g, "_")}-${version.replace(/[^A-Za-z0-9._-]/g, "_")}`;
+}
+
+/** Deploys `version` development → staging → production, stopping at the first stage that does not complete. */
+export async function cascade(options: CascadeOptions): Promise<CascadeOutcome> {
+  const config = resolveConfig(options);
+  const version = validateVersion(options.version);
+  let stages = options.stages ?? BUILTIN_ENVIRONMENTS.filter((s) => s in config.environments);
+  if (stages.length === 0) stages = Object.keys(config.environments);
+  for (const stage of stages) environmentOf(config, stage);
+  if (options.through !== undefined) {
+    const index = stages.indexOf(validateEnvironment(options.through));
+    if (index < 0) throw new ReleaseInputError(`--through ${options.through} is not one of the cascade stages (${stages.join(", ")})`);
+    stages = stages.slice(0, index + 1);
+  }
+  await loadReleasePolicy(config, options.policyFile); // a bad policy stops the cascade before any stage
+  const cascadeId = cascadeIdOf(config.project, version);
+  const say = (text: string): void => options.out?.(`${text}\n`);
+  say(`gonogo cascade ${config.project} ${version}: ${stages.join(" → ")} (${cascadeId})`);
+  const log = new DeploymentLog(config.logPath);
+  const result: CascadeStage[] = [];
+  let exitCode: 0 | 1 | 3 = 0;
+  let stopped = false;
+  for (const stage of stages) {
+    if (stopped) {
+      result.push({ environment: stage, status: "not-run", message: "not run: an earlier stage did not complete" });
+      continue;
+    }
+    const { events } = await log.read();
+    if (currentVersion(events, config.project, stage) === version) {
+      result.push({ environment: stage, status: "skipped", message: `already at ${version}` });
+      say(`\n== ${stage}: already at ${version}, skipped`);
+      continue;
+    }
+    say(`\n== ${stage}`);
+    const outcome = await deploy({ ...options, config, environment: stage, version, cascadeId });
+    result.push({ environment: stage, status: outcome.status, message: outcome.message, ...(outcome.releaseId ? { releaseId: outcome.releaseId } : {}) });
+    if (outcome.status !== "completed") {
+      stopped = true;
+      exitCode = outcome.exitCode === 0 ? 1 : outcome.exitCode;
+    }
+  }
+  say(`\nCASCADE REPORT ${config.project} ${version}`);
+  for (const stage of result) say(`  ${stage.environment.padEnd(14)} ${stage.status.toUpperCase().padEnd(12)} ${stage.message}${stage.releaseId ? ` (${stage.releaseId})` : ""}`);
+  if (exitCode === 3) say(`Halted for approval. Run the same cascade again with --answer yes --approver NAME to resume.`);
+  return { cascadeId, project: config.project, version, stages: result, exitCode };
+}

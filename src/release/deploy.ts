@@ -1,0 +1,151 @@
+// deploy: preflight (the policy's decision), approval, steps, health, automatic rollback where
+// the decision allows it. Every step that runs is permitted by a decision in the deployment log.
+import type { Decision } from "../types.js";
+import type { ScanResult } from "../engine/types.js";
+import { check } from "../policy/check.js";
+import type { EnvironmentPolicy } from "../policy/types.js";
+import { decide, withEnvironmentLock } from "./gate.js";
+import type { HealthOutcome } from "./health.js";
+import { currentVersion, newReleaseId } from "./log.js";
+import { finish, type DeployOptions, type PreflightOptions, type PreflightResult, type ReleaseOutcome, type RollbackOutcome } from "./outcome.js";
+import { environmentOf, interrupted, loadReleasePolicy, policyOf, resolveConfig, Run } from "./run.js";
+import { expandArgv, validateVersion, type PlaceholderValues } from "./validate.js";
+
+async function defaultPreflight(options: PreflightOptions): Promise<PreflightResult> {
+  return check({
+    cwd: options.cwd,
+    env: options.environment,
+    project: options.project,
+    version: options.version,
+    logFile: options.log,
+    ...(options.configFile ? { configFile: options.configFile } : {}),
+    ...(options.paths ? { paths: options.paths } : {}),
+    ...(options.junit ? { junit: options.junit } : {}),
+    ...(options.coverage ? { coverage: options.coverage } : {}),
+    ...(options.audit ? { audit: options.audit } : {}),
+    ...(options.sarif ? { sarif: options.sarif } : {}),
+    ...(options.policyFile ? { policyFile: options.policyFile } : {}),
+    ...(options.base ? { base: options.base } : {}),
+  });
+}
+
+function normalizePreflight(result: Decision | PreflightResult): PreflightResult {
+  return typeof (result as Decision).decision === "string" ? { decision: result as Decision } : (result as PreflightResult);
+}
+
+function migrationLines(scan: ScanResult | undefined): string[] {
+  if (!scan) return [];
+  return scan.facts.migrations.map((m) => `${m.revision ?? "?"} ${m.file}`).sort();
+}
+
+/** Deploys `version` to `environment`: preflight, approval, steps, health, automatic rollback where allowed. */
+export async function deploy(options: DeployOptions): Promise<ReleaseOutcome> {
+  const config = resolveConfig(options);
+  const environment = environmentOf(config, options.environment);
+  const version = validateVersion(options.version);
+  const run = new Run(options, config, "deploy", environment, version);
+  const started = run.clock.now();
+  run.releaseId = newReleaseId(started);
+  // Every argv must expand before anything is logged or run ({previousVersion} is checked when used).
+  for (const step of environment.steps) expandArgv(step.run, { version, environment: environment.name, project: config.project, releaseId: run.releaseId, previousVersion: "x", revision: "x" });
+  const policy = await loadReleasePolicy(config, options.policyFile);
+  const loadedEnvPolicy = policyOf(policy, environment.name);
+
+  return withEnvironmentLock(run, started, async (outcome) => {
+    const { events } = await run.log.read();
+    const previousVersion = currentVersion(events, config.project, environment.name);
+    if (previousVersion) outcome.previousVersion = previousVersion;
+    await run.event("requested", { ...(previousVersion ? { previousVersion } : {}), pid: process.pid, user: options.env?.USER ?? process.env.USER ?? null });
+    run.say(`gonogo deploy ${config.project} ${version} → ${environment.name} (release ${run.releaseId})`);
+
+    let pre: PreflightResult;
+    try {
+      pre = normalizePreflight(
+        await (options.preflight ?? defaultPreflight)({
+          cwd: config.baseDir,
+          ...(config.configFile ? { configFile: config.configFile } : {}),
+          environment: environment.name,
+          project: config.project,
+          version,
+          ...(options.junit ? { junit: options.junit } : {}),
+          ...(options.coverage ? { coverage: options.coverage } : {}),
+          ...(options.audit ? { audit: options.audit } : {}),
+          ...(options.sarif ? { sarif: options.sarif } : {}),
+          ...(options.policyFile ? { policyFile: options.policyFile } : {}),
+          ...(options.base ? { base: options.base } : {}),
+          log: config.logPath,
+        }),
+      );
+    } catch (error) {
+      await run.event("failed", { reason: "preflight-error", message: (error as Error).message });
+      throw error;
+    }
+    const decision = pre.decision;
+    const stopped = await decide(run, outcome, decision, {
+      shown: decision.reasons.filter((r) => r.effect !== "info" || decision.decision !== "go"),
+      noGo: { log: "the policy said no-go", message: "no-go: nothing ran" },
+      migrations: migrationLines(pre.scan),
+    });
+    if (stopped) return stopped;
+
+    // The policy the preflight decided on (the same file, loaded again by check()), else the one loaded above.
+    const envPolicy = pre.policy?.environments[environment.name] ?? loadedEnvPolicy;
+    const values: PlaceholderValues = { version, environment: environment.name, project: config.project, releaseId: run.releaseId, ...(previousVersion ? { previousVersion } : {}) };
+    outcome.steps = await run.runSteps(environment.steps, values, "deploy");
+    const failedStep = outcome.steps.find((s) => !s.ok);
+    if (failedStep?.interrupted || options.signal?.aborted) return await interrupted(run, outcome, failedStep?.name);
+    let failure: string | undefined = failedStep ? `step ${failedStep.name} failed` : undefined;
+    if (!failure) {
+      const health = await run.health(envPolicy.rollbackTriggers.healthFailures, { triggers: envPolicy.rollbackTriggers, failClosed: envPolicy.failClosed });
+      if (health) outcome.health = health;
+      if (health?.interrupted) return await interrupted(run, outcome, "health");
+      if (health && !health.ok)
+        failure = health.reason === "consecutive-failures" || !health.failure ? `health check failed (${health.consecutiveFailures} consecutive failures)` : `health verification failed: ${health.failure}`;
+    }
+    if (failure) {
+      outcome.rollback = await recover(run, decision, envPolicy, previousVersion, failure);
+      const rolled = outcome.rollback.automatic ? (outcome.rollback.ok ? `; rolled back to ${outcome.rollback.to}` : "; automatic rollback FAILED") : "";
+      await run.event("failed", {
+        reason: failedStep ? "step-failed" : "health-failed",
+        message: failure,
+        ...(!failedStep && outcome.health?.reason ? { trigger: outcome.health.reason } : {}),
+        rolledBack: outcome.rollback.automatic && outcome.rollback.ok === true,
+        ...(outcome.rollback.manualCommand ? { manualRollback: outcome.rollback.manualCommand } : {}),
+      });
+      return finish(outcome, "failed", `${failure}${rolled}`);
+    }
+    await run.event("completed", { durationMs: run.clock.now().getTime() - started.getTime(), ...(previousVersion ? { previousVersion } : {}) });
+    run.say(`✓ ${config.project} ${version} is live in ${environment.name}`);
+    return finish(outcome, "completed", `deployed ${version} to ${environment.name}`);
+  });
+}
+
+/** After a failed deploy: roll back automatically where the decision allows it, else print the manual command. */
+async function recover(run: Run, decision: Decision, envPolicy: EnvironmentPolicy, previousVersion: string | undefined, failure: string): Promise<RollbackOutcome> {
+  const env = run.environment;
+  const manual = `gonogo rollback --env ${env.name} --to ${previousVersion ?? "<previous version>"}`;
+  if (!decision.autoRollback) {
+    run.say(`✗ ${failure}. Automatic rollback is not allowed in ${env.name}: roll back by hand:\n    ${manual}`);
+    return { automatic: false, steps: [], manualCommand: manual };
+  }
+  if (env.rollback.length === 0) {
+    run.say(`✗ ${failure}. ${env.name} has no rollback steps configured; roll back by hand:\n    ${manual}`);
+    return { automatic: false, steps: [], manualCommand: manual };
+  }
+  if (!previousVersion && env.rollback.some((s) => s.run.some((a) => a.includes("{previousVersion}")))) {
+    run.say(`✗ ${failure}. No earlier release of ${env.name} is in the log, so there is no version to roll back to.`);
+    return { automatic: false, steps: [], manualCommand: manual };
+  }
+  run.say(`↩ ${failure}: rolling back ${env.name} to ${previousVersion ?? "the previous version"} automatically`);
+  const values: PlaceholderValues = { version: run.version, environment: env.name, project: run.config.project, releaseId: run.releaseId, ...(previousVersion ? { previousVersion } : {}) };
+  const steps = await run.runSteps(env.rollback, values, "rollback");
+  let ok = steps.every((s) => s.ok);
+  let health: HealthOutcome | undefined;
+  if (ok && !run.options.signal?.aborted) {
+    health = await run.health(envPolicy.rollbackTriggers.healthFailures);
+    if (health && !health.ok) ok = false;
+  }
+  await run.event("rolled-back", { automatic: true, ok, ...(previousVersion ? { to: previousVersion } : {}), steps: steps.map((s) => ({ name: s.name, ok: s.ok })), ...(health ? { healthy: health.ok } : {}) });
+  run.say(ok ? `↩ rolled back to ${previousVersion ?? "the previous version"}` : `✗ automatic rollback failed; roll back by hand: ${manual}`);
+  return { automatic: true, ok, ...(previousVersion ? { to: previousVersion } : {}), steps, ...(health ? { health } : {}), ...(ok ? {} : { manualCommand: manual }) };
+}

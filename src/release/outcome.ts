@@ -1,0 +1,187 @@
+// What the release wrappers are asked (options) and what they answer (outcomes), and the small
+// helpers that fill an outcome in.
+import { createHash } from "node:crypto";
+import type { Decision, DecisionReason } from "../types.js";
+import type { ScanResult } from "../engine/types.js";
+import type { Policy } from "../policy/types.js";
+import type { ReleaseFactFiles } from "../policy/readers/index.js";
+import type { ReleaseConfig } from "./config.js";
+import type { HealthOutcome } from "./health.js";
+import type { ReleaseBusyError } from "./log.js";
+import type { RollbackPlan } from "./plan.js";
+import type { Approver, Clock, Executor, HealthProbe, ReleaseKind } from "./types.js";
+
+/** What the preflight is asked. The default preflight passes it to the policy's `check`. */
+export interface PreflightOptions extends ReleaseFactFiles {
+  cwd: string;
+  configFile?: string;
+  environment: string;
+  project: string;
+  version: string;
+  policyFile?: string;
+  base?: string;
+  /** The deployment log (the policy reads earlier approvals from it). */
+  log: string;
+  paths?: string[];
+}
+
+export interface PreflightResult {
+  decision: Decision;
+  scan?: ScanResult;
+  policy?: Policy;
+}
+
+/** Scan + evaluate. May resolve to a bare Decision or to `check`'s `{ decision, scan, policy }`. */
+export type Preflight = (options: PreflightOptions) => Promise<Decision | PreflightResult>;
+
+export type Scanner = (options: { cwd: string; configFile?: string; paths?: string[] }) => Promise<Pick<ScanResult, "facts">>;
+
+export interface ReleaseOptions extends ReleaseFactFiles {
+  /** Working directory (default process.cwd()). */
+  cwd?: string;
+  /** Config file; default: gonogo.config.yaml found upward from cwd. */
+  configFile?: string;
+  /** An already loaded config (host tools); takes precedence over configFile. */
+  config?: ReleaseConfig;
+  policyFile?: string;
+  base?: string;
+  executor?: Executor;
+  /** Who answers approvals; none: a release that needs approval stays pending. */
+  approver?: Approver;
+  healthProbe?: HealthProbe;
+  clock?: Clock;
+  preflight?: Preflight;
+  /** Environment of the steps (default process.env); its secret-named values are redacted. */
+  env?: Record<string, string | undefined>;
+  /** Progress and reports, already redacted. */
+  out?: (text: string) => void;
+  /** Aborting (SIGINT/SIGTERM) stops the running step; the release is logged as interrupted. */
+  signal?: AbortSignal;
+  /** Output kept per step (default 64 KiB). */
+  maxOutputBytes?: number;
+  /** Set by cascade: ties the releases of one cascade together in the log. */
+  cascadeId?: string;
+}
+
+export interface DeployOptions extends ReleaseOptions {
+  environment: string;
+  version: string;
+}
+
+export interface RollbackOptions extends ReleaseOptions {
+  environment: string;
+  /** The application version to roll back to. */
+  to: string;
+  /** Downgrade the migrations to this revision (`base` for all). */
+  migrationsTo?: string;
+  /** Scans the migrations for the downgrade plan (default: the engine's scan). */
+  scanner?: Scanner;
+  /** The policy (rollback approval, automatic rollback); default: loaded from the config. */
+  policy?: Policy;
+}
+
+export interface CascadeOptions extends ReleaseOptions {
+  version: string;
+  /** Last stage (default: the last configured of development, staging, production). */
+  through?: string;
+  /** Stage order (default: development, staging, production as configured). */
+  stages?: string[];
+}
+
+export type ReleaseStatus = "completed" | "failed" | "pending" | "rejected" | "no-go" | "interrupted" | "busy";
+
+export interface StepOutcome {
+  name: string;
+  argv: string[];
+  ok: boolean;
+  exitCode: number | null;
+  timedOut: boolean;
+  interrupted: boolean;
+  durationMs: number;
+  outputBytes: number;
+  /** Redacted, capped output. */
+  output: string;
+  error?: string;
+}
+
+export interface RollbackOutcome {
+  automatic: boolean;
+  ok?: boolean;
+  to?: string;
+  steps: StepOutcome[];
+  health?: HealthOutcome;
+  /** The command to run by hand when no automatic rollback happened. */
+  manualCommand?: string;
+}
+
+export interface ReleaseOutcome {
+  kind: ReleaseKind;
+  releaseId?: string;
+  project: string;
+  environment: string;
+  version: string;
+  previousVersion?: string;
+  status: ReleaseStatus;
+  /** 0 completed, 1 failed/no-go/rejected/busy/interrupted, 3 pending approval. */
+  exitCode: 0 | 1 | 3;
+  message: string;
+  decision?: Decision;
+  decisionId?: string;
+  approver?: string;
+  steps: StepOutcome[];
+  health?: HealthOutcome;
+  rollback?: RollbackOutcome;
+  plan?: RollbackPlan;
+}
+
+export interface CascadeStage {
+  environment: string;
+  status: ReleaseStatus | "skipped" | "not-run";
+  message: string;
+  releaseId?: string;
+}
+
+export interface CascadeOutcome {
+  cascadeId: string;
+  project: string;
+  version: string;
+  stages: CascadeStage[];
+  exitCode: 0 | 1 | 3;
+}
+
+export function decisionIdOf(decision: Decision): string {
+  return `d-${createHash("sha256").update(JSON.stringify(decision)).digest("hex").slice(0, 12)}`;
+}
+
+function exitFor(status: ReleaseStatus): 0 | 1 | 3 {
+  return status === "completed" ? 0 : status === "pending" ? 3 : 1;
+}
+
+export function finish(outcome: ReleaseOutcome, status: ReleaseStatus, message: string): ReleaseOutcome {
+  outcome.status = status;
+  outcome.exitCode = exitFor(status);
+  outcome.message = message;
+  return outcome;
+}
+
+export function busyOutcome(kind: ReleaseKind, config: ReleaseConfig, environment: string, version: string, error: ReleaseBusyError): ReleaseOutcome {
+  return { kind, project: config.project, environment, version, status: "busy", exitCode: 1, message: error.message, steps: [] };
+}
+
+export function reasonLines(reasons: DecisionReason[]): string[] {
+  return reasons.map((r) => `  - [${r.code}] ${r.message}`);
+}
+
+/** The fields of a `decision` event: what was decided, every reason, and the hashes behind it. */
+export function decisionEventFields(decision: Decision, decisionId: string): Record<string, unknown> {
+  return {
+    decisionId,
+    decision: decision.decision,
+    reasons: decision.reasons.map((r) => ({ code: r.code, effect: r.effect, message: r.message })),
+    requiredApprovals: decision.requiredApprovals,
+    autoRollback: decision.autoRollback,
+    policyHash: decision.policyHash,
+    inputsHash: decision.inputsHash,
+    evaluatedAt: decision.evaluatedAt,
+  };
+}
