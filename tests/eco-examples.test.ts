@@ -1,6 +1,7 @@
 // The copy-paste configs under examples/ stay true to the CLI, the hooks and the action: every
 // gonogo option they use exists, every hook id and action input they name is declared.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, test } from "vitest";
 import picomatch from "picomatch";
 import { parse } from "yaml";
@@ -37,15 +38,47 @@ async function unknownOptions(commands: { subcommand: string; options: string[] 
   return unknown;
 }
 
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const abs = path.join(dir, name);
+    return statSync(abs).isDirectory() ? filesUnder(abs) : [abs];
+  });
+}
+
+/** The fenced code blocks of the user documentation: README.md and docs/ (generated API pages aside). */
+function docBlocks(): { file: string; lang: string; text: string }[] {
+  const pages = ["README.md", ...filesUnder("docs").filter((f) => f.endsWith(".md"))];
+  return pages.flatMap((file) => [...readFileSync(file, "utf8").matchAll(/^```([a-z]*)\n([\s\S]*?)^```$/gm)].map((m) => ({ file, lang: m[1]!, text: m[2]! })));
+}
+
+const PRE_COMMIT_CONFIGS = ["examples/pre-commit/.pre-commit-config.yaml", "examples/pre-commit/cache/.pre-commit-config.yaml"];
+
 describe("examples/", () => {
-  test("pre-commit: the hook ids exist in .pre-commit-hooks.yaml and their args are CLI options", async () => {
-    const hooks = parse(readFileSync(".pre-commit-hooks.yaml", "utf8")) as { id: string; entry: string }[];
-    const config = readYaml("examples/pre-commit/.pre-commit-config.yaml") as { repos: { hooks: { id: string; args?: string[] }[] }[] };
-    const used = config.repos.flatMap((r) => r.hooks);
-    expect(used.map((h) => h.id)).toEqual(["gonogo-scan", "gonogo-check"]);
-    for (const h of used) expect(hooks.map((d) => d.id)).toContain(h.id);
-    const check = used.find((h) => h.id === "gonogo-check")!;
-    expect(await unknownOptions([{ subcommand: "check", options: check.args!.filter((a) => a.startsWith("--")) }])).toEqual([]);
+  test("pre-commit: the hook ids exist in .pre-commit-hooks.yaml, their args are CLI options, their stages pre-commit 3.0 names", async () => {
+    const hooks = parse(readFileSync(".pre-commit-hooks.yaml", "utf8")) as { id: string; minimum_pre_commit_version: string }[];
+    expect(filesUnder("examples").filter((f) => f.endsWith(".pre-commit-config.yaml")).sort()).toEqual([...PRE_COMMIT_CONFIGS].sort());
+    for (const file of PRE_COMMIT_CONFIGS) {
+      const config = readYaml(file) as { repos: { hooks: { id: string; args?: string[]; stages?: string[] }[] }[] };
+      const used = config.repos.flatMap((r) => r.hooks);
+      for (const h of used) expect(hooks.map((d) => d.id)).toContain(h.id);
+      for (const h of used) {
+        const subcommand = h.id === "gonogo-check" ? "check" : "scan";
+        expect(await unknownOptions([{ subcommand, options: (h.args ?? []).filter((a) => a.startsWith("--")) }])).toEqual([]);
+        // The hooks declare pre-commit 3.0.0 as their minimum: 3.0 knows `commit`, `push`,
+        // `merge-commit`, … (`pre-commit`/`pre-push` came in 3.2).
+        for (const stage of h.stages ?? []) expect(["commit", "merge-commit", "push", "prepare-commit-msg", "commit-msg", "post-checkout", "post-commit", "post-merge", "post-rewrite", "manual"]).toContain(stage);
+      }
+    }
+    for (const h of hooks) expect(h.minimum_pre_commit_version).toBe("3.0.0");
+    const main = readYaml(PRE_COMMIT_CONFIGS[0]!) as { repos: { hooks: { id: string }[] }[] };
+    expect(main.repos.flatMap((r) => r.hooks).map((h) => h.id)).toEqual(["gonogo-scan", "gonogo-check"]);
+  });
+
+  test("every pre-commit snippet in README.md and docs/ is, verbatim, a file of examples/ (which the tests load)", () => {
+    const examples = new Map(PRE_COMMIT_CONFIGS.map((f) => [readFileSync(f, "utf8"), f]));
+    const snippets = docBlocks().filter((b) => b.lang !== "sh" && /\.pre-commit-config\.yaml|^\s*(- )?repos?:/m.test(b.text));
+    expect(snippets.length).toBeGreaterThanOrEqual(2);
+    expect(snippets.filter((b) => !examples.has(b.text)).map((b) => `${b.file}: ${b.text.split("\n")[0]}`)).toEqual([]);
   });
 
   test("husky / lint-staged: the commands are real and the globs select migrations, SQL and infra files", async () => {
