@@ -31,3 +31,13 @@ export function revisionExists(cwd: string, rev: string): Promise<boolean> {
     execFile("git", ["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`], { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: "0" } }, (error) => resolve(!error));
   });
 }
+
+/** The commit checked out at `cwd` (`git rev-parse HEAD`), or undefined outside a git work tree. */
+export function headCommit(cwd: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile("git", ["rev-parse", "--verify", "--quiet", "HEAD"], { cwd, encoding: "utf8", env: { ...process.env, GIT_TERMINAL_PROMPT: "0" } }, (error, stdout) => {
+      const commit = String(stdout ?? "").trim();
+      resolve(!error && /^[0-9a-f]{40,64}$/.test(commit) ? commit : undefined);
+    });
+  });
+}

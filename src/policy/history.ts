@@ -90,31 +90,53 @@ export function parseRecordedMigrations(value: unknown): RecordedMigrations[] | 
   return out;
 }
 
-/**
- * What `environment` runs for `project` according to the log: the last `completed` release, and
- * the migration revisions of the last completed release that recorded them (a rollback that did
- * not touch the migrations records none, so the earlier record still holds). Undefined when
- * nothing ever completed there.
- */
-export async function readEnvironmentState(logPath: string, project: string | undefined, environment: string): Promise<EnvironmentState | undefined> {
-  let state: EnvironmentState | undefined;
-  for (const e of await readLogRecords(logPath)) {
-    if (e.event !== "completed" || e.environment !== environment || e.project !== project || typeof e.version !== "string") continue;
-    const previous = state;
-    state = { version: e.version };
-    if (typeof e.releaseId === "string") state.releaseId = e.releaseId;
-    if (typeof e.ts === "string") state.ts = e.ts;
-    if (typeof e.commit === "string") state.commit = e.commit;
-    const migrations = parseRecordedMigrations(e.migrations);
-    if (migrations !== undefined) {
-      state.migrations = migrations;
-      state.migrationsRecordedBy = { version: state.version, ...(state.releaseId ? { releaseId: state.releaseId } : {}), ...(state.ts ? { ts: state.ts } : {}) };
-    } else if (previous?.migrations !== undefined) {
-      state.migrations = previous.migrations;
-      if (previous.migrationsRecordedBy) state.migrationsRecordedBy = previous.migrationsRecordedBy;
-    }
+/** Folds one log event into what the environment runs (unchanged unless it completed a release there). */
+function nextState(state: EnvironmentState | undefined, e: Record<string, unknown>, project: string | undefined, environment: string): EnvironmentState | undefined {
+  if (e.event !== "completed" || e.environment !== environment || e.project !== project || typeof e.version !== "string") return state;
+  const next: EnvironmentState = { version: e.version };
+  if (typeof e.releaseId === "string") next.releaseId = e.releaseId;
+  if (typeof e.ts === "string") next.ts = e.ts;
+  if (typeof e.commit === "string") next.commit = e.commit;
+  const migrations = parseRecordedMigrations(e.migrations);
+  if (migrations !== undefined) {
+    next.migrations = migrations;
+    next.migrationsRecordedBy = { version: next.version, ...(next.releaseId ? { releaseId: next.releaseId } : {}), ...(next.ts ? { ts: next.ts } : {}) };
+  } else if (state?.migrations !== undefined) {
+    next.migrations = state.migrations;
+    if (state.migrationsRecordedBy) next.migrationsRecordedBy = state.migrationsRecordedBy;
   }
+  return next;
+}
+
+/**
+ * What `environment` runs for `project` according to log events (in order): the last `completed`
+ * release, and the migration revisions of the last completed release that recorded them (a
+ * rollback that did not touch the migrations records none, so the earlier record still holds).
+ * Undefined when nothing ever completed there.
+ */
+export function environmentStateOf(events: readonly Record<string, unknown>[], project: string | undefined, environment: string): EnvironmentState | undefined {
+  let state: EnvironmentState | undefined;
+  for (const e of events) state = nextState(state, e, project, environment);
   return state;
+}
+
+/**
+ * The migration revisions `environment` ran right after the last completed release of `version`
+ * there (undefined when that version never completed there or nothing was recorded by then).
+ */
+export function recordedMigrationsOf(events: readonly Record<string, unknown>[], project: string | undefined, environment: string, version: string): RecordedMigrations[] | undefined {
+  let state: EnvironmentState | undefined;
+  let found: RecordedMigrations[] | undefined;
+  for (const e of events) {
+    state = nextState(state, e, project, environment);
+    if (e.event === "completed" && e.environment === environment && e.project === project && e.version === version) found = state?.migrations;
+  }
+  return found;
+}
+
+/** What `environment` runs for `project` according to the log file (see environmentStateOf). */
+export async function readEnvironmentState(logPath: string, project: string | undefined, environment: string): Promise<EnvironmentState | undefined> {
+  return environmentStateOf(await readLogRecords(logPath), project, environment);
 }
 
 /** True when the log holds an approved release of `project` to `environment`. */

@@ -1,13 +1,15 @@
 // deploy: preflight (the policy's decision), approval, steps, health, automatic rollback where
 // the decision allows it. Every step that runs is permitted by a decision in the deployment log.
 import type { Decision } from "../types.js";
-import type { ScanResult } from "../engine/types.js";
 import { check } from "../policy/check.js";
 import type { EnvironmentPolicy } from "../policy/types.js";
 import { decide, withEnvironmentLock } from "./gate.js";
 import type { HealthOutcome } from "./health.js";
 import { currentVersion, newReleaseId } from "./log.js";
-import { finish, type DeployOptions, type PreflightOptions, type PreflightResult, type ReleaseOutcome, type RollbackOutcome } from "./outcome.js";
+import { migrationRecovery, recordedHeads, type MigrationRecovery } from "./migration-state.js";
+import { formatPlan } from "./plan.js";
+import { headCommit } from "../policy/base.js";
+import { finish, reasonLines, type DeployOptions, type PreflightOptions, type PreflightResult, type ReleaseOutcome, type RollbackOutcome } from "./outcome.js";
 import { environmentOf, interrupted, loadReleasePolicy, policyOf, resolveConfig, Run } from "./run.js";
 import { expandArgv, validateVersion, type PlaceholderValues } from "./validate.js";
 
@@ -26,6 +28,8 @@ async function defaultPreflight(options: PreflightOptions): Promise<PreflightRes
     ...(options.sarif ? { sarif: options.sarif } : {}),
     ...(options.policyFile ? { policyFile: options.policyFile } : {}),
     ...(options.base ? { base: options.base } : {}),
+    ...(options.fromRevision?.length ? { fromRevision: options.fromRevision } : {}),
+    ...(options.all ? { all: true } : {}),
   });
 }
 
@@ -33,9 +37,14 @@ function normalizePreflight(result: Decision | PreflightResult): PreflightResult
   return typeof (result as Decision).decision === "string" ? { decision: result as Decision } : (result as PreflightResult);
 }
 
-function migrationLines(scan: ScanResult | undefined): string[] {
-  if (!scan) return [];
-  return scan.facts.migrations.map((m) => `${m.revision ?? "?"} ${m.file}`).sort();
+/** One line per migration the release applies, for the approver: the pending ones when the environment's revision is known. */
+function migrationLines(pre: PreflightResult): string[] {
+  if (!pre.scan) return [];
+  const pending = pre.facts?.migrationScope ? new Set(pre.facts.migrationScope.pendingFiles) : undefined;
+  return pre.scan.facts.migrations
+    .filter((m) => !pending || pending.has(m.file))
+    .map((m) => `${m.revision ?? "?"} ${m.file}`)
+    .sort();
 }
 
 /** Deploys `version` to `environment`: preflight, approval, steps, health, automatic rollback where allowed. */
@@ -73,6 +82,8 @@ export async function deploy(options: DeployOptions): Promise<ReleaseOutcome> {
           ...(options.sarif ? { sarif: options.sarif } : {}),
           ...(options.policyFile ? { policyFile: options.policyFile } : {}),
           ...(options.base ? { base: options.base } : {}),
+          ...(options.fromRevision?.length ? { fromRevision: options.fromRevision } : {}),
+          ...(options.all ? { all: true } : {}),
           log: config.logPath,
         }),
       );
@@ -84,7 +95,7 @@ export async function deploy(options: DeployOptions): Promise<ReleaseOutcome> {
     const stopped = await decide(run, outcome, decision, {
       shown: decision.reasons.filter((r) => r.effect !== "info" || decision.decision !== "go"),
       noGo: { log: "the policy said no-go", message: "no-go: nothing ran" },
-      migrations: migrationLines(pre.scan),
+      migrations: migrationLines(pre),
     });
     if (stopped) return stopped;
 
@@ -103,7 +114,8 @@ export async function deploy(options: DeployOptions): Promise<ReleaseOutcome> {
         failure = health.reason === "consecutive-failures" || !health.failure ? `health check failed (${health.consecutiveFailures} consecutive failures)` : `health verification failed: ${health.failure}`;
     }
     if (failure) {
-      outcome.rollback = await recover(run, decision, envPolicy, previousVersion, failure);
+      const migrations = migrationRecovery(pre, pre.policy ?? policy, { environment: environment.name, project: config.project, version: previousVersion ?? version, evaluatedAt: run.clock.now().toISOString() });
+      outcome.rollback = await recover(run, decision, envPolicy, previousVersion, failure, migrations);
       const rolled = outcome.rollback.automatic ? (outcome.rollback.ok ? `; rolled back to ${outcome.rollback.to}` : "; automatic rollback FAILED") : "";
       await run.event("failed", {
         reason: failedStep ? "step-failed" : "health-failed",
@@ -114,16 +126,30 @@ export async function deploy(options: DeployOptions): Promise<ReleaseOutcome> {
       });
       return finish(outcome, "failed", `${failure}${rolled}`);
     }
-    await run.event("completed", { durationMs: run.clock.now().getTime() - started.getTime(), ...(previousVersion ? { previousVersion } : {}) });
+    // What the environment runs now: the commit shipped and the head of each revision graph.
+    const commit = await headCommit(config.baseDir);
+    const recorded = pre.scan ? recordedHeads(pre.scan) : undefined;
+    await run.event("completed", {
+      durationMs: run.clock.now().getTime() - started.getTime(),
+      ...(previousVersion ? { previousVersion } : {}),
+      ...(commit ? { commit } : {}),
+      ...(recorded ? { migrations: recorded } : {}),
+    });
     run.say(`✓ ${config.project} ${version} is live in ${environment.name}`);
     return finish(outcome, "completed", `deployed ${version} to ${environment.name}`);
   });
 }
 
-/** After a failed deploy: roll back automatically where the decision allows it, else print the manual command. */
-async function recover(run: Run, decision: Decision, envPolicy: EnvironmentPolicy, previousVersion: string | undefined, failure: string): Promise<RollbackOutcome> {
+/**
+ * After a failed deploy: roll back automatically where the decision allows it, else print the
+ * manual command. When the release had pending migrations, the application is rolled back first
+ * (old code tolerates the newer schema), then the migrations are downgraded to the revision the
+ * previous release recorded — only when the policy's rollback decision on that downgrade path is a go.
+ */
+async function recover(run: Run, decision: Decision, envPolicy: EnvironmentPolicy, previousVersion: string | undefined, failure: string, migrations: MigrationRecovery | undefined): Promise<RollbackOutcome> {
   const env = run.environment;
-  const manual = `gonogo rollback --env ${env.name} --to ${previousVersion ?? "<previous version>"}`;
+  const downgradeTo = migrations?.kind === "downgrade" && env.migrationRollback ? migrations.target : undefined;
+  const manual = `gonogo rollback --env ${env.name} --to ${previousVersion ?? "<previous version>"}${downgradeTo ? ` --migrations-to ${downgradeTo}` : ""}`;
   if (!decision.autoRollback) {
     run.say(`✗ ${failure}. Automatic rollback is not allowed in ${env.name}: roll back by hand:\n    ${manual}`);
     return { automatic: false, steps: [], manualCommand: manual };
@@ -136,16 +162,33 @@ async function recover(run: Run, decision: Decision, envPolicy: EnvironmentPolic
     run.say(`✗ ${failure}. No earlier release of ${env.name} is in the log, so there is no version to roll back to.`);
     return { automatic: false, steps: [], manualCommand: manual };
   }
-  run.say(`↩ ${failure}: rolling back ${env.name} to ${previousVersion ?? "the previous version"} automatically`);
-  const values: PlaceholderValues = { version: run.version, environment: env.name, project: run.config.project, releaseId: run.releaseId, ...(previousVersion ? { previousVersion } : {}) };
-  const steps = await run.runSteps(env.rollback, values, "rollback");
+  if (migrations?.kind === "downgrade" && env.migrationRollback) {
+    run.say(formatPlan(migrations.plan));
+    if (migrations.decision.decision !== "go") {
+      run.say(`✗ ${failure}. The migrations this release applied cannot be taken back automatically (${migrations.decision.decision}):\n${reasonLines(migrations.decision.reasons).join("\n")}\n  Roll back by hand:\n    ${manual}`);
+      return { automatic: false, steps: [], manualCommand: manual };
+    }
+  } else if (migrations) {
+    run.say(`! ${migrations.kind === "manual" ? migrations.message : `environments.${env.name}.migrationRollback is not configured: the migrations this release applied stay (downgrade them to ${migrations.target} by hand)`}`);
+  }
+  run.say(`↩ ${failure}: rolling back ${env.name} to ${previousVersion ?? "the previous version"}${downgradeTo ? ` and the migrations to ${downgradeTo}` : ""} automatically`);
+  const values: PlaceholderValues = { version: run.version, environment: env.name, project: run.config.project, releaseId: run.releaseId, ...(previousVersion ? { previousVersion } : {}), ...(downgradeTo ? { revision: downgradeTo } : {}) };
+  const steps = await run.runSteps([...env.rollback, ...(downgradeTo && env.migrationRollback ? [env.migrationRollback] : [])], values, "rollback");
   let ok = steps.every((s) => s.ok);
   let health: HealthOutcome | undefined;
   if (ok && !run.options.signal?.aborted) {
     health = await run.health(envPolicy.rollbackTriggers.healthFailures);
     if (health && !health.ok) ok = false;
   }
-  await run.event("rolled-back", { automatic: true, ok, ...(previousVersion ? { to: previousVersion } : {}), steps: steps.map((s) => ({ name: s.name, ok: s.ok })), ...(health ? { healthy: health.ok } : {}) });
-  run.say(ok ? `↩ rolled back to ${previousVersion ?? "the previous version"}` : `✗ automatic rollback failed; roll back by hand: ${manual}`);
+  const plan = downgradeTo && migrations?.kind === "downgrade" ? migrations.plan.migrations.map((m) => ({ revision: m.revision, file: m.file, downgrade: m.downgrade, destroys: m.destroys })) : undefined;
+  await run.event("rolled-back", {
+    automatic: true,
+    ok,
+    ...(previousVersion ? { to: previousVersion } : {}),
+    ...(downgradeTo ? { migrationsTo: downgradeTo, plan } : {}),
+    steps: steps.map((s) => ({ name: s.name, ok: s.ok })),
+    ...(health ? { healthy: health.ok } : {}),
+  });
+  run.say(ok ? `↩ rolled back to ${previousVersion ?? "the previous version"}${downgradeTo ? `, migrations at ${downgradeTo}` : ""}` : `✗ automatic rollback failed; roll back by hand: ${manual}`);
   return { automatic: true, ok, ...(previousVersion ? { to: previousVersion } : {}), steps, ...(health ? { health } : {}), ...(ok ? {} : { manualCommand: manual }) };
 }

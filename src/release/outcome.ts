@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import type { Decision, DecisionReason } from "../types.js";
 import type { ScanResult } from "../engine/types.js";
-import type { Policy } from "../policy/types.js";
+import type { Policy, ReleaseFacts } from "../policy/types.js";
 import type { ReleaseFactFiles } from "../policy/readers/index.js";
 import type { ReleaseConfig } from "./config.js";
 import type { HealthOutcome } from "./health.js";
@@ -20,15 +20,21 @@ export interface PreflightOptions extends ReleaseFactFiles {
   version: string;
   policyFile?: string;
   base?: string;
-  /** The deployment log (the policy reads earlier approvals from it). */
+  /** The deployment log (the policy reads earlier approvals and the environment's revision from it). */
   log: string;
   paths?: string[];
+  /** Where the environment stands on the migrations, overriding the log (`--from-revision`). */
+  fromRevision?: string[];
+  /** Judge every migration, not only those pending in the environment (`--all`). */
+  all?: boolean;
 }
 
 export interface PreflightResult {
   decision: Decision;
   scan?: ScanResult;
   policy?: Policy;
+  /** The release facts the decision was made on (the migrations pending in the environment among them). */
+  facts?: ReleaseFacts;
 }
 
 /** Scan + evaluate. May resolve to a bare Decision or to `check`'s `{ decision, scan, policy }`. */
@@ -45,6 +51,10 @@ export interface ReleaseOptions extends ReleaseFactFiles {
   config?: ReleaseConfig;
   policyFile?: string;
   base?: string;
+  /** Where the environment stands on the migrations, overriding the log (`--from-revision`). */
+  fromRevision?: string[];
+  /** Judge every migration, not only those pending in the environment (`--all`). */
+  all?: boolean;
   executor?: Executor;
   /** Who answers approvals; none: a release that needs approval stays pending. */
   approver?: Approver;

@@ -2,6 +2,7 @@
 // may run comes from the policy (evaluateRollback), like every other go/no-go.
 import type { ScanResult } from "../engine/types.js";
 import { scan } from "../engine/scan.js";
+import { environmentStateOf, recordedMigrationsOf } from "../policy/history.js";
 import { evaluateRollback, withRollbackApprovalOverrides } from "../policy/rollback.js";
 import { decide, withEnvironmentLock } from "./gate.js";
 import { currentVersion, newReleaseId } from "./log.js";
@@ -14,16 +15,37 @@ async function defaultScanner(options: { cwd: string; configFile?: string; paths
   return scan({ cwd: options.cwd, ...(options.configFile ? { configFile: options.configFile } : {}), ...(options.paths?.length ? { paths: options.paths } : {}) });
 }
 
+/**
+ * The revision `run`'s environment ran right after version `to` last completed there, when the log
+ * recorded exactly one and the environment runs another now; undefined otherwise (nothing to take
+ * back, or nothing known). More than one recorded revision cannot fill one {revision}: an error.
+ */
+async function recordedRevisionFor(run: Run, to: string): Promise<string | undefined> {
+  const { events } = await run.log.read();
+  const project = run.config.project;
+  const environment = run.environment.name;
+  const then = recordedMigrationsOf(events, project, environment, to);
+  if (!then) return undefined;
+  const revisions = then.flatMap((m) => m.revisions).sort();
+  const now = (environmentStateOf(events, project, environment)?.migrations ?? []).flatMap((m) => m.revisions).sort();
+  if (revisions.join(",") === now.join(",")) return undefined;
+  if (revisions.length > 1)
+    throw new ReleaseInputError(`${environment} ran ${revisions.length} revisions after ${to} (${revisions.join(", ")}): pass --migrations-to for the revision graph to take back`);
+  return validateRevision(revisions[0] ?? "base");
+}
+
 /** Rolls `environment` back to version `to` (and the migrations to `migrationsTo`), with approval where the policy says. */
 export async function rollback(options: RollbackOptions): Promise<ReleaseOutcome> {
   const config = resolveConfig(options);
   const environment = environmentOf(config, options.environment);
   const to = validateVersion(options.to);
-  const migrationsTo = options.migrationsTo !== undefined ? validateRevision(options.migrationsTo) : undefined;
+  const run = new Run(options, config, "rollback", environment, to);
+  // Without --migrations-to, the migrations go back to the revision recorded for `to` in this environment.
+  const recorded = options.migrationsTo === undefined && environment.migrationRollback ? await recordedRevisionFor(run, to) : undefined;
+  const migrationsTo = options.migrationsTo !== undefined ? validateRevision(options.migrationsTo) : recorded;
   if (migrationsTo && !environment.migrationRollback)
     throw new ReleaseInputError(`--migrations-to needs environments.${environment.name}.migrationRollback (e.g. ["alembic", "downgrade", "{revision}"]) in the config`);
   if (environment.rollback.length === 0 && !migrationsTo) throw new ReleaseInputError(`environments.${environment.name}.rollback has no steps`);
-  const run = new Run(options, config, "rollback", environment, to);
   const started = run.clock.now();
   run.releaseId = newReleaseId(started);
   const values: PlaceholderValues = { version: to, previousVersion: to, environment: environment.name, project: config.project, releaseId: run.releaseId, ...(migrationsTo ? { revision: migrationsTo } : {}) };
@@ -42,9 +64,12 @@ export async function rollback(options: RollbackOptions): Promise<ReleaseOutcome
 
     let plan: RollbackPlan | undefined;
     let details: string | undefined;
+    let graphDirectories: string[] = [];
+    if (recorded) run.say(`migrations → ${recorded}: the revision ${environment.name} ran after ${to} (from the deployment log)`);
     if (migrationsTo) {
       const scanner = options.scanner ?? defaultScanner;
       const scanned = await scanner({ cwd: config.baseDir, ...(config.configFile ? { configFile: config.configFile } : {}), paths: config.migrations });
+      graphDirectories = [...(scanned.facts.revisionGraphs.find((g) => g.migrations.has(migrationsTo)) ?? scanned.facts.revisionGraphs[0])?.directories ?? []];
       plan = planDowngrade(scanned.facts as PlanFacts, migrationsTo);
       outcome.plan = plan;
       details = formatPlan(plan);
@@ -79,7 +104,12 @@ export async function rollback(options: RollbackOptions): Promise<ReleaseOutcome
       run.say(`✗ rollback failed: ${failure}`);
       return finish(outcome, "failed", failure);
     }
-    await run.event("completed", { durationMs: run.clock.now().getTime() - started.getTime(), ...(from ? { from } : {}), ...(migrationsTo ? { migrationsTo } : {}) });
+    await run.event("completed", {
+      durationMs: run.clock.now().getTime() - started.getTime(),
+      ...(from ? { from } : {}),
+      // What the environment runs now on that graph ("base": nothing).
+      ...(migrationsTo ? { migrationsTo, migrations: [{ directories: graphDirectories, revisions: migrationsTo === "base" ? [] : [migrationsTo] }] } : {}),
+    });
     run.say(`✓ ${environment.name} rolled back to ${to}`);
     return finish(outcome, "completed", `rolled back ${environment.name} to ${to}`);
   });

@@ -33,6 +33,8 @@ interface CommonFlags {
   base?: string;
   answer?: string;
   approver?: string;
+  fromRevision?: string[];
+  all?: boolean;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -75,11 +77,20 @@ function releaseOptions(flags: CommonFlags, io: CliIO, signal: AbortSignal): Rel
     ...(flags.sarif ? { sarif: flags.sarif.map((f) => path.resolve(io.cwd, f)) } : {}),
     ...(flags.policy ? { policyFile: path.resolve(io.cwd, flags.policy) } : {}),
     ...(flags.base ? { base: flags.base } : {}),
+    ...(flags.fromRevision?.length ? { fromRevision: flags.fromRevision } : {}),
+    ...(flags.all ? { all: true } : {}),
     ...(approver ? { approver } : {}),
     env: io.env,
     out: (text) => io.stdout.write(text),
     signal,
   };
+}
+
+/** The options that say which migrations a deploy judges (deploy and cascade). */
+function withScopeOptions(command: Command): Command {
+  return command
+    .option("--from-revision <rev>", "migration revision the environment runs (one per revision graph; repeatable): only later migrations are judged; default: the revision its last release recorded", collect)
+    .option("--all", "judge every migration, also those the environment already runs");
 }
 
 /** Runs a release command with SIGINT/SIGTERM turned into an abort (a second signal exits at once). */
@@ -109,13 +120,13 @@ async function guarded<T>(body: () => Promise<T>): Promise<T> {
 }
 
 export const registerRelease: CommandRegistrar = (program, io, done) => {
-  withCommonOptions(
+  withScopeOptions(withCommonOptions(
     program
       .command("deploy")
       .description("Check, approve, run the deploy steps, verify health; roll back automatically where the policy allows")
       .requiredOption("-e, --env <environment>", "environment to deploy to")
       .requiredOption("--version <version>", "version to deploy (semver or tag)"),
-  ).action(async (flags: CommonFlags & { env: string; version: string }) => {
+  )).action(async (flags: CommonFlags & { env: string; version: string }) => {
     const outcome = await guarded(() => withSignals((signal) => deploy({ ...releaseOptions(flags, io, signal), environment: flags.env, version: flags.version })));
     done(outcome.exitCode);
   });
@@ -136,13 +147,13 @@ export const registerRelease: CommandRegistrar = (program, io, done) => {
     done(outcome.exitCode);
   });
 
-  withCommonOptions(
+  withScopeOptions(withCommonOptions(
     program
       .command("cascade")
       .description("Deploy a version development → staging → production, stopping at the first stage that does not complete; resumable")
       .requiredOption("--version <version>", "version to cascade")
       .option("--through <environment>", "last stage (default production)"),
-  ).action(async (flags: CommonFlags & { version: string; through?: string }) => {
+  )).action(async (flags: CommonFlags & { version: string; through?: string }) => {
     const outcome = await guarded(() =>
       withSignals((signal) => cascade({ ...releaseOptions(flags, io, signal), version: flags.version, ...(flags.through ? { through: flags.through } : {}) })),
     );
