@@ -12,6 +12,32 @@ export class UsageError extends Error {
   override name = "UsageError";
 }
 
+/**
+ * A process stream whose reader may go away (`gonogo deploy | head`, a closed terminal): once a
+ * write fails (EPIPE, a destroyed stream), later output is dropped instead of crashing the
+ * process — a release that lost its terminal still completes or rolls back and logs the outcome.
+ */
+export function resilientStream(stream: NodeJS.WriteStream): CliIO["stdout"] {
+  let closed = false;
+  stream.on("error", () => {
+    closed = true;
+  });
+  return {
+    get isTTY() {
+      return stream.isTTY;
+    },
+    write(text: string): boolean {
+      if (closed || stream.destroyed || stream.writableEnded) return false;
+      try {
+        return stream.write(text);
+      } catch {
+        closed = true;
+        return false;
+      }
+    },
+  };
+}
+
 export function processIO(): CliIO {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), env: process.env };
+  return { stdout: resilientStream(process.stdout), stderr: resilientStream(process.stderr), stdin: process.stdin, cwd: process.cwd(), env: process.env };
 }

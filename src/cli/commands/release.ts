@@ -100,13 +100,17 @@ async function withSignals<T>(body: (signal: AbortSignal) => Promise<T>): Promis
     if (controller.signal.aborted) process.exit(130);
     controller.abort(new Error(`received ${signal}`));
   };
+  // A closed terminal (SIGHUP) only loses the output: the release goes on to its logged outcome.
+  const onHangup = (): void => {};
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  process.on("SIGHUP", onHangup);
   try {
     return await body(controller.signal);
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
+    process.off("SIGHUP", onHangup);
   }
 }
 
