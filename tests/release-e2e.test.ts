@@ -134,6 +134,22 @@ describe("gonogo cascade", () => {
     expect(cascadeIds).toEqual(new Set(["c-credentialmate-1.0.0"]));
   });
 
+  it("one --answer never approves two stages: a fresh project's cascade approves staging, then halts pending before production", async () => {
+    const ws = await workspace();
+    const first = await run(ws.dir, ["cascade", "--version", "2.1.0", "--junit", junit, "--answer", "yes", "--approver", "carol"]);
+    expect(first.code).toBe(3);
+    expect(ws.calls()).toEqual(["deploy development 2.1.0", "deploy staging 2.1.0"]);
+    expect(first.out).toMatch(/staging\s+COMPLETED/);
+    expect(first.out).toMatch(/production\s+PENDING/);
+    const approvals = ws.events().filter((e) => e.event === "approval");
+    expect(approvals.map((e) => [e.environment, e.approver])).toEqual([["staging", "carol"]]);
+    // Production is approved by an answer given for it, in its own run.
+    const second = await run(ws.dir, ["cascade", "--version", "2.1.0", "--junit", junit, "--answer", "yes", "--approver", "alice"]);
+    expect(second.code).toBe(0);
+    expect(ws.calls()).toEqual(["deploy development 2.1.0", "deploy staging 2.1.0", "deploy production 2.1.0"]);
+    expect(ws.events().filter((e) => e.event === "approval").map((e) => [e.environment, e.approver])).toEqual([["staging", "carol"], ["production", "alice"]]);
+  });
+
   it("stops at the first failed stage and leaves later stages untouched", async () => {
     const ws = await workspace();
     const r = await run(ws.dir, ["cascade", "--version", "1.0.0-bad", "--junit", junit, "--answer", "yes", "--approver", "carol"]);

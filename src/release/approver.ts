@@ -34,6 +34,21 @@ export function fixedApprover(answer: ApprovalAnswer, approver: string): Approve
   return { ask: async () => ({ answer, approver }) };
 }
 
+/**
+ * An approver that answers the first question only: later ones get no answer, so the release that
+ * asked stays pending. One answer given in advance never approves two releases.
+ */
+export function singleAnswerApprover(approver: Approver): Approver {
+  let used = false;
+  return {
+    ask: async (request) => {
+      if (used) return undefined;
+      used = true;
+      return approver.ask(request);
+    },
+  };
+}
+
 export interface TtyApproverOptions {
   input: NodeJS.ReadableStream;
   output: { write(text: string): unknown };
@@ -46,6 +61,7 @@ export interface TtyApproverOptions {
  */
 export function ttyApprover(options: TtyApproverOptions): Approver {
   return {
+    interactive: true,
     ask(request: ApprovalRequest): Promise<ApprovalResponse | undefined> {
       options.output.write(approvalPrompt(request));
       return new Promise((resolve) => {

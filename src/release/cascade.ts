@@ -1,6 +1,7 @@
 // cascade: one version through the stages in order (development → staging → production by
 // default), each stage a deploy; the first stage that does not complete stops the rest.
 import { BUILTIN_ENVIRONMENTS } from "../policy/defaults.js";
+import { singleAnswerApprover } from "./approver.js";
 import { deploy } from "./deploy.js";
 import { currentVersion, DeploymentLog } from "./log.js";
 import type { CascadeOptions, CascadeOutcome, CascadeStage } from "./outcome.js";
@@ -29,6 +30,9 @@ export async function cascade(options: CascadeOptions): Promise<CascadeOutcome> 
   const say = (text: string): void => options.out?.(`${text}\n`);
   say(`gonogo cascade ${config.project} ${version}: ${stages.join(" → ")} (${cascadeId})`);
   const log = new DeploymentLog(config.logPath);
+  // An answer given in advance (--answer) approves the first stage that asks; the cascade halts,
+  // pending, at the next stage that needs an approval. A person at a terminal answers each one.
+  const approver = options.approver && !options.approver.interactive ? singleAnswerApprover(options.approver) : options.approver;
   const result: CascadeStage[] = [];
   let exitCode: 0 | 1 | 3 = 0;
   let stopped = false;
@@ -44,7 +48,7 @@ export async function cascade(options: CascadeOptions): Promise<CascadeOutcome> 
       continue;
     }
     say(`\n== ${stage}`);
-    const outcome = await deploy({ ...options, config, environment: stage, version, cascadeId });
+    const outcome = await deploy({ ...options, ...(approver ? { approver } : {}), config, environment: stage, version, cascadeId });
     result.push({ environment: stage, status: outcome.status, message: outcome.message, ...(outcome.releaseId ? { releaseId: outcome.releaseId } : {}) });
     if (outcome.status !== "completed") {
       stopped = true;

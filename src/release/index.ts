@@ -21,7 +21,7 @@ export type {
 } from "./outcome.js";
 export type { Executor, ExecRequest, ExecResult, Approver, ApprovalRequest, ApprovalResponse, ApprovalAnswer, HealthProbe, HealthRequest, HealthResult, Clock, ReleaseKind } from "./types.js";
 export { processExecutor } from "./executor.js";
-export { ttyApprover, fixedApprover, parseApprovalAnswer, approvalPrompt } from "./approver.js";
+export { ttyApprover, fixedApprover, singleAnswerApprover, parseApprovalAnswer, approvalPrompt } from "./approver.js";
 export { httpHealthProbe, runHealthChecks } from "./health.js";
 export type { HealthOutcome, HealthPolicy } from "./health.js";
 export { systemClock } from "./clock.js";

@@ -59,6 +59,11 @@ export interface ApprovalResponse {
 /** Asks a person. Resolves to undefined when nobody answered (the release stays pending). */
 export interface Approver {
   ask(request: ApprovalRequest): Promise<ApprovalResponse | undefined>;
+  /**
+   * A person answers each question as it is asked (a terminal prompt). A non-interactive approver
+   * (`--answer yes`) gives one answer given in advance: a cascade lets it approve one stage only.
+   */
+  interactive?: boolean;
 }
 
 export interface HealthRequest {
