@@ -7,7 +7,7 @@ export default defineRule({
   reads: "storageActions",
   severity: "high",
   docs: {
-    summary: "A bucket deleted with its stack or on replacement: CloudFormation/SAM DeletionPolicy: Delete or UpdateReplacePolicy: Delete, CDK removalPolicy: RemovalPolicy.DESTROY or applyRemovalPolicy(RemovalPolicy.DESTROY).",
+    summary: "A bucket deleted with its stack or on replacement: CloudFormation/SAM DeletionPolicy: Delete or UpdateReplacePolicy: Delete, CDK removalPolicy: RemovalPolicy.DESTROY or applyRemovalPolicy(RemovalPolicy.DESTROY) (Python: removal_policy=RemovalPolicy.DESTROY).",
     why: "Deleting the stack, removing the resource from the template, or a change that replaces the bucket (a new BucketName) then deletes the bucket. The data goes with it.",
     instead: "Use DeletionPolicy: Retain and UpdateReplacePolicy: Retain (CDK: RemovalPolicy.RETAIN, the default) for buckets that hold data; delete retired buckets by hand.",
   },

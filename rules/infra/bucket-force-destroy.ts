@@ -7,7 +7,7 @@ export default defineRule({
   reads: "storageActions",
   severity: "high",
   docs: {
-    summary: "A bucket that its tool may delete together with its objects: Terraform force_destroy = true (also through var.* defaults and locals), Pulumi forceDestroy: true, CDK autoDeleteObjects: true.",
+    summary: "A bucket that its tool may delete together with its objects: Terraform force_destroy = true (also through var.* defaults and locals), Pulumi forceDestroy: true, CDK autoDeleteObjects: true (or any value but a literal false); in Python force_destroy=True, auto_delete_objects=True.",
     why: "Without it, deleting a non-empty bucket fails and protects the data. With it, a renamed resource, a removed module or a destroy run deletes every object first and then the bucket, silently.",
     instead:
       "Leave force_destroy / forceDestroy / autoDeleteObjects unset (false) for buckets holding data, and add lifecycle { prevent_destroy = true } (Terraform), protect: true (Pulumi) or RemovalPolicy.RETAIN (CDK). Use it only for scratch buckets, with a suppression that says so.",

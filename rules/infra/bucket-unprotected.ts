@@ -42,7 +42,9 @@ export default defineRule({
         action.source === "terraform"
           ? "lifecycle { prevent_destroy = true }"
           : action.source === "pulumi"
-            ? "{ protect: true } or { retainOnDelete: true } in its resource options"
+            ? action.location.file.endsWith(".py")
+              ? "protect=True or retain_on_delete=True in its ResourceOptions"
+              : "{ protect: true } or { retainOnDelete: true } in its resource options"
             : "DeletionPolicy: Retain";
       report(action, `${describeBucket(action)} has no ${guard}`, actionData(action));
     }

@@ -286,7 +286,12 @@ export function analyseJavaScript(file: string, text: string): InfraAnalysis {
           push("deletion-policy", "s3", "cdk", `removalPolicy: ${written} (may be RemovalPolicy.DESTROY)`, removal, { bucket, resource: id });
         }
         const autoDelete = findProperty(props, "autoDeleteObjects");
+        // Only a literal false keeps the objects: a variable, a condition or a call fails closed.
         if (autoDelete && isTrue(autoDelete.value)) push("force-destroy", "s3", "cdk", "autoDeleteObjects: true", autoDelete, { bucket, resource: id });
+        else if (autoDelete && unwrapTs(autoDelete.value).type !== "BooleanLiteral") {
+          const written = text.slice(autoDelete.value.start!, autoDelete.value.end!).replace(/\s+/g, " ");
+          push("force-destroy", "s3", "cdk", `autoDeleteObjects: ${written} (may be true)`, autoDelete, { bucket, resource: id });
+        }
         return;
       }
       const pulumi = PULUMI_BUCKETS.get(name);

@@ -1,9 +1,11 @@
-// Python (tree-sitter-python) outside Alembic migrations: boto3 calls that delete or empty a bucket.
+// Python (tree-sitter-python) outside Alembic migrations: boto3 calls that delete or empty a bucket,
+// and CDK / Pulumi buckets (python-iac.ts).
 // `client.delete_object(...)` and `s3.Object(b, k).delete()` remove one object and are not reported.
 import { firstSyntaxError, parsePython, type SyntaxNode } from "../../parsers/python.js";
 import { emptyFileFacts } from "../facts.js";
 import { SourceText } from "../source.js";
 import { addCommentDirective, infraProblem, storageAction, type InfraAnalysis } from "./common.js";
+import { analysePythonIac, mayDeclareBuckets } from "./python-iac.js";
 
 /** Only files that mention boto can call boto3. */
 export function mayUseBoto(text: string): boolean {
@@ -19,7 +21,7 @@ function pyString(node: SyntaxNode | null | undefined): string | undefined {
 
 export function analysePython(file: string, text: string): InfraAnalysis {
   const facts = emptyFileFacts(file, "python");
-  if (!mayUseBoto(text)) return { facts, buckets: [] };
+  if (!mayUseBoto(text) && !mayDeclareBuckets(text)) return { facts, buckets: [] };
   const source = new SourceText(file, text);
   const tree = parsePython(text);
   const strings = new Map<string, string>();
@@ -105,9 +107,10 @@ export function analysePython(file: string, text: string): InfraAnalysis {
   };
 
   visit(tree.rootNode);
+  const buckets = mayDeclareBuckets(text) ? analysePythonIac(file, tree.rootNode, source, facts) : [];
   if (tree.rootNode.hasError) {
     const bad = firstSyntaxError(tree.rootNode) ?? tree.rootNode;
     facts.parseProblems.push(infraProblem("python", "Python syntax error: the file could not be read in full", source.location(bad.startIndex, Math.max(bad.startIndex + 1, bad.endIndex)), false));
   }
-  return { facts, buckets: [] };
+  return { facts, buckets };
 }

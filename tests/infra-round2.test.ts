@@ -1,0 +1,67 @@
+// Issue 13 (detection round 2, infrastructure): CDK and Pulumi in Python, CDK autoDeleteObjects
+// that is not a literal false, each with exact ranges and the true negatives next to them.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, test } from "vitest";
+import { analyseInfraFile } from "../src/extract/infra/index.js";
+import type { StorageAction } from "../src/extract/facts.js";
+import { scan } from "../src/engine/scan.js";
+
+const root = path.resolve(import.meta.dirname, "..");
+const read = (f: string) => readFileSync(path.join(root, f), "utf8");
+
+function describeAction(a: StorageAction): string {
+  const l = a.location;
+  return `${a.kind} ${l.line}:${l.column}-${l.endLine}:${l.endColumn} ${a.operation}${a.bucket !== undefined ? ` ${a.bucket}` : ""}${a.resource !== undefined ? ` (${a.resource})` : ""}`;
+}
+
+const actions = (rel: string) => analyseInfraFile(rel, read(rel)).facts.storageActions.map(describeAction);
+
+describe("CDK in Python", () => {
+  test("removal_policy DESTROY (also a conditional), auto_delete_objects True or not known, apply_removal_policy; RETAIN, False, comments and strings are not findings", () => {
+    expect(actions("fixtures/infra/cdk-python/storage_stack.py")).toEqual([
+      "deletion-policy 16:13-16:49 removal_policy=RemovalPolicy.DESTROY acme-www (SiteBucket)",
+      "force-destroy 17:13-17:37 auto_delete_objects=True acme-www (SiteBucket)",
+      "deletion-policy 20:36-20:109 removal_policy=RemovalPolicy.RETAIN if is_prod else RemovalPolicy.DESTROY (may be RemovalPolicy.DESTROY) (Uploads)",
+      "force-destroy 22:36-22:67 auto_delete_objects=not is_prod (may be True) (Reports)",
+      "deletion-policy 31:9-31:61 apply_removal_policy(RemovalPolicy.DESTROY) (logs)",
+    ]);
+  });
+
+  test("CDK v1: RemovalPolicy from aws_cdk.core, Bucket imported from aws_cdk.aws_s3", () => {
+    expect(actions("fixtures/infra/cdk-python/v1_stack.py")).toEqual(["deletion-policy 10:70-10:111 removal_policy=core.RemovalPolicy.DESTROY (Data)"]);
+  });
+});
+
+describe("Pulumi in Python", () => {
+  test("force_destroy=True (keyword or BucketArgs), buckets without protect/retain_on_delete; BucketPolicy and lifecycle are not buckets", () => {
+    expect(actions("fixtures/infra/pulumi-python/__main__.py")).toEqual([
+      "force-destroy 8:51-8:69 force_destroy=True acme-www (site)",
+      'unprotected 8:8-8:30 aws.s3.BucketV2("site") acme-www (site)',
+      "force-destroy 10:60-10:78 force_destroy=True acme-logs (logs)",
+      'unprotected 17:11-17:36 aws.s3.BucketV2("scratch") (scratch)',
+    ]);
+  });
+
+  test("the same rules and severities as TypeScript", async () => {
+    const result = await scan({ cwd: root, paths: ["fixtures/infra/pulumi-python", "fixtures/infra/cdk-python"], configFile: false });
+    const found = result.findings.map((f) => `${f.ruleId} ${f.severity} ${f.file}:${f.line}:${f.column}`);
+    expect(found).toContain("infra/bucket-force-destroy high fixtures/infra/pulumi-python/__main__.py:8:51");
+    expect(found).toContain("infra/bucket-unprotected low fixtures/infra/pulumi-python/__main__.py:17:11");
+    expect(found).toContain("infra/bucket-deletion-policy high fixtures/infra/cdk-python/storage_stack.py:16:13");
+    expect(found).toContain("infra/bucket-force-destroy high fixtures/infra/cdk-python/storage_stack.py:22:36");
+    expect(found.length).toBe(10);
+    const unprotected = result.findings.find((f) => f.ruleId === "infra/bucket-unprotected" && f.line === 17)!;
+    expect(unprotected.message).toBe('S3 bucket (scratch) has no protect=True or retain_on_delete=True in its ResourceOptions');
+  });
+});
+
+describe("CDK autoDeleteObjects in TypeScript", () => {
+  test("anything but a literal false fails closed", () => {
+    expect(actions("fixtures/infra/cdk/auto-delete-stack.ts")).toEqual([
+      "force-destroy 16:74-16:106 autoDeleteObjects: !props.isProd (may be true) (Assets)",
+      "force-destroy 17:36-17:80 autoDeleteObjects: props.autoDelete ?? false (may be true) (Cache)",
+      "force-destroy 18:37-18:54 autoDeleteObjects: autoDeleteObjects (may be true) (Thumbs)",
+    ]);
+  });
+});
