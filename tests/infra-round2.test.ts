@@ -65,3 +65,27 @@ describe("CDK autoDeleteObjects in TypeScript", () => {
     ]);
   });
 });
+
+describe("commands behind indirection in JS/TS", () => {
+  test("promisify(exec), same-file run/sh/runArgs wrappers, execa, spawn with shell: true; dry runs, single objects, downloads, echo, policies and comments are not findings", () => {
+    expect(actions("fixtures/infra/sdk/teardown-wrappers.mjs")).toEqual([
+      "bucket-delete 22:20-22:52 aws s3 rb --force ${bucket}",
+      "bucket-empty 23:8-23:47 aws s3 rm --recursive acme-preview",
+      "destroy-command 24:13-24:36 cdk destroy",
+      "bucket-delete 25:3-25:69 aws s3api delete-bucket acme-old",
+      "bucket-delete 26:9-26:52 aws s3 rb acme-tmp",
+      "bucket-delete 27:14-27:49 aws s3 rb --force acme-scratch",
+    ]);
+  });
+
+  test("zx scripts: `$` is the zx tag under a zx shebang, with no import", () => {
+    expect(actions("fixtures/infra/sdk/zx-teardown.mjs")).toEqual(["bucket-delete 4:9-4:41 aws s3 rb --force ${bucket}"]);
+  });
+
+  test("R2 REST calls through a fetch helper: method and path as arguments, or an init object; listing, objects and CORS are not bucket deletions", () => {
+    expect(actions("fixtures/infra/sdk/r2-api.ts")).toEqual([
+      "bucket-delete 16:35-16:93 cfApi(…/r2/buckets/…) (DELETE through fetch) ${name}",
+      "bucket-delete 17:9-17:81 cf(…/r2/buckets/…) (DELETE through fetch) acme-preview",
+    ]);
+  });
+});

@@ -1,12 +1,14 @@
 // JavaScript / TypeScript (@babel/parser): AWS CDK buckets (removalPolicy, autoDeleteObjects),
 // Pulumi buckets (forceDestroy), SDK calls (AWS SDK v2/v3, Cloudflare SDK, the R2 REST API through
-// fetch) and shell commands run with child_process / execa / zx. Imports are resolved, so aliases
+// fetch, also through a same-file helper) and shell commands run with child_process / execa / zx
+// (also through util.promisify and same-file wrappers, js-wrappers.ts). Imports are resolved, so aliases
 // (`import { aws_s3 as s3 }`, `import * as cdk`, `require(...)`) are all recognised.
 import type * as t from "@babel/types";
 import { JsSyntaxError, parseJs } from "../../parsers/js.js";
 import { emptyFileFacts } from "../facts.js";
 import { SourceText } from "../source.js";
 import { addCommentDirective, alignedText, infraProblem, storageAction, verbatimText, type BucketResource, type EmbeddedText, type InfraAnalysis } from "./common.js";
+import { ARGV_CALLS, findWrappers, SHELL_STRING_CALLS } from "./js-wrappers.js";
 import { classifyCommand, extractShellActions } from "./shell.js";
 
 /** Words a file must contain (lower-cased) for any of its code to matter here. */
@@ -47,10 +49,6 @@ const SDK_COMMANDS = new Map<string, "bucket-delete" | "bucket-empty">([
   ["@aws-sdk/client-s3.DeleteObjectsCommand", "bucket-empty"],
 ]);
 const DESTROY = "aws-cdk-lib.RemovalPolicy.DESTROY";
-/** Functions whose first argument is a shell command line. */
-const SHELL_STRING_CALLS = new Set(["child_process.exec", "child_process.execSync", "execa.execaCommand", "execa.execaCommandSync", "execa.command", "execa.commandSync"]);
-/** Functions taking (file, args[]). */
-const ARGV_CALLS = new Set(["child_process.spawn", "child_process.spawnSync", "child_process.execFile", "child_process.execFileSync", "execa", "execa.execa", "execa.execaSync", "execa.sync"]);
 /** Tags whose template is a command line. */
 const SHELL_TAGS = new Set(["execa.$", "execa.execa", "zx.$", "bun.$"]);
 const SHELLS = new Set(["sh", "bash", "zsh", "dash"]);
@@ -114,9 +112,12 @@ class Resolver {
   readonly bindings = new Map<string, string>();
 
   constructor(program: t.Program) {
+    // zx scripts: `#!/usr/bin/env zx` or `import "zx/globals"` make `$` the zx tag without an import.
+    if (program.interpreter?.value.includes("zx")) this.bindings.set("$", "zx.$");
     walk(program, (node) => {
       if (node.type === "ImportDeclaration") {
         const from = node.source.value;
+        if (from === "zx/globals" && !this.bindings.has("$")) this.bindings.set("$", "zx.$");
         for (const spec of node.specifiers) {
           if (spec.type === "ImportSpecifier") {
             const imported = spec.imported.type === "Identifier" ? spec.imported.name : spec.imported.value;
@@ -126,7 +127,7 @@ class Resolver {
           }
         }
       } else if (node.type === "VariableDeclarator" && node.init) {
-        const init = this.requiredModule(node.init);
+        const init = this.requiredModule(node.init) ?? this.promisified(node.init);
         if (init === undefined) return;
         if (node.id.type === "Identifier") this.bindings.set(node.id.name, init);
         else if (node.id.type === "ObjectPattern") {
@@ -159,6 +160,13 @@ class Resolver {
     return undefined;
   }
 
+  /** `util.promisify(exec)` → the name of what it wraps (`child_process.exec`): same argument, a promise. */
+  private promisified(init: AnyNode): string | undefined {
+    const n = unwrapTs(init);
+    if (n.type !== "CallExpression" || n.arguments.length !== 1 || this.resolve(n.callee) !== "util.promisify") return undefined;
+    return this.resolve(n.arguments[0] as AnyNode);
+  }
+
   /** The canonical qualified name of an expression, when it comes from an import. */
   resolve(node: AnyNode): string | undefined {
     const n = unwrapTs(node);
@@ -172,7 +180,7 @@ class Resolver {
       return base !== undefined && name ? canonical(`${base}.${name}`) : undefined;
     }
     if (n.type === "CallExpression") {
-      const mod = this.requiredModule(n);
+      const mod = this.requiredModule(n) ?? this.promisified(n);
       return mod === undefined ? undefined : canonical(mod);
     }
     return undefined;
@@ -268,6 +276,34 @@ export function analyseJavaScript(file: string, text: string): InfraAnalysis {
     if (embedded) extractShellActions(embedded, source, facts, { directives: false, reportErrors: false });
   };
 
+  const isFetch = (callee: AnyNode): boolean => {
+    const chain = memberChain(callee).join(".");
+    return chain === "fetch" || chain === "globalThis.fetch" || resolver.resolve(callee) === "undici.fetch";
+  };
+  const wrappers = findWrappers(ast.program, text, (n) => resolver.resolve(n), isFetch);
+  /** A Cloudflare REST call that deletes one R2 bucket: DELETE …/r2/buckets/<name> and nothing after it. */
+  const r2Delete = (url: string | undefined, method: string | undefined, node: AnyNode, operation: string): void => {
+    const marker = "/r2/buckets/";
+    const at = url?.indexOf(marker) ?? -1;
+    if (!url || at === -1 || method?.toUpperCase() !== "DELETE") return;
+    const rest = url.slice(at + marker.length).split("?")[0]!;
+    const [bucket, ...more] = rest.split("/");
+    if (bucket && more.filter((s) => s !== "").length === 0) push("bucket-delete", "r2", "sdk-js", operation, node, { bucket });
+  };
+  /** (file, [args]) as spawn / execFile / execa take them. */
+  const argvCall = (fileNode: AnyNode | undefined, listNode: AnyNode | undefined, node: AnyNode): void => {
+    const file0 = stringLiteral(fileNode);
+    const list = listNode ? unwrapTs(listNode) : undefined;
+    const rest = list?.type === "ArrayExpression" ? list.elements.map((e) => (e ? (stringOrTemplate(e, text) ?? "?") : "?")) : [];
+    if (file0 === undefined) return;
+    if (SHELLS.has(file0) && rest[0] === "-c" && list?.type === "ArrayExpression" && list.elements[1]) {
+      shellFromNode(list.elements[1]);
+      return;
+    }
+    const effect = classifyCommand([file0, ...rest]);
+    if (effect) push(effect.kind, effect.provider, "cli", effect.operation, node, { bucket: effect.bucket, resource: effect.resource });
+  };
+
   walk(ast.program, (node) => {
     if (node.type === "NewExpression") {
       const name = resolver.resolve(node.callee);
@@ -341,18 +377,20 @@ export function analyseJavaScript(file: string, text: string): InfraAnalysis {
         push("deletion-policy", "s3", "cdk", "applyRemovalPolicy(RemovalPolicy.DESTROY)", node, { resource: chain.slice(0, -1).join(".") });
         return;
       }
-      if ((chain.join(".") === "fetch" || chain.join(".") === "globalThis.fetch" || resolver.resolve(callee) === "undici.fetch") && args[0]) {
-        const url = stringOrTemplate(args[0], text);
-        const method = stringLiteral(findProperty(objectArg(args[1]), "method")?.value);
-        const marker = "/r2/buckets/";
-        const at = url?.indexOf(marker) ?? -1;
-        if (url && at !== -1 && method?.toUpperCase() === "DELETE") {
-          const rest = url.slice(at + marker.length).split("?")[0]!;
-          const [bucket, ...more] = rest.split("/");
-          if (bucket && more.filter((s) => s !== "").length === 0) push("bucket-delete", "r2", "sdk-js", 'fetch(…/r2/buckets/…, { method: "DELETE" })', node, { bucket });
-        }
+      if (isFetch(callee) && args[0]) {
+        r2Delete(stringOrTemplate(args[0], text), stringLiteral(findProperty(objectArg(args[1]), "method")?.value), node, 'fetch(…/r2/buckets/…, { method: "DELETE" })');
         return;
       }
+      const wrapperName = callee.type === "Identifier" ? callee.name : undefined;
+      const wrapper = wrapperName !== undefined ? wrappers.get(wrapperName) : undefined;
+      if (wrapper?.kind === "shell" && args[wrapper.command]) shellFromNode(args[wrapper.command]!);
+      else if (wrapper?.kind === "argv") argvCall(args[wrapper.file], args[wrapper.args], node);
+      else if (wrapper?.kind === "fetch") {
+        const path = stringOrTemplate(args[wrapper.url], text);
+        const method = "literal" in wrapper.method ? wrapper.method.literal : wrapper.method.object ? findProperty(objectArg(args[wrapper.method.param]), "method")?.value : args[wrapper.method.param];
+        r2Delete(path === undefined ? undefined : wrapper.urlPrefix + path, typeof method === "string" ? method : stringLiteral(method), node, `${wrapperName}(…/r2/buckets/…) (DELETE through fetch)`);
+      }
+      if (wrapper) return;
       const name = resolver.resolve(callee);
       if (name === undefined) return;
       if (SHELL_STRING_CALLS.has(name) && args[0]) {
@@ -360,16 +398,10 @@ export function analyseJavaScript(file: string, text: string): InfraAnalysis {
         return;
       }
       if (ARGV_CALLS.has(name) && args[0]) {
-        const file0 = stringLiteral(args[0]);
-        const list = args[1] ? unwrapTs(args[1]) : undefined;
-        const rest = list?.type === "ArrayExpression" ? list.elements.map((e) => (e ? (stringOrTemplate(e, text) ?? "?") : "?")) : [];
-        if (file0 === undefined) return;
-        if (SHELLS.has(file0) && rest[0] === "-c" && list?.type === "ArrayExpression" && list.elements[1]) {
-          shellFromNode(list.elements[1]);
-          return;
-        }
-        const effect = classifyCommand([file0, ...rest]);
-        if (effect) push(effect.kind, effect.provider, "cli", effect.operation, node, { bucket: effect.bucket, resource: effect.resource });
+        // spawn("aws s3 rb …", { shell: true }): the first argument is a command line.
+        const options = objectArg(args[1]) ?? objectArg(args[2]);
+        if (isTrue(findProperty(options, "shell")?.value) && objectArg(args[1])) shellFromNode(args[0]);
+        else argvCall(args[0], args[1], node);
       }
       return;
     }
