@@ -1,6 +1,6 @@
 // The library API with injected executors, approvers, health probes, clocks and preflights.
 import { describe, expect, it } from "vitest";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { PassThrough } from "node:stream";
@@ -88,6 +88,14 @@ function config(): ReleaseConfig {
     rollback: [{ name: "rollback", run: ["./rollback", "{environment}", "{previousVersion}"] }],
   };
   return releaseConfigFrom({ project: "shop", environments: { development: env, staging: env, production: env } }, { baseDir: dir });
+}
+
+/** Records that `version` completed in `environments` (a rollback may only go back to such a version). */
+function deployedBefore(cfg: ReleaseConfig, version: string, environments: string[]): ReleaseConfig {
+  mkdirSync(path.dirname(cfg.logPath), { recursive: true });
+  for (const environment of environments)
+    appendFileSync(cfg.logPath, JSON.stringify({ v: 1, ts: "2024-05-01T12:00:00.000Z", releaseId: `r-seed-${environment}`, event: "completed", project: cfg.project, environment, version }) + "\n");
+  return cfg;
 }
 
 function events(cfg: ReleaseConfig): Record<string, unknown>[] {
@@ -260,7 +268,7 @@ describe("cascade (library)", () => {
 
 describe("rollback (library)", () => {
   it("asks for approval in production per the policy and refuses a non-reversible downgrade path", async () => {
-    const cfg = config();
+    const cfg = deployedBefore(config(), "1.0.0", ["development", "staging", "production"]);
     cfg.environments.production!.migrationRollback = { name: "downgrade", run: ["alembic", "downgrade", "{revision}"], timeoutMs: 1000, cwd: cfg.baseDir, env: {} };
     const scanner = async () => {
       const { scan } = await import("../src/engine/scan.js");
@@ -281,7 +289,7 @@ describe("rollback (library)", () => {
 
 describe("rollback decisions come from the policy (evaluateRollback)", () => {
   it("the decision is stamped with the injected clock and logged with it", async () => {
-    const cfg = config();
+    const cfg = deployedBefore(config(), "1.0.0", ["development", "staging", "production"]);
     const outcome = await rollback({ config: cfg, environment: "development", to: "1.0.0", policy: defaultPolicy(), executor: new FakeExecutor(), healthProbe: probe(() => true), clock: fakeClock, env: {} });
     expect(outcome.decision?.evaluatedAt).toBe("2024-06-01T12:00:00.000Z");
     expect(events(cfg).find((e) => e.event === "decision")).toMatchObject({ decision: "go", evaluatedAt: "2024-06-01T12:00:00.000Z", autoRollback: false });
@@ -290,13 +298,13 @@ describe("rollback decisions come from the policy (evaluateRollback)", () => {
   it("rollback approval is the policy's: a policy without it lets production roll back unasked", async () => {
     const policy = defaultPolicy();
     policy.environments.production!.rollbackApproval = "never";
-    const outcome = await rollback({ config: config(), environment: "production", to: "1.0.0", policy, executor: new FakeExecutor(), healthProbe: probe(() => true), clock: fakeClock, env: {} });
+    const outcome = await rollback({ config: deployedBefore(config(), "1.0.0", ["development", "staging", "production"]), environment: "production", to: "1.0.0", policy, executor: new FakeExecutor(), healthProbe: probe(() => true), clock: fakeClock, env: {} });
     expect(outcome.status).toBe("completed");
     expect(outcome.decision?.reasons.map((r) => r.code)).toEqual([]);
   });
 
   it("the release config's rollbackApproval overrides the policy through the policy layer", async () => {
-    const cfg = config();
+    const cfg = deployedBefore(config(), "1.0.0", ["development", "staging", "production"]);
     cfg.environments.development!.rollbackApproval = "always";
     const outcome = await rollback({ config: cfg, environment: "development", to: "1.0.0", policy: defaultPolicy(), executor: new FakeExecutor(), clock: fakeClock, env: {} });
     expect(outcome.status).toBe("pending");

@@ -177,14 +177,15 @@ describe("gonogo rollback", () => {
 
   it("production: asks for approval, rolls back app then migrations, verifies health", async () => {
     const ws = await workspace();
+    expect((await run(ws.dir, ["deploy", "--env", "production", "--version", "1.0.0", "--junit", junit, "--answer", "yes", "--approver", "alice"])).code).toBe(0);
     const pending = await run(ws.dir, ["rollback", "--env", "production", "--to", "1.0.0", "--migrations-to", "0001"]);
     expect(pending.code).toBe(3);
-    expect(ws.calls()).toEqual([]);
+    expect(ws.calls()).toEqual(["deploy production 1.0.0"]);
     expect(pending.out).toContain("destroys column users.email");
     const r = await run(ws.dir, ["rollback", "--env", "production", "--to", "1.0.0", "--migrations-to", "0001", "--answer", "yes", "--approver", "alice"]);
     expect(r.code).toBe(0);
-    expect(ws.calls()).toEqual(["rollback production 1.0.0", "downgrade 0001"]);
-    const events = ws.events().filter((e) => e.event === "health" || e.event === "completed");
+    expect(ws.calls()).toEqual(["deploy production 1.0.0", "rollback production 1.0.0", "downgrade 0001"]);
+    const events = ws.events().filter((e) => (e.event === "health" || e.event === "completed") && e.kind === "rollback");
     expect(events.map((e) => e.event)).toEqual(["health", "completed"]);
   });
 });

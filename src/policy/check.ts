@@ -7,7 +7,7 @@ import type { ScanOptions, ScanResult } from "../engine/types.js";
 import type { Decision, Finding } from "../types.js";
 import { ConfigError } from "./errors.js";
 import { evaluate } from "./evaluate.js";
-import { hasApprovedRelease, readEnvironmentState } from "./history.js";
+import { hasApprovedRelease, readEnvironmentState, readUnresolvedFailure } from "./history.js";
 import { environmentMigrationScope } from "./release-scope.js";
 import { partitionByScope } from "./scope.js";
 import { loadPolicy, parsePolicyText, resolvePolicy } from "./load.js";
@@ -113,6 +113,12 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
       facts.approvedBefore = false;
       (facts.inputProblems ??= []).push({ kind: "log", file: logPath, message: (error as Error).message });
     }
+  }
+  try {
+    const failed = await readUnresolvedFailure(logPath, project, options.env);
+    if (failed) facts.unresolvedFailure = failed;
+  } catch (error) {
+    if (!(facts.inputProblems ?? []).some((p) => p.kind === "log")) (facts.inputProblems ??= []).push({ kind: "log", file: logPath, message: (error as Error).message });
   }
   if (options.base !== undefined && !baseKnown) {
     (facts.inputProblems ??= []).push({ kind: "base", file: options.base, message: `not known to git here (a shallow clone?): removed buckets and policy weakening were not checked` });

@@ -25,6 +25,7 @@ export const REASON_CODES = {
   "approval-required": "The environment needs a human approval for every release.",
   "first-time-approval": "First release of this project to this environment: a human must approve it.",
   "approved-before": "An approved release of this project to this environment is in the deployment log.",
+  "failed-release-unresolved": "An earlier release to this environment failed and was neither rolled back nor acknowledged: its state is unknown.",
   "migrations-applied": "Findings in migrations the environment already runs are history: left out of the decision (`--all` judges them).",
 } as const;
 
@@ -252,6 +253,18 @@ function reasonsFor(allFindings: Finding[], facts: ReleaseFacts, env: Environmen
 
   if (env.require.migrationsChecked && facts.migrationsChecked !== true) {
     reasons.push({ code: "required-input-missing", effect: "no-go", message: "required input missing: migrations checked (no Alembic migration was analysed)", inputs: { input: "migrationsChecked" } });
+  }
+
+  // An earlier release that failed and left the environment in an unknown state.
+  const failed = facts.unresolvedFailure;
+  if (failed) {
+    const hint = `roll it back (gonogo rollback --env ${facts.environment} --to VERSION) or acknowledge it (--acknowledge-failure ${failed.releaseId} --approver NAME)`;
+    reasons.push({
+      code: "failed-release-unresolved",
+      effect: env.failClosed ? "no-go" : "info",
+      message: `release ${failed.releaseId} (${failed.version}${failed.ts ? `, ${failed.ts}` : ""}) failed in ${facts.environment} and was not rolled back: ${failed.message}${env.failClosed ? ` — ${hint}` : ""}`,
+      inputs: { ...failed },
+    });
   }
 
   // A policy weakened by the change being released.

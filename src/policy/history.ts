@@ -139,8 +139,49 @@ export async function readEnvironmentState(logPath: string, project: string | un
   return environmentStateOf(await readLogRecords(logPath), project, environment);
 }
 
-/** True when the log holds an approved release of `project` to `environment`. */
+/**
+ * True when the log holds an approved release of `project` to `environment` that completed: an
+ * approval of a release that then failed, was interrupted or never finished does not count as the
+ * environment's first approved release.
+ */
 export async function hasApprovedRelease(logPath: string, project: string | undefined, environment: string): Promise<boolean> {
-  const events = await readApprovalHistory(logPath);
-  return events.some((e) => e.environment === environment && e.project === project && e.answer === "approved");
+  const records = await readLogRecords(logPath);
+  const completed = new Set(records.filter((e) => e.event === "completed" && typeof e.releaseId === "string").map((e) => e.releaseId as string));
+  return records.some(
+    (e) => e.event === "approval" && e.environment === environment && e.project === project && e.answer === "approved" && typeof e.releaseId === "string" && completed.has(e.releaseId),
+  );
+}
+
+/** A release that failed (or was interrupted) in an environment and left it in an unknown state. */
+export interface UnresolvedFailure {
+  releaseId: string;
+  version: string;
+  ts?: string;
+  /** What went wrong, as the log says. */
+  message: string;
+}
+
+/**
+ * The latest release to `environment` that failed after running steps and was not rolled back
+ * (or was interrupted), when nothing resolved it since: a later completed release or rollback
+ * there, or an `acknowledged` event naming it. A no-go, a rejection or a pending approval ran
+ * nothing and is not a failure here.
+ */
+export function unresolvedFailureOf(events: readonly Record<string, unknown>[], project: string | undefined, environment: string): UnresolvedFailure | undefined {
+  let unresolved: UnresolvedFailure | undefined;
+  for (const e of events) {
+    if (e.environment !== environment || e.project !== project || typeof e.releaseId !== "string") continue;
+    if (e.event === "completed") unresolved = undefined;
+    else if (e.event === "acknowledged" && e.acknowledges === unresolved?.releaseId) unresolved = undefined;
+    else if ((e.event === "failed" && (e.reason === "step-failed" || e.reason === "health-failed") && e.rolledBack !== true) || e.event === "interrupted") {
+      unresolved = { releaseId: e.releaseId, version: typeof e.version === "string" ? e.version : "?", message: typeof e.message === "string" ? e.message : String(e.event) };
+      if (typeof e.ts === "string") unresolved.ts = e.ts;
+    }
+  }
+  return unresolved;
+}
+
+/** unresolvedFailureOf over the log file. */
+export async function readUnresolvedFailure(logPath: string, project: string | undefined, environment: string): Promise<UnresolvedFailure | undefined> {
+  return unresolvedFailureOf(await readLogRecords(logPath), project, environment);
 }

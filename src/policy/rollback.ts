@@ -8,6 +8,7 @@ import type { EnvironmentPolicy, Policy } from "./types.js";
 /** Every reason code `evaluateRollback` can give (documented in docs/release.md). */
 export const ROLLBACK_REASON_CODES = {
   "unknown-environment": "The policy declares no such environment.",
+  "rollback-target-unknown": "The version to roll back to never completed in this environment: there is nothing known to go back to.",
   "downgrade-not-reversible": "A migration on the downgrade path has no real downgrade (missing, empty or raising).",
   "downgrade-destroys-data": "The downgrade drops tables, columns or rows, reported for information.",
   "approval-required": "The environment's rollbackApproval is always: a human approves every rollback.",
@@ -27,6 +28,8 @@ export interface RollbackFacts {
   version: string;
   /** ISO timestamp of the decision (the release's clock). */
   evaluatedAt: string;
+  /** Whether `version` ever completed in the environment (absent: not known, not checked). */
+  targetCompletedBefore?: boolean;
 }
 
 /** Decides whether a rollback (and the migration downgrade `plan`, when there is one) may run. */
@@ -40,6 +43,13 @@ export function evaluateRollback(plan: DowngradePlanFacts | undefined, facts: Ro
       effect: "no-go",
       message: `the policy declares no environment "${environment}" (known: ${Object.keys(policy.environments).join(", ")})`,
       inputs: { environment },
+    });
+  if (facts.targetCompletedBefore === false)
+    reasons.push({
+      code: "rollback-target-unknown",
+      effect: "no-go",
+      message: `${version} never completed in ${environment}: roll back to a version the deployment log shows there`,
+      inputs: { version },
     });
   for (const refusal of plan?.refusals ?? []) reasons.push({ code: "downgrade-not-reversible", effect: "no-go", message: refusal });
   const destroys = plan?.migrations.flatMap((m) => m.destroys.map((d) => `${m.revision}: ${d}`)) ?? [];

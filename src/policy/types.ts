@@ -150,4 +150,6 @@ export interface ReleaseFacts {
   inputProblems?: InputProblem[];
   /** The migrations already applied in the environment; absent: every migration is judged. */
   migrationScope?: MigrationScope;
+  /** An earlier release that failed there and was neither rolled back nor acknowledged. */
+  unresolvedFailure?: { releaseId: string; version: string; ts?: string; message: string };
 }

@@ -5,7 +5,9 @@ import { check } from "../policy/check.js";
 import type { EnvironmentPolicy } from "../policy/types.js";
 import { decide, withEnvironmentLock } from "./gate.js";
 import type { HealthOutcome } from "./health.js";
-import { currentVersion, newReleaseId } from "./log.js";
+import { currentVersion, newReleaseId, type LogEvent } from "./log.js";
+import { unresolvedFailureOf } from "../policy/history.js";
+import { ReleaseInputError } from "./validate.js";
 import { migrationRecovery, recordedHeads, type MigrationRecovery } from "./migration-state.js";
 import { formatPlan } from "./plan.js";
 import { headCommit } from "../policy/base.js";
@@ -64,7 +66,13 @@ export async function deploy(options: DeployOptions): Promise<ReleaseOutcome> {
     const { events } = await run.log.read();
     const previousVersion = currentVersion(events, config.project, environment.name);
     if (previousVersion) outcome.previousVersion = previousVersion;
+    const acknowledged = options.acknowledgeFailure !== undefined ? acknowledgement(events, config.project, environment.name, options.acknowledgeFailure, options.acknowledgedBy) : undefined;
     await run.event("requested", { ...(previousVersion ? { previousVersion } : {}), pid: process.pid, user: options.env?.USER ?? process.env.USER ?? null });
+    if (acknowledged) {
+      // Logged before the preflight, which then no longer counts the failure as unresolved.
+      await run.event("acknowledged", { acknowledges: acknowledged.releaseId, failedVersion: acknowledged.version, approver: acknowledged.approver });
+      run.say(`! ${acknowledged.approver} acknowledged failed release ${acknowledged.releaseId} (${acknowledged.version}) of ${environment.name}`);
+    }
     run.say(`gonogo deploy ${config.project} ${version} → ${environment.name} (release ${run.releaseId})`);
 
     let pre: PreflightResult;
@@ -141,6 +149,19 @@ export async function deploy(options: DeployOptions): Promise<ReleaseOutcome> {
 }
 
 /**
+ * Checks an `--acknowledge-failure RELEASE` request against the log: it must name the environment's
+ * unresolved failed release, and say who acknowledges it.
+ */
+function acknowledgement(events: readonly LogEvent[], project: string, environment: string, releaseId: string, approver: string | undefined): { releaseId: string; version: string; approver: string } {
+  const name = approver?.trim();
+  if (!name || /[\r\n]/.test(name) || name.length > 200) throw new ReleaseInputError(`--acknowledge-failure needs --approver NAME: every acknowledgement records who gave it`);
+  const failed = unresolvedFailureOf(events, project, environment);
+  if (!failed) throw new ReleaseInputError(`--acknowledge-failure ${releaseId}: ${environment} has no failed release left unresolved`);
+  if (failed.releaseId !== releaseId) throw new ReleaseInputError(`--acknowledge-failure ${releaseId}: the unresolved failed release of ${environment} is ${failed.releaseId} (${failed.version})`);
+  return { releaseId, version: failed.version, approver: name };
+}
+
+/**
  * After a failed deploy: roll back automatically where the decision allows it, else print the
  * manual command. When the release had pending migrations, the application is rolled back first
  * (old code tolerates the newer schema), then the migrations are downgraded to the revision the
@@ -159,7 +180,10 @@ async function recover(run: Run, decision: Decision, envPolicy: EnvironmentPolic
     return { automatic: false, steps: [], manualCommand: manual };
   }
   if (!previousVersion && env.rollback.some((s) => s.run.some((a) => a.includes("{previousVersion}")))) {
-    run.say(`✗ ${failure}. No earlier release of ${env.name} is in the log, so there is no version to roll back to.`);
+    run.say(
+      `✗ ${failure}. No earlier release of ${env.name} is in the log, so there is no version to roll back to.\n` +
+        `  Restore ${env.name} by hand, then acknowledge this release on the next deploy: --acknowledge-failure ${run.releaseId} --approver NAME`,
+    );
     return { automatic: false, steps: [], manualCommand: manual };
   }
   if (migrations?.kind === "downgrade" && env.migrationRollback) {

@@ -21,7 +21,8 @@ export type LogEventName =
   | "completed"
   | "failed"
   | "pending"
-  | "interrupted";
+  | "interrupted"
+  | "acknowledged";
 
 export const LOG_EVENT_NAMES: readonly LogEventName[] = [
   "requested",
@@ -35,6 +36,7 @@ export const LOG_EVENT_NAMES: readonly LogEventName[] = [
   "failed",
   "pending",
   "interrupted",
+  "acknowledged",
 ];
 
 /** One line of the log. Event-specific fields sit beside the common ones. */

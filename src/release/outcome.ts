@@ -76,6 +76,10 @@ export interface ReleaseOptions extends ReleaseFactFiles {
 export interface DeployOptions extends ReleaseOptions {
   environment: string;
   version: string;
+  /** The id of the environment's failed, not rolled back release that this deploy acknowledges. */
+  acknowledgeFailure?: string;
+  /** Who acknowledges it (required with acknowledgeFailure). */
+  acknowledgedBy?: string;
 }
 
 export interface RollbackOptions extends ReleaseOptions {

@@ -75,7 +75,8 @@ export async function rollback(options: RollbackOptions): Promise<ReleaseOutcome
       details = formatPlan(plan);
       run.say(details);
     }
-    const decision = evaluateRollback(plan, { environment: environment.name, project: config.project, version: to, evaluatedAt: run.clock.now().toISOString() }, policy);
+    const targetCompletedBefore = events.some((e) => e.event === "completed" && e.environment === environment.name && e.project === config.project && e.version === to);
+    const decision = evaluateRollback(plan, { environment: environment.name, project: config.project, version: to, evaluatedAt: run.clock.now().toISOString(), targetCompletedBefore }, policy);
     const refused = plan?.refusals.join("; ") ?? "no-go";
     const stopped = await decide(run, outcome, decision, {
       ...(plan ? { event: { plan: plan.migrations.map((m) => ({ revision: m.revision, file: m.file, downgrade: m.downgrade, destroys: m.destroys })) } } : {}),

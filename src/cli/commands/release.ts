@@ -129,9 +129,11 @@ export const registerRelease: CommandRegistrar = (program, io, done) => {
       .command("deploy")
       .description("Check, approve, run the deploy steps, verify health; roll back automatically where the policy allows")
       .requiredOption("-e, --env <environment>", "environment to deploy to")
-      .requiredOption("--version <version>", "version to deploy (semver or tag)"),
-  )).action(async (flags: CommonFlags & { env: string; version: string }) => {
-    const outcome = await guarded(() => withSignals((signal) => deploy({ ...releaseOptions(flags, io, signal), environment: flags.env, version: flags.version })));
+      .requiredOption("--version <version>", "version to deploy (semver or tag)")
+      .option("--acknowledge-failure <release-id>", "acknowledge the environment's failed, not rolled back release (with --approver NAME) so this deploy may go"),
+  )).action(async (flags: CommonFlags & { env: string; version: string; acknowledgeFailure?: string }) => {
+    const acknowledge = flags.acknowledgeFailure !== undefined ? { acknowledgeFailure: flags.acknowledgeFailure, ...(flags.approver !== undefined ? { acknowledgedBy: flags.approver } : {}) } : {};
+    const outcome = await guarded(() => withSignals((signal) => deploy({ ...releaseOptions(flags, io, signal), environment: flags.env, version: flags.version, ...acknowledge })));
     done(outcome.exitCode);
   });
 

@@ -1,0 +1,91 @@
+// Failed releases are not forgotten (the operators' playbook, reproduced end to end with the real
+// CLI, real step scripts and a real 127.0.0.1 health server): a production release that failed and
+// was not rolled back blocks the next one until rolled back or acknowledged; a rollback goes only
+// to a version that completed there; a failed first release is not the first approved release.
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { main } from "../src/cli/main.js";
+import { FIXTURES, makeWorkspace, memoryIO, startHealthServer, type HealthServer } from "./release-helpers.js";
+
+const servers: HealthServer[] = [];
+afterAll(async () => {
+  for (const s of servers) await s.close();
+});
+
+async function workspace() {
+  const ws = makeWorkspace({ healthUrl: "http://placeholder" });
+  const s = await startHealthServer(ws.dir);
+  servers.push(s);
+  writeFileSync(ws.config, readFileSync(ws.config, "utf8").replaceAll("http://placeholder", s.url));
+  return ws;
+}
+
+async function run(cwd: string, argv: string[]) {
+  const io = memoryIO(cwd);
+  const code = await main(argv, io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+const junit = path.join(FIXTURES, "junit-pass.xml");
+const prod = (version: string, ...extra: string[]) => ["deploy", "--env", "production", "--version", version, "--junit", junit, "--answer", "yes", "--approver", "alice", ...extra];
+
+describe("failed releases are not forgotten", () => {
+  it("a failed production release that was not rolled back blocks the next production deploy until it is acknowledged", async () => {
+    const ws = await workspace();
+    expect((await run(ws.dir, prod("2.0.0"))).code).toBe(0);
+    const bad = await run(ws.dir, prod("2.1.0-bad"));
+    expect(bad.code).toBe(1);
+    const failedId = ws.events().find((e) => e.event === "failed" && e.version === "2.1.0-bad")!.releaseId as string;
+
+    const blocked = await run(ws.dir, prod("2.1.1"));
+    expect(blocked.code).toBe(1);
+    expect(ws.calls()).toEqual(["deploy production 2.0.0", "deploy production 2.1.0-bad"]);
+    expect(blocked.out).toContain(`[failed-release-unresolved] release ${failedId} (2.1.0-bad`);
+    expect(blocked.out).toContain(`--acknowledge-failure ${failedId} --approver NAME`);
+
+    // Naming another release, or no approver, is a usage error; nothing is logged.
+    const before = ws.events().length;
+    const wrong = await run(ws.dir, prod("2.1.1", "--acknowledge-failure", "r-nope"));
+    expect(wrong.code).toBe(2);
+    expect(wrong.err).toContain(`the unresolved failed release of production is ${failedId} (2.1.0-bad)`);
+    const nobody = await run(ws.dir, ["deploy", "--env", "production", "--version", "2.1.1", "--junit", junit, "--acknowledge-failure", failedId]);
+    expect(nobody.code).toBe(2);
+    expect(ws.events()).toHaveLength(before);
+
+    const acknowledged = await run(ws.dir, prod("2.1.1", "--acknowledge-failure", failedId));
+    expect(acknowledged.code).toBe(0);
+    expect(ws.events().find((e) => e.event === "acknowledged")).toMatchObject({ acknowledges: failedId, failedVersion: "2.1.0-bad", approver: "alice", environment: "production" });
+    expect(ws.calls().at(-1)).toBe("deploy production 2.1.1");
+  });
+
+  it("a rollback of the failed release resolves it too", async () => {
+    const ws = await workspace();
+    expect((await run(ws.dir, prod("2.0.0"))).code).toBe(0);
+    expect((await run(ws.dir, prod("2.1.0-bad"))).code).toBe(1);
+    const back = await run(ws.dir, ["rollback", "--env", "production", "--to", "2.0.0", "--answer", "yes", "--approver", "alice"]);
+    expect(back.code).toBe(0);
+    expect((await run(ws.dir, prod("2.1.1"))).code).toBe(0);
+  });
+
+  it("rollback --to a version that never completed there is a no-go: nothing runs", async () => {
+    const ws = await workspace();
+    expect((await run(ws.dir, prod("1.0.0"))).code).toBe(0);
+    const r = await run(ws.dir, ["rollback", "--env", "production", "--to", "0.9.0", "--answer", "yes", "--approver", "alice"]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain("[rollback-target-unknown] 0.9.0 never completed in production");
+    expect(ws.calls()).toEqual(["deploy production 1.0.0"]);
+  });
+
+  it("a failed first staging release says what to do by hand and is not the approved first release", async () => {
+    const ws = await workspace();
+    const first = await run(ws.dir, ["deploy", "--env", "staging", "--version", "1.0.0-bad", "--answer", "yes", "--approver", "bob"]);
+    expect(first.code).toBe(1);
+    expect(first.out).toContain("No earlier release of staging is in the log");
+    expect(first.out).toMatch(/acknowledge this release on the next deploy: --acknowledge-failure r-\S+ --approver NAME/);
+    // The next staging release still needs its first-time approval.
+    const next = await run(ws.dir, ["deploy", "--env", "staging", "--version", "1.0.1"]);
+    expect(next.code).toBe(3);
+    expect(next.out).toContain("first-time-approval");
+  });
+});
