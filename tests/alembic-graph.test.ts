@@ -4,6 +4,7 @@ import { describe, expect, test } from "vitest";
 import { buildRevisionGraphs, downgradePath } from "../src/extract/alembic/graph.js";
 import type { Migration } from "../src/extract/facts.js";
 import { scan } from "../src/engine/scan.js";
+import { planDowngrade } from "../src/release/plan.js";
 import { tempProject } from "./helpers.js";
 
 function m(revision: string, down: string[] | string | null, extra: Partial<Migration> = {}): Migration {
@@ -80,6 +81,20 @@ describe("graph structure", () => {
     expect(path.slice(2).sort()).toEqual(["b", "c"]);
     expect(downgradePath(graph, "e", "base")).toHaveLength(5);
     expect(downgradePath(graph, "b", "c")).toBeUndefined();
+    // Already at the target: nothing to downgrade (the target itself is never on the path).
+    expect(downgradePath(graph, "e", "e")).toEqual([]);
+  });
+
+  test("the rollback plan is the graph's downgrade path from its head", () => {
+    const migrations = [m("a", null), m("b", "a"), m("c", "a"), m("d", ["b", "c"]), m("e", "d")];
+    const graph = buildRevisionGraphs(migrations)[0]!;
+    const plan = planDowngrade({ migrations, schemaChanges: [], revisionGraphs: [graph] }, "a");
+    expect(plan.head).toBe("e");
+    expect(plan.migrations.map((p) => p.revision)).toEqual(downgradePath(graph, "e", "a"));
+    expect(planDowngrade({ migrations, schemaChanges: [], revisionGraphs: [graph] }, "e")).toMatchObject({ head: "e", migrations: [], refusals: [] });
+    expect(planDowngrade({ migrations, schemaChanges: [], revisionGraphs: [] }, "a").migrations.map((p) => p.revision)).toEqual(downgradePath(graph, "e", "a"));
+    const forked = [...migrations, m("f", "d")];
+    expect(planDowngrade({ migrations: forked, schemaChanges: [], revisionGraphs: buildRevisionGraphs(forked) }, "a").refusals).toEqual(["the revision graph has 2 heads (e, f); merge them before rolling back"]);
   });
 
   test("a 10,000-long chain does not overflow the stack", () => {
@@ -87,6 +102,7 @@ describe("graph structure", () => {
     const [graph] = buildRevisionGraphs(chain);
     expect(graph!.heads).toEqual(["r9999"]);
     expect(downgradePath(graph!, "r9999", "r0")).toHaveLength(9999);
+    expect(planDowngrade({ migrations: chain, schemaChanges: [], revisionGraphs: [graph!] }, "r0").migrations).toHaveLength(9999);
   });
 });
 

@@ -5,7 +5,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { storageActionsRemovedSince, validateBaseRevision } from "../src/extract/infra/base.js";
+import { storageActionsRemovedSince } from "../src/extract/infra/base.js";
+import { validateGitRevision as validateBaseRevision } from "../src/git.js";
+import { ConfigError } from "../src/errors.js";
 import { scan } from "../src/engine/scan.js";
 
 let repo: string;
@@ -116,13 +118,16 @@ describe("storageActionsRemovedSince", () => {
   test("revisions that look like options or hold whitespace are refused before git runs", async () => {
     for (const bad of ["", "-n", "--output=/tmp/x", "main branch", "a\nb", "v1\u0000"]) {
       expect(() => validateBaseRevision(bad)).toThrow(/expected a git revision/);
-      await expect(storageActionsRemovedSince({ base: bad, cwd: repo, currentFiles: [] })).rejects.toMatchObject({ name: "ConfigError" });
+      await expect(storageActionsRemovedSince({ base: bad, cwd: repo, currentFiles: [] })).rejects.toBeInstanceOf(ConfigError);
     }
     expect(() => validateBaseRevision("origin/main")).not.toThrow();
     expect(() => validateBaseRevision("HEAD~3")).not.toThrow();
+    // One validator for every --base: ranges and reflog-relative names are refused too.
+    for (const bad of ["main..feature", "@{-1}"]) expect(() => validateBaseRevision(bad)).toThrow(ConfigError);
   });
 
   test("an unknown revision is a configuration error, not an empty result", async () => {
-    await expect(storageActionsRemovedSince({ base: "no-such-tag", cwd: repo, currentFiles: [] })).rejects.toMatchObject({ name: "ConfigError", message: expect.stringContaining("no-such-tag") });
+    await expect(storageActionsRemovedSince({ base: "no-such-tag", cwd: repo, currentFiles: [] })).rejects.toThrow(ConfigError);
+    await expect(storageActionsRemovedSince({ base: "no-such-tag", cwd: repo, currentFiles: [] })).rejects.toThrow(/no-such-tag/);
   });
 });

@@ -7,10 +7,7 @@ export interface CliIO {
   env: NodeJS.ProcessEnv;
 }
 
-/** A usage or configuration error: printed without a stack trace, exit code 2. */
-export class UsageError extends Error {
-  override name = "UsageError";
-}
+export { UsageError } from "../errors.js";
 
 /**
  * A process stream whose reader may go away (`gonogo deploy | head`, a closed terminal): once a

@@ -2,6 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { processIO, UsageError, type CliIO } from "./io.js";
 import { VERSION } from "../version.js";
+import { ConfigError } from "../errors.js";
 
 export type CommandRegistrar = (program: Command, io: CliIO, done: (code: number) => void) => void;
 
@@ -50,7 +51,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") return 0;
       return 2;
     }
-    if (error instanceof UsageError || (error instanceof Error && error.name === "ConfigError")) {
+    if (error instanceof UsageError || error instanceof ConfigError) {
       io.stderr.write(`gonogo: ${error.message}\n`);
       return 2;
     }

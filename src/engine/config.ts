@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import type { ErrorObject } from "ajv";
 import picomatch from "picomatch";
 import type { Document, LineCounter as LineCounterType } from "yaml";
+import { ConfigError } from "../errors.js";
 
 // ajv and yaml load only when a config file is read: a `--no-config` pre-commit scan skips them.
 const require = createRequire(import.meta.url);
@@ -35,18 +36,7 @@ export interface LoadedConfig {
   config: GonogoConfig;
 }
 
-/** A config or policy file that is not valid. The message names the file, the path inside it and what was expected. */
-export class ConfigError extends Error {
-  override name = "ConfigError";
-  constructor(
-    message: string,
-    readonly file?: string,
-    readonly jsonPath?: string,
-    readonly line?: number,
-  ) {
-    super(message);
-  }
-}
+export { ConfigError };
 
 const schemaDir = (() => {
   // src/engine → ../../schema; dist/src/engine → ../../../schema

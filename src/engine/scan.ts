@@ -18,6 +18,7 @@ import type { Directive, FileFacts } from "../extract/facts.js";
 import { isInfraCandidate } from "../extract/infra/kinds.js";
 import { SourceText } from "../extract/source.js";
 import { compareStrings, eslintSeverity, severityRank, type FileResult, type Finding, type Severity, type SourceLocation } from "../types.js";
+import { ConfigError } from "../errors.js";
 import { loadConfig, ruleSettingFor, type GonogoConfig } from "./config.js";
 import { DEFAULT_IGNORES, discoverFiles, toPosix } from "./discover.js";
 import { DEFAULT_MAX_FILE_BYTES, decodeSource, readSourceFileSync, type ReadOutcome } from "./read.js";
@@ -43,7 +44,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const loaded = loadConfig({ cwd, configFile: options.configFile, knownRuleIds });
   const config = loaded.config;
   for (const id of Object.keys(options.rules ?? {})) {
-    if (!knownRuleIds.includes(id)) throw Object.assign(new Error(`--rule ${id}: not a known rule id (see \`gonogo rules\`)`), { name: "ConfigError" });
+    if (!knownRuleIds.includes(id)) throw new ConfigError(`--rule ${id}: not a known rule id (see \`gonogo rules\`)`);
   }
   const context: ExtractContext = {
     dialect: options.dialect ?? config.dialect ?? "postgresql",

@@ -12,7 +12,7 @@ import { environmentMigrationScope } from "./release-scope.js";
 import { partitionByScope } from "./scope.js";
 import { loadPolicy, parsePolicyText, resolvePolicy } from "./load.js";
 import { defaultPolicy } from "./defaults.js";
-import { isSafeRevision, readFileAtRevision, revisionExists } from "./base.js";
+import { readFileAtRevision, revisionExists, validateGitRevision } from "../git.js";
 import { environmentWeakenings, ruleSettingWeakenings } from "./weakening.js";
 import { withRollbackApprovalOverrides } from "./rollback.js";
 import { readReleaseInputs, type ReleaseFactFiles } from "./readers/index.js";
@@ -66,9 +66,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   if (!ENVIRONMENT_NAME.test(options.env)) {
     throw new ConfigError(`--env ${JSON.stringify(options.env)}: expected an environment name (lowercase letters, digits, "-", "_", ".")`);
   }
-  if (options.base !== undefined && !isSafeRevision(options.base)) {
-    throw new ConfigError(`--base ${JSON.stringify(options.base)}: expected a git revision (branch, tag or commit)`);
-  }
+  if (options.base !== undefined) validateGitRevision(options.base);
   const loaded = loadConfig({ cwd, configFile: options.configFile });
   const policyOptions: Parameters<typeof loadPolicy>[0] = { cwd, configPolicy: loaded.config.policy };
   if (options.policyFile !== undefined) policyOptions.policyFile = options.policyFile;

@@ -10,7 +10,7 @@ import { unresolvedFailureOf } from "../policy/history.js";
 import { ReleaseInputError } from "./validate.js";
 import { migrationRecovery, recordedHeads, type MigrationRecovery } from "./migration-state.js";
 import { formatPlan } from "./plan.js";
-import { headCommit } from "../policy/base.js";
+import { headCommit } from "../git.js";
 import { finish, reasonLines, type DeployOptions, type PreflightOptions, type PreflightResult, type ReleaseOutcome, type RollbackOutcome } from "./outcome.js";
 import { environmentOf, interrupted, loadReleasePolicy, policyOf, resolveConfig, Run } from "./run.js";
 import { expandArgv, validateVersion, type PlaceholderValues } from "./validate.js";

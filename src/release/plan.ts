@@ -1,5 +1,6 @@
 // The migration side of a rollback: the downgrade path from the current head to a target
 // revision over the revision graph, whether each downgrade is real, and the data it destroys.
+import { buildRevisionGraphs, downgradePath } from "../extract/alembic/graph.js";
 import type { Migration, RevisionGraph, SchemaChange } from "../extract/facts.js";
 
 export type DowngradeKind = "real" | "noop" | "empty" | "missing" | "raises";
@@ -73,64 +74,32 @@ export function describeDowngrade(kind: DowngradeKind): string {
   return DESCRIBE[kind];
 }
 
-/** The graph holding `target` (or the only graph for `base`), from the scan or built from migrations. */
-function graphFor(facts: PlanFacts, target: string): Map<string, Migration> {
-  for (const graph of facts.revisionGraphs) if (graph.migrations.has(target)) return graph.migrations;
-  if (facts.revisionGraphs.length === 1) return facts.revisionGraphs[0]!.migrations;
-  const map = new Map<string, Migration>();
-  for (const migration of facts.migrations) if (migration.revision && !map.has(migration.revision)) map.set(migration.revision, migration);
-  return map;
+/** The graph holding `target` (or the only graph, for `base`): the scan's graphs, else built from its migrations. */
+function graphFor(facts: PlanFacts, target: string): { graph?: RevisionGraph; graphs: RevisionGraph[] } {
+  const graphs = facts.revisionGraphs.length > 0 ? facts.revisionGraphs : buildRevisionGraphs(facts.migrations);
+  const graph = graphs.find((g) => g.migrations.has(target)) ?? (graphs.length === 1 ? graphs[0] : undefined);
+  return graph ? { graph, graphs } : { graphs };
 }
 
-/** Computes which migrations a downgrade to `target` (`base` for all) reverts, newest first. */
+/**
+ * Which migrations a downgrade to `target` (`base` for all) reverts, newest first: the graph's own
+ * head and `downgradePath`, so the plan shown is the path `gonogo migrations graph` draws.
+ */
 export function planDowngrade(facts: PlanFacts, target: string): RollbackPlan {
   const refusals: string[] = [];
-  const migrations = graphFor(facts, target);
-  if (migrations.size === 0) return { target, migrations: [], refusals: ["no Alembic migrations were found to plan the downgrade"] };
-  if (target !== "base" && !migrations.has(target)) return { target, migrations: [], refusals: [`revision ${target} is not in the revision graph`] };
-  const parents = new Set<string>();
-  for (const m of migrations.values()) for (const p of m.downRevisions) parents.add(p);
-  const heads = [...migrations.keys()].filter((rev) => !parents.has(rev)).sort();
-  if (heads.length !== 1) {
+  const { graph, graphs } = graphFor(facts, target);
+  if (graphs.every((g) => g.migrations.size === 0)) return { target, migrations: [], refusals: ["no Alembic migrations were found to plan the downgrade"] };
+  if (target !== "base" && !graph?.migrations.has(target)) return { target, migrations: [], refusals: [`revision ${target} is not in the revision graph`] };
+  const heads = [...(graph ? graph.heads : graphs.flatMap((g) => g.heads))].sort();
+  if (!graph || heads.length !== 1) {
     refusals.push(heads.length === 0 ? "the revision graph has no head (cycle?)" : `the revision graph has ${heads.length} heads (${heads.join(", ")}); merge them before rolling back`);
     return { target, migrations: [], refusals };
   }
   const head = heads[0]!;
-  // Revisions kept: the target and its ancestors.
-  const keep = new Set<string>();
-  const stack = target === "base" ? [] : [target];
-  while (stack.length > 0) {
-    const rev = stack.pop()!;
-    if (keep.has(rev)) continue;
-    keep.add(rev);
-    for (const p of migrations.get(rev)?.downRevisions ?? []) stack.push(p);
-  }
-  if (target !== "base") {
-    // The target must be an ancestor of the head.
-    const ancestors = new Set<string>();
-    const walk = [head];
-    while (walk.length > 0) {
-      const rev = walk.pop()!;
-      if (ancestors.has(rev)) continue;
-      ancestors.add(rev);
-      for (const p of migrations.get(rev)?.downRevisions ?? []) walk.push(p);
-    }
-    if (!ancestors.has(target)) return { head, target, migrations: [], refusals: [`revision ${target} is not an ancestor of the head ${head}`] };
-  }
-  // Reverse topological order of head's ancestors not kept: a migration before its parents.
-  const order: string[] = [];
-  const state = new Map<string, "visiting" | "done">();
-  const visit = (rev: string): void => {
-    if (state.has(rev) || keep.has(rev) || !migrations.has(rev)) return;
-    state.set(rev, "visiting");
-    for (const p of migrations.get(rev)!.downRevisions) visit(p);
-    state.set(rev, "done");
-    order.push(rev);
-  };
-  visit(head);
-  order.reverse();
-  const planned: PlannedDowngrade[] = order.map((rev) => {
-    const m = migrations.get(rev)!;
+  const path = downgradePath(graph, head, target);
+  if (!path) return { head, target, migrations: [], refusals: [`revision ${target} is not an ancestor of the head ${head}`] };
+  const planned: PlannedDowngrade[] = path.map((rev) => {
+    const m = graph.migrations.get(rev)!;
     const destroys = facts.schemaChanges
       .filter((c) => c.migration?.direction === "downgrade" && (c.migration.revision === rev || (!c.migration.revision && c.location.file === m.file)))
       .map(destroyed)

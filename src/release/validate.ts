@@ -1,10 +1,9 @@
 // Values that end up in argv are validated before any argv is built: no shell is ever used, but a
 // value such as `--force` or `1.0;rm -rf /` must still never reach a step script.
 
-/** A release input that failed validation. The CLI maps it to exit code 2. */
-export class ReleaseInputError extends Error {
-  override name = "ReleaseInputError";
-}
+import { ReleaseInputError } from "../errors.js";
+
+export { ReleaseInputError };
 
 const SEMVER = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
 /** A tag: letters, digits, `.`, `_`, `-`, `/`, `+`; starts with a letter or digit. */

@@ -1,6 +1,7 @@
 // The Alembic revision DAG as a picture: one view model (nodes coloured by their worst finding,
 // heads, merges, branch labels, the rollback path) rendered as text, Mermaid, DOT or SVG.
 import { downgradePath } from "../extract/alembic/graph.js";
+import { GraphRequestError } from "../errors.js";
 import type { Migration, RevisionGraph } from "../extract/facts.js";
 import { compareStrings, severityRank, type Finding, type Severity } from "../types.js";
 
@@ -74,10 +75,7 @@ export interface RollbackSpec {
   to: string;
 }
 
-/** A revision that cannot be resolved, or a path that does not exist: a usage error for the CLI. */
-export class GraphRequestError extends Error {
-  override name = "GraphRequestError";
-}
+export { GraphRequestError };
 
 /**
  * Builds the views of every graph. With `rollback`, the graph holding `from` gets the path a

@@ -139,6 +139,7 @@ export function downgradePath(graph: RevisionGraph, from: string, to: string): s
   if (!graph.migrations.has(from)) return undefined;
   if (to !== "base" && !fromSet.has(to)) return undefined;
   const keep = to === "base" ? new Set<string>() : ancestorsOf(to);
+  if (keep.has(from)) return []; // already at the target
   // Reverse post-order along parent edges: every revision comes before its parents.
   const order: string[] = [];
   const visited = new Set<string>();

@@ -1,10 +1,11 @@
 // Diff awareness: bucket resources present at a base git revision and gone now. Removing a bucket
 // resource from IaC is how IaC deletes a bucket, so each one is a StorageAction of kind "removed".
-// git runs through execFile with an argv array (never a shell), and `base` is validated first.
-import { execFile } from "node:child_process";
+// git runs through src/git.ts (argv only, never a shell), and `base` is validated first.
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { ConfigError, GitError } from "../../errors.js";
+import { git, validateGitRevision } from "../../git.js";
 import type { StorageAction } from "../facts.js";
 import { SourceText } from "../source.js";
 import { storageAction, type BucketResource } from "./common.js";
@@ -22,32 +23,6 @@ export interface BaseComparisonInput {
 
 /** Directories never compared (the engine's default ignores). */
 const IGNORED_SEGMENTS = ["node_modules", ".terraform", ".git"];
-
-function configError(message: string): Error {
-  return Object.assign(new Error(message), { name: "ConfigError" });
-}
-
-/** A revision is passed to git as an argument: it must not look like an option or hold odd characters. */
-export function validateBaseRevision(base: string): void {
-  // eslint-disable-next-line no-control-regex
-  if (base === "" || base.length > 256 || base.startsWith("-") || /[\s\u0000-\u001f\u007f]/.test(base)) {
-    throw configError(`--base ${JSON.stringify(base)}: expected a git revision (branch, tag or commit)`);
-  }
-}
-
-function git(cwd: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      "git",
-      ["-C", cwd, ...args],
-      { maxBuffer: 256 * 1024 * 1024, env: { ...process.env, GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0" }, encoding: "utf8" },
-      (error, stdout, stderr) => {
-        if (error) reject(Object.assign(error, { stderr: String(stderr) }));
-        else resolve(stdout);
-      },
-    );
-  });
-}
 
 /** The blob id git would give `text` (SHA-1 repositories), to skip files unchanged since base. */
 function blobId(text: string): string {
@@ -68,13 +43,13 @@ function directoryOf(file: string): string {
 /** StorageAction facts of kind "removed" for each bucket resource or R2 binding gone since `base`. */
 export async function storageActionsRemovedSince(input: BaseComparisonInput): Promise<StorageAction[]> {
   const { base, cwd } = input;
-  validateBaseRevision(base);
+  validateGitRevision(base);
   let commit: string;
   try {
     commit = (await git(cwd, ["rev-parse", "--verify", "--quiet", `${base}^{commit}`])).trim();
   } catch (error) {
-    const detail = String((error as { stderr?: string }).stderr ?? "").trim().split("\n")[0];
-    throw configError(`--base ${base}: not a commit of the git repository at ${cwd}${detail ? ` (${detail})` : ""}`);
+    const detail = error instanceof GitError ? error.stderr.trim().split("\n")[0] : undefined;
+    throw new ConfigError(`--base ${base}: not a commit of the git repository at ${cwd}${detail ? ` (${detail})` : ""}`);
   }
   const listing = await git(cwd, ["ls-tree", "-r", "-z", commit]);
   const current = new Map(input.currentFiles.map((f) => [f.file, f.text]));

@@ -1,10 +1,9 @@
 // JUnit XML (pytest, vitest, jest-junit, Maven surefire …): test cases counted by outcome.
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import type { TestResults } from "../types.js";
+import { InputFormatError } from "../../errors.js";
 
-export class InputFormatError extends Error {
-  override name = "InputFormatError";
-}
+export { InputFormatError };
 
 type XmlNode = Record<string, unknown>;
 
