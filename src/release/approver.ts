@@ -49,8 +49,19 @@ export function singleAnswerApprover(approver: Approver): Approver {
   };
 }
 
+/**
+ * Where the operator answers: a readable stream such as `process.stdin`. Typed by the methods
+ * readline uses, so that the package's public types do not need @types/node.
+ */
+export interface ApprovalInput {
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+  removeListener(event: string, listener: (...args: unknown[]) => void): unknown;
+  pause(): unknown;
+  resume(): unknown;
+}
+
 export interface TtyApproverOptions {
-  input: NodeJS.ReadableStream;
+  input: ApprovalInput;
   output: { write(text: string): unknown };
   approver: string;
 }
@@ -65,7 +76,7 @@ export function ttyApprover(options: TtyApproverOptions): Approver {
     ask(request: ApprovalRequest): Promise<ApprovalResponse | undefined> {
       options.output.write(approvalPrompt(request));
       return new Promise((resolve) => {
-        const rl = createInterface({ input: options.input, terminal: false });
+        const rl = createInterface({ input: options.input as unknown as NodeJS.ReadableStream, terminal: false });
         let done = false;
         const finish = (value: ApprovalResponse | undefined): void => {
           if (done) return;

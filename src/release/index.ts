@@ -22,6 +22,7 @@ export type {
 export type { Executor, ExecRequest, ExecResult, Approver, ApprovalRequest, ApprovalResponse, ApprovalAnswer, HealthProbe, HealthRequest, HealthResult, Clock, ReleaseKind } from "./types.js";
 export { processExecutor } from "./executor.js";
 export { ttyApprover, fixedApprover, singleAnswerApprover, parseApprovalAnswer, approvalPrompt } from "./approver.js";
+export type { ApprovalInput, TtyApproverOptions } from "./approver.js";
 export { httpHealthProbe, runHealthChecks } from "./health.js";
 export type { HealthOutcome, HealthPolicy } from "./health.js";
 export { systemClock } from "./clock.js";

@@ -50,7 +50,7 @@ function location(f: Finding, linkBase: string | undefined): string {
  * Paths in findings are relative to the scan's working directory, so links are right when the
  * scan runs from the repository root.
  */
-export function markdownLinkBase(env: NodeJS.ProcessEnv): string | undefined {
+export function markdownLinkBase(env: Readonly<Record<string, string | undefined>>): string | undefined {
   const sha = /^[0-9a-f]{7,64}$/i;
   if (env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_SHA && sha.test(env.GITHUB_SHA) && isHttpUrl(env.GITHUB_SERVER_URL)) {
     return `${env.GITHUB_SERVER_URL.replace(/\/+$/, "")}/${env.GITHUB_REPOSITORY}/blob/${env.GITHUB_SHA}/`;
