@@ -1,16 +1,28 @@
-// The README is the user's manual: it must stay true. These checks fail when a command, option,
-// format, rule or reason code exists without being documented, or when the assembled sections
-// drift from docs/*.md.
-import { readFileSync } from "node:fs";
+// The README is the front page and docs/ the manual: both must stay true. These checks fail when
+// the quick start drifts from what the scan prints, or when a command, option, format, rule or
+// reason code exists without being documented in docs/, or when the docs document code the
+// package does not export.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { allRules } from "../rules/index.js";
 import { REASON_CODES } from "../src/policy/evaluate.js";
 import { FORMATS } from "../src/report/index.js";
+import * as api from "../src/index.js";
 import { runCli } from "./helpers.js";
-// @ts-expect-error - a plain .mjs script without types
-import { assemble } from "../scripts/assemble-readme.mjs";
 
 const readme = readFileSync("README.md", "utf8");
+
+function markdownUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const abs = path.join(dir, name);
+    return statSync(abs).isDirectory() ? markdownUnder(abs) : abs.endsWith(".md") ? [abs] : [];
+  });
+}
+
+const pages = markdownUnder("docs");
+/** Every page of the manual, as one text: what "documented somewhere" means. */
+const docs = pages.map((file) => readFileSync(file, "utf8")).join("\n");
 
 /** Subcommand names listed by `--help` output. */
 function commandsOf(help: string): string[] {
@@ -27,15 +39,17 @@ function optionsOf(help: string): string[] {
 }
 
 describe("README", () => {
+  const quickStart = readme.slice(readme.indexOf("## Quick start"), readme.indexOf("## What gonogo checks"));
+
   test("opens with the two quick-start commands", () => {
-    const quickStart = readme.slice(readme.indexOf("## Quick start"), readme.indexOf("## Contents"));
+    expect(readme.indexOf("## Quick start")).toBeGreaterThan(0);
+    expect(readme.slice(0, readme.indexOf("## Quick start")).match(/^## /gm)).toBeNull();
     const firstBlock = /```sh\n([\s\S]*?)```/.exec(quickStart)![1]!;
     expect(firstBlock).toMatch(/^npm ci && npx gonogo scan fixtures\/alembic\/shop/m);
     expect(firstBlock).toMatch(/^npm test/m);
   });
 
   test("the quick start's sample output is what the scan prints", async () => {
-    const quickStart = readme.slice(readme.indexOf("## Quick start"), readme.indexOf("## Contents"));
     const sample = quickStart.slice(quickStart.indexOf("prints the problems"));
     const shown = /```\n([\s\S]*?)```/.exec(sample)![1]!.split("\n").filter((l) => /^ {2}\d+:\d+ |^fixtures\/|^✖/.test(l));
     expect(shown.length).toBeGreaterThan(5);
@@ -45,12 +59,42 @@ describe("README", () => {
     expect(shown.filter((line) => !printed.includes(line))).toEqual([]);
   });
 
-  test("the assembled sections are up to date with docs/*.md (npm run docs:readme)", () => {
-    expect(assemble(readme) === readme).toBe(true);
+  test("is a front page: short, and every relative link leads to a file", () => {
+    expect(readme.split("\n").length).toBeLessThanOrEqual(300);
+    const targets = [...readme.matchAll(/\]\((?!https?:|#|mailto:)([^)#\s]+)(#[^)]*)?\)/g)].map((m) => m[1]!);
+    expect(targets.length).toBeGreaterThan(5);
+    expect(targets.filter((t) => !statSync(t, { throwIfNoEntry: false }))).toEqual([]);
+  });
+
+  test("says how to install gonogo into a project, and what works before it is on the registry", () => {
+    expect(readme).toContain("npm install --save-dev gonogo");
+    expect(readme).toMatch(/npm install --save-dev git\+https:/);
+    expect(readme).toMatch(/npm pack/);
+  });
+});
+
+describe("docs/", () => {
+  test("docs/index.md links every page of docs/", () => {
+    const index = readFileSync("docs/index.md", "utf8");
+    const linked = new Set([...index.matchAll(/\]\(([^)#\s]+)/g)].map((m) => path.join("docs", m[1]!)));
+    const topLevel = pages.filter((p) => path.dirname(p) === "docs" && p !== path.join("docs", "index.md"));
+    expect(topLevel.filter((p) => !linked.has(p))).toEqual([]);
+    expect(linked.has(path.join("docs", "rules", "README.md"))).toBe(true);
+  });
+
+  test("every relative link in docs/ leads to a file", () => {
+    const broken: string[] = [];
+    for (const page of pages) {
+      const text = readFileSync(page, "utf8").replace(/^```[\s\S]*?^```$/gm, "");
+      for (const m of text.matchAll(/\]\((?!https?:|#|mailto:)([^)#\s]+)(#[^)]*)?\)/g)) {
+        if (!statSync(path.join(path.dirname(page), m[1]!), { throwIfNoEntry: false })) broken.push(`${page}: ${m[1]}`);
+      }
+    }
+    expect(broken).toEqual([]);
   });
 
   test("documents every rule id", () => {
-    expect(allRules.map((r) => r.id).filter((id) => !readme.includes(`\`${id}\``))).toEqual([]);
+    expect(allRules.map((r) => r.id).filter((id) => !docs.includes(`\`${id}\``))).toEqual([]);
   });
 
   test("documents every command and every option of every command", async () => {
@@ -59,18 +103,33 @@ describe("README", () => {
     expect(commands).toEqual(expect.arrayContaining(["scan", "check", "deploy", "rollback", "cascade", "log"]));
     const missing: string[] = [];
     for (const command of commands) {
-      if (!readme.includes(`gonogo ${command}`)) missing.push(`gonogo ${command}`);
+      if (!docs.includes(`gonogo ${command}`)) missing.push(`gonogo ${command}`);
       const help = await runCli([command, "--help"]);
       const subcommands = commandsOf(help.stdout);
-      for (const sub of subcommands) if (!readme.includes(`gonogo ${command} ${sub}`)) missing.push(`gonogo ${command} ${sub}`);
+      for (const sub of subcommands) if (!docs.includes(`gonogo ${command} ${sub}`)) missing.push(`gonogo ${command} ${sub}`);
       const helps = [help.stdout, ...(await Promise.all(subcommands.map(async (sub) => (await runCli([command, sub, "--help"])).stdout)))];
-      for (const option of new Set(helps.flatMap(optionsOf))) if (!readme.includes(option)) missing.push(`${command} ${option}`);
+      for (const option of new Set(helps.flatMap(optionsOf))) if (!docs.includes(option)) missing.push(`${command} ${option}`);
     }
     expect(missing).toEqual([]);
   });
 
   test("documents every output format and every decision reason code", () => {
-    expect(FORMATS.filter((f) => !readme.includes(`\`${f}\``))).toEqual([]);
-    expect(Object.keys(REASON_CODES).filter((code) => !readme.includes(`\`${code}\``))).toEqual([]);
+    expect(FORMATS.filter((f) => !docs.includes(`\`${f}\``))).toEqual([]);
+    expect(Object.keys(REASON_CODES).filter((code) => !docs.includes(`\`${code}\``))).toEqual([]);
+  });
+
+  test("code samples import only what the package exports, and never from its sources", () => {
+    const samples = [readme, ...pages.map((p) => readFileSync(p, "utf8"))].flatMap((text) => [...text.matchAll(/^```(?:ts|js)\n([\s\S]*?)^```$/gm)].map((m) => m[1]!));
+    expect(samples.filter((code) => /from ["']\.{1,2}\/(src|dist|rules)\//.test(code))).toEqual([]);
+    const imported = samples.flatMap((code) => [...code.matchAll(/import \{([^}]*)\} from "gonogo"/g)].flatMap((m) => m[1]!.split(",").map((n) => n.trim().replace(/^type /, "").split(" as ")[0]!)));
+    expect(imported.length).toBeGreaterThan(3);
+    const typeOnly = new Set(["Finding", "Decision", "ScanResult", "ScanOptions"]);
+    expect(imported.filter((name) => name && !(name in api) && !typeOnly.has(name))).toEqual([]);
+  });
+
+  test("mentions no internal module, test file or function the package does not export", () => {
+    const text = [readme, docs].join("\n");
+    expect(text.match(/tests\/[\w./-]+\.test\.ts/g) ?? []).toEqual([]);
+    for (const internal of ["extractInfraFacts", "extractSqlFile", "parseShard", "FactsCache", "runMergeReports", "layoutGraph", "createProgressReporter"]) expect(text).not.toContain(internal);
   });
 });
