@@ -88,6 +88,14 @@ describe("evaluate: the seed scenarios", () => {
     expect(d.reasons[0]).toMatchObject({ code: "tests-failed", message: expect.stringContaining("tests.test_orders.test_cancel_order") });
   });
 
+  it("staging with failing tests given → no-go (the operators block staging on them too); without test results staging is not blocked", () => {
+    const d = evaluate([], facts("staging", { tests: failing, approvedBefore: true }), policy);
+    expect(d.decision).toBe("no-go");
+    expect(d.reasons[0]).toMatchObject({ code: "tests-failed", effect: "no-go" });
+    expect(evaluate([], facts("staging", { approvedBefore: true }), policy).decision).toBe("go");
+    expect(evaluate([], facts("development", { tests: failing }), policy).decision).toBe("go");
+  });
+
   it("production with coverage under the minimum → no-go", () => {
     const strict = defaultPolicy();
     strict.environments.production!.require.coverage = 80;

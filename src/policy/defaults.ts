@@ -27,7 +27,7 @@ function staging(): EnvironmentPolicy {
   return {
     approval: "first-time",
     rollbackApproval: "never",
-    block: { severities: ["critical"], rules: [], failedGates: false, vulnerabilities: ["critical"] },
+    block: { severities: ["critical"], rules: [], failedGates: true, vulnerabilities: ["critical"] },
     autoRollback: true,
     failClosed: false,
     require: { tests: false, coverage: null, audit: [], sarif: false, migrationsChecked: false },
