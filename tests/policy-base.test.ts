@@ -7,6 +7,22 @@ import { main } from "../src/cli/main.js";
 import { defaultPolicy, environmentWeakenings, ruleSettingWeakenings } from "../src/policy/index.js";
 
 describe("environmentWeakenings", () => {
+  it("opening approvals to more people, dropping the terminal rule or lifting a freeze window weakens the policy", () => {
+    const base = defaultPolicy().environments.production!;
+    base.approvers = ["alice", "bob"];
+    base.interactiveApproval = true;
+    base.freeze = [{ days: ["fri"], from: "16:00", to: "23:59", timeZone: "UTC", effect: "no-go" }];
+    const head = { ...base, approvers: ["alice", "bob", "mallory"], interactiveApproval: false, freeze: [] };
+    expect(environmentWeakenings("production", base, head)).toEqual([
+      "environments.production.approvers now also lets mallory approve",
+      "environments.production.interactiveApproval turned off",
+      "environments.production.freeze lifted 1 window",
+    ]);
+    const { approvers: _dropped, ...anyone } = base;
+    expect(environmentWeakenings("production", base, anyone)).toEqual(["environments.production.approvers now also lets anyone approve"]);
+    expect(environmentWeakenings("production", base, { ...base, approvers: ["alice"] })).toEqual([]);
+  });
+
   it("names every way production got weaker", () => {
     const base = defaultPolicy().environments.production!;
     const head = structuredClone(base);

@@ -197,3 +197,30 @@ describe("evaluate is pure", () => {
     expect(evaluate([], facts("production", { tests: passing }), changed).policyHash).not.toBe(base.policyHash);
   });
 });
+
+describe("freeze windows", () => {
+  const frozen = () => {
+    const p = defaultPolicy();
+    p.environments.production!.freeze = [{ days: ["fri"], from: "16:00", to: "23:59", timeZone: "Europe/Berlin", effect: "no-go", reason: "no Friday-evening deploys" }];
+    p.environments.staging!.freeze = [{ days: ["sat"], from: "22:00", to: "06:00", timeZone: "UTC", effect: "needs-approval" }];
+    return p;
+  };
+  const at = (iso: string, environment: string) => evaluate([], { environment, project: "shop", evaluatedAt: iso, approvedBefore: true, tests: passing }, frozen());
+
+  it("inside the window (Friday 17:30 in Berlin = 15:30 UTC in winter) production is a no-go naming the window", () => {
+    const d = at("2026-12-04T15:30:00.000Z", "production");
+    expect(d.decision).toBe("no-go");
+    expect(d.reasons.find((r) => r.code === "deploy-freeze")).toMatchObject({ effect: "no-go", message: "production is frozen fri 16:00–23:59 Europe/Berlin (no Friday-evening deploys)" });
+  });
+
+  it("outside it (Friday 14:59 UTC = 15:59 Berlin, or Thursday) there is no freeze reason", () => {
+    expect(at("2026-12-04T14:59:00.000Z", "production").reasons.map((r) => r.code)).not.toContain("deploy-freeze");
+    expect(at("2026-12-03T17:00:00.000Z", "production").reasons.map((r) => r.code)).not.toContain("deploy-freeze");
+  });
+
+  it("a window past midnight covers the next morning, with the configured effect", () => {
+    expect(at("2026-12-06T05:00:00.000Z", "staging").reasons.find((r) => r.code === "deploy-freeze")).toMatchObject({ effect: "needs-approval" });
+    expect(at("2026-12-06T06:00:00.000Z", "staging").reasons.map((r) => r.code)).not.toContain("deploy-freeze");
+    expect(at("2026-12-05T21:59:00.000Z", "staging").reasons.map((r) => r.code)).not.toContain("deploy-freeze");
+  });
+});

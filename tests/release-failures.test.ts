@@ -89,3 +89,38 @@ describe("failed releases are not forgotten", () => {
     expect(next.out).toContain("first-time-approval");
   });
 });
+
+describe("who may approve, and freeze windows (opt-in policy)", () => {
+  const withPolicy = (ws: { config: string }, policy: string) => writeFileSync(ws.config, `${readFileSync(ws.config, "utf8")}policy:\n  environments:\n${policy}`);
+
+  it("approvers: an approval by someone not listed is refused, logged, exit 1, nothing runs; a listed approver goes", async () => {
+    const ws = await workspace();
+    withPolicy(ws, "    production:\n      approvers: [alice, bob]\n");
+    const mallory = await run(ws.dir, ["deploy", "--env", "production", "--version", "1.0.0", "--junit", junit, "--answer", "yes", "--approver", "mallory"]);
+    expect(mallory.code).toBe(1);
+    expect(mallory.out).toContain("approval refused: mallory may not approve production releases (approvers: alice, bob)");
+    expect(ws.calls()).toEqual([]);
+    expect(ws.events().at(-1)).toMatchObject({ event: "failed", reason: "approval-refused", approver: "mallory" });
+    expect(ws.events().some((e) => e.event === "approval")).toBe(false);
+    expect((await run(ws.dir, prod("1.0.0"))).code).toBe(0);
+    expect(ws.calls()).toEqual(["deploy production 1.0.0"]);
+  });
+
+  it("interactiveApproval: --answer cannot approve production", async () => {
+    const ws = await workspace();
+    withPolicy(ws, "    production:\n      interactiveApproval: true\n");
+    const r = await run(ws.dir, prod("1.0.0"));
+    expect(r.code).toBe(1);
+    expect(r.out).toContain("approval refused: production approvals must be given at a terminal, not with --answer");
+    expect(ws.calls()).toEqual([]);
+  });
+
+  it("a bad approvers or freeze value is a config error naming the file and the path; nothing is logged", async () => {
+    const ws = await workspace();
+    withPolicy(ws, "    production:\n      freeze:\n        - days: [fri]\n          from: \"16:00\"\n          to: \"24:00\"\n          timeZone: Mars/Olympus\n");
+    const r = await run(ws.dir, prod("1.0.0"));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/gonogo\.config\.yaml(:\d+)?: \/policy\/environments\/production\/freeze\/0\/timeZone: expected an IANA time zone/);
+    expect(ws.events()).toEqual([]);
+  });
+});

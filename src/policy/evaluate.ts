@@ -3,6 +3,7 @@ import { UNANALYSED_RULE_IDS } from "../engine/types.js";
 import type { Decision, DecisionReason, DecisionValue, Finding } from "../types.js";
 import { sha256Of } from "./hash.js";
 import { partitionByScope } from "./scope.js";
+import { activeFreezeWindow } from "./approval.js";
 import type { AuditSeverity, EnvironmentPolicy, InputProblem, Policy, ReleaseFacts } from "./types.js";
 import { AUDIT_SEVERITIES } from "./types.js";
 
@@ -25,6 +26,7 @@ export const REASON_CODES = {
   "approval-required": "The environment needs a human approval for every release.",
   "first-time-approval": "First release of this project to this environment: a human must approve it.",
   "approved-before": "An approved release of this project to this environment is in the deployment log.",
+  "deploy-freeze": "The release falls in one of the environment's freeze windows.",
   "failed-release-unresolved": "An earlier release to this environment failed and was neither rolled back nor acknowledged: its state is unknown.",
   "migrations-applied": "Findings in migrations the environment already runs are history: left out of the decision (`--all` judges them).",
 } as const;
@@ -253,6 +255,17 @@ function reasonsFor(allFindings: Finding[], facts: ReleaseFacts, env: Environmen
 
   if (env.require.migrationsChecked && facts.migrationsChecked !== true) {
     reasons.push({ code: "required-input-missing", effect: "no-go", message: "required input missing: migrations checked (no Alembic migration was analysed)", inputs: { input: "migrationsChecked" } });
+  }
+
+  // A freeze window (the operators' "no Friday-evening production deploys").
+  const frozen = activeFreezeWindow(env, new Date(facts.evaluatedAt ?? Date.now()));
+  if (frozen) {
+    reasons.push({
+      code: "deploy-freeze",
+      effect: frozen.effect,
+      message: `${facts.environment} is frozen ${frozen.days.join(",")} ${frozen.from}–${frozen.to} ${frozen.timeZone}${frozen.reason ? ` (${frozen.reason})` : ""}`,
+      inputs: { ...frozen },
+    });
   }
 
   // An earlier release that failed and left the environment in an unknown state.

@@ -7,7 +7,7 @@ import { UNANALYSED_RULE_IDS } from "../engine/types.js";
 import { BUILTIN_ENVIRONMENTS, DEFAULT_ROLLBACK_TRIGGERS, defaultPolicy } from "./defaults.js";
 import { ConfigError } from "./errors.js";
 import { describeSchemaError, policyValidator } from "./schema.js";
-import type { EnvironmentPolicy, Policy, RollbackTriggers } from "./types.js";
+import type { EnvironmentPolicy, FreezeWindow, Policy, RollbackTriggers } from "./types.js";
 
 /** A policy file as written: every key optional. */
 interface PolicyDocument {
@@ -24,6 +24,9 @@ interface EnvironmentSpec {
   block?: Partial<EnvironmentPolicy["block"]>;
   require?: Partial<EnvironmentPolicy["require"]>;
   rollbackTriggers?: Partial<RollbackTriggers>;
+  approvers?: string[];
+  interactiveApproval?: boolean;
+  freeze?: (Omit<FreezeWindow, "timeZone" | "effect"> & Partial<Pick<FreezeWindow, "timeZone" | "effect">>)[];
 }
 
 export interface LoadPolicyOptions {
@@ -177,6 +180,20 @@ export function resolvePolicy(document: unknown, origin: Origin): Policy {
       rollbackTriggers: { ...parent.rollbackTriggers, ...spec.rollbackTriggers },
     };
     if (spec.extends !== undefined) env.extends = spec.extends;
+    const approvers = spec.approvers ?? parent.approvers;
+    if (approvers !== undefined) env.approvers = [...approvers];
+    const interactive = spec.interactiveApproval ?? parent.interactiveApproval;
+    if (interactive !== undefined) env.interactiveApproval = interactive;
+    const freeze = spec.freeze?.map((w, i): FreezeWindow => {
+      const timeZone = w.timeZone ?? "UTC";
+      try {
+        new Intl.DateTimeFormat("en-US", { timeZone });
+      } catch {
+        fail(origin, ["environments", name, "freeze", String(i), "timeZone"], `an IANA time zone such as "Europe/Berlin", got "${timeZone}"`);
+      }
+      return { days: [...w.days], from: w.from, to: w.to, timeZone, effect: w.effect ?? "no-go", ...(w.reason !== undefined ? { reason: w.reason } : {}) };
+    }) ?? parent.freeze;
+    if (freeze !== undefined) env.freeze = freeze;
     return (resolved[name] = env);
   };
   for (const name of [...BUILTIN_ENVIRONMENTS, ...Object.keys(specs).sort()]) resolveEnvironment(name);

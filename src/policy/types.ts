@@ -41,6 +41,23 @@ export interface RequirePolicy {
   migrationsChecked: boolean;
 }
 
+export type Weekday = "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+
+/** A time when releases to an environment are frozen: on these weekdays, from `from` until `to` (local time). */
+export interface FreezeWindow {
+  days: Weekday[];
+  /** "HH:MM", inclusive. */
+  from: string;
+  /** "HH:MM", exclusive; earlier than `from` means the window runs past midnight. */
+  to: string;
+  /** IANA time zone the times are in (default UTC). */
+  timeZone: string;
+  /** What a release inside the window gets (default no-go). */
+  effect: "no-go" | "needs-approval";
+  /** Shown in the reason, e.g. "no Friday-evening deploys". */
+  reason?: string;
+}
+
 /** The effective policy of one environment (after `extends` is resolved). */
 export interface EnvironmentPolicy {
   /** The environment this one was derived from, if any. */
@@ -54,6 +71,12 @@ export interface EnvironmentPolicy {
   failClosed: boolean;
   require: RequirePolicy;
   rollbackTriggers: RollbackTriggers;
+  /** Only these people may approve releases and rollbacks here (absent: anyone). */
+  approvers?: string[];
+  /** Approvals here must be given at a terminal, not with `--answer`. */
+  interactiveApproval?: boolean;
+  /** Windows when releases here are frozen. */
+  freeze?: FreezeWindow[];
 }
 
 /** A fully resolved policy: every environment carries every key. */

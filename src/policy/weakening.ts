@@ -29,6 +29,12 @@ export function environmentWeakenings(environment: string, base: EnvironmentPoli
   if (audit.length > 0) out.push(`${at}.require.audit no longer requires the absence of ${audit.join(", ")}`);
   if (!head.require.sarif && base.require.sarif) out.push(`${at}.require.sarif turned off`);
   if (!head.require.migrationsChecked && base.require.migrationsChecked) out.push(`${at}.require.migrationsChecked turned off`);
+  const addedApprovers = base.approvers === undefined ? [] : head.approvers === undefined ? ["anyone"] : removed(head.approvers, base.approvers);
+  if (addedApprovers.length > 0) out.push(`${at}.approvers now also lets ${addedApprovers.join(", ")} approve`);
+  if (base.interactiveApproval === true && head.interactiveApproval !== true) out.push(`${at}.interactiveApproval turned off`);
+  const windows = (env: EnvironmentPolicy) => (env.freeze ?? []).map((w) => JSON.stringify(w));
+  const lifted = removed(windows(base), windows(head));
+  if (lifted.length > 0) out.push(`${at}.freeze lifted ${lifted.length} window${lifted.length === 1 ? "" : "s"}`);
   const t = (name: keyof EnvironmentPolicy["rollbackTriggers"], looser: boolean) => {
     if (looser) out.push(`${at}.rollbackTriggers.${name} loosened from ${base.rollbackTriggers[name]} to ${head.rollbackTriggers[name]}`);
   };

@@ -101,6 +101,7 @@ export async function deploy(options: DeployOptions): Promise<ReleaseOutcome> {
     }
     const decision = pre.decision;
     const stopped = await decide(run, outcome, decision, {
+      policy: pre.policy?.environments[environment.name] ?? loadedEnvPolicy,
       shown: decision.reasons.filter((r) => r.effect !== "info" || decision.decision !== "go"),
       noGo: { log: "the policy said no-go", message: "no-go: nothing ran" },
       migrations: migrationLines(pre),

@@ -1,6 +1,8 @@
 // The two steps every release goes through: the environment's lock, and the decision (logged,
 // shown, then a no-go stops it and a needs-approval asks a person).
 import type { Decision, DecisionReason } from "../types.js";
+import { approvalRefusal } from "../policy/approval.js";
+import type { EnvironmentPolicy } from "../policy/types.js";
 import { ReleaseBusyError } from "./log.js";
 import { busyOutcome, decisionEventFields, decisionIdOf, finish, reasonLines, type ReleaseOutcome } from "./outcome.js";
 import type { Run } from "./run.js";
@@ -42,6 +44,8 @@ export interface Gate {
   migrations: string[];
   /** Shown before the question (the rollback plan). */
   details?: string;
+  /** The environment's policy: who may approve, and whether at a terminal only. */
+  policy?: EnvironmentPolicy;
 }
 
 /**
@@ -61,7 +65,7 @@ export async function decide(run: Run, outcome: ReleaseOutcome, decision: Decisi
     return finish(outcome, "no-go", gate.noGo.message);
   }
   if (decision.decision === "needs-approval") {
-    const approval = await askApproval(run, decision, decisionId, gate.migrations, gate.details);
+    const approval = await askApproval(run, decision, decisionId, gate.migrations, gate.details, gate.policy);
     if (approval.approver) outcome.approver = approval.approver;
     if (approval.status === "pending") return finish(outcome, "pending", "approval pending: nothing ran");
     if (approval.status === "rejected") return finish(outcome, "rejected", `rejected by ${approval.approver}: nothing ran`);
@@ -70,7 +74,7 @@ export async function decide(run: Run, outcome: ReleaseOutcome, decision: Decisi
 }
 
 /** Asks for approval: nobody answering, a pause or a rejection stop the release with nothing run. */
-async function askApproval(run: Run, decision: Decision, decisionId: string, migrations: string[], details?: string): Promise<{ status: "approved" | "pending" | "rejected"; approver?: string }> {
+async function askApproval(run: Run, decision: Decision, decisionId: string, migrations: string[], details?: string, policy?: EnvironmentPolicy): Promise<{ status: "approved" | "pending" | "rejected"; approver?: string }> {
   const approver = run.options.approver;
   const request: ApprovalRequest = {
     releaseId: run.releaseId,
@@ -94,6 +98,13 @@ async function askApproval(run: Run, decision: Decision, decisionId: string, mig
   }
   const name = response.approver.trim();
   if (!name || /[\r\n]/.test(name) || name.length > 200) throw new ReleaseInputError(`invalid approver name ${JSON.stringify(response.approver)}`);
+  // An approval the policy does not accept (not a listed approver, or not at a terminal) is refused and logged.
+  const refusal = response.answer === "approved" ? approvalRefusal(policy, run.environment.name, { approver: name, interactive: approver?.interactive === true }) : undefined;
+  if (refusal) {
+    await run.event("failed", { reason: "approval-refused", decisionId, approver: name, message: `approval refused: ${refusal}` });
+    run.say(`✗ approval refused: ${refusal} — nothing ran.`);
+    return { status: "rejected", approver: name };
+  }
   await run.event("approval", { answer: response.answer, approver: name, decisionId });
   if (response.answer === "paused") {
     await run.event("pending", { reason: "paused", decisionId, approver: name, message: `${name} asked to wait` });

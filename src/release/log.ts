@@ -352,7 +352,7 @@ export function summarizeReleases(events: readonly LogEvent[]): ReleaseSummary[]
           summary.finishedAt = event.ts;
           break;
         case "failed":
-          summary.status = event.reason === "no-go" ? "no-go" : event.reason === "rejected" ? "rejected" : "failed";
+          summary.status = event.reason === "no-go" ? "no-go" : event.reason === "rejected" || event.reason === "approval-refused" ? "rejected" : "failed";
           summary.finishedAt = event.ts;
           if (typeof event.message === "string") summary.reason = event.message;
           if (typeof event.manualRollback === "string") summary.rollback = `manual: ${event.manualRollback}`;

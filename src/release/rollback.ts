@@ -79,6 +79,7 @@ export async function rollback(options: RollbackOptions): Promise<ReleaseOutcome
     const decision = evaluateRollback(plan, { environment: environment.name, project: config.project, version: to, evaluatedAt: run.clock.now().toISOString(), targetCompletedBefore }, policy);
     const refused = plan?.refusals.join("; ") ?? "no-go";
     const stopped = await decide(run, outcome, decision, {
+      policy: envPolicy,
       ...(plan ? { event: { plan: plan.migrations.map((m) => ({ revision: m.revision, file: m.file, downgrade: m.downgrade, destroys: m.destroys })) } } : {}),
       noGo: { log: refused, message: `rollback refused: ${refused}` },
       migrations: plan?.migrations.map((m) => `${m.revision} ${m.file} (${m.downgrade})`) ?? [],
