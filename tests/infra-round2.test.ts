@@ -89,3 +89,31 @@ describe("commands behind indirection in JS/TS", () => {
     ]);
   });
 });
+
+describe("Terraform modules and provisioners", () => {
+  test("well-known bucket modules with force_destroy: literal, variable default, for_each map; false, unset and non-bucket modules are not findings", () => {
+    expect(actions("fixtures/infra/terraform-modules/main.tf")).toEqual([
+      "force-destroy 20:3-20:23 force_destroy = true acme-logs (module.log_bucket (terraform-aws-modules/s3-bucket/aws))",
+      "force-destroy 26:3-26:36 force_destroy = var.allow_destroy (default true) acme-www (module.site (cloudposse/s3-bucket/aws))",
+      'force-destroy 34:3-34:43 force_destroy = each.value.force_destroy (true for "logs") acme-${each.key} (module.per_env (terraform-aws-modules/s3-bucket/aws))',
+    ]);
+  });
+
+  test("removed { from = module.x.aws_s3_bucket.y } with destroy = true deletes the bucket; destroy = false does not", () => {
+    expect(actions("fixtures/infra/terraform-modules/retire.tf")).toEqual([
+      "bucket-delete 7:5-7:19 removed { from = module.log_bucket.aws_s3_bucket.this } with destroy = true (module.log_bucket.aws_s3_bucket.this)",
+    ]);
+  });
+
+  test("local-exec commands are shell (Terraform interpolations masked); downloads, dry runs, PowerShell and comments are not findings", () => {
+    expect(actions("fixtures/infra/terraform-modules/cleanup.tf")).toEqual(["bucket-empty 8:16-8:56 aws s3 rm --recursive ${self_input}", "bucket-delete 16:7-16:42 aws s3 rb --force acme-scratch"]);
+  });
+});
+
+test("a bucket resource in a large Terraform file is still read (block labels by position, not node identity)", () => {
+  const text = 'resource "aws_s3_bucket" "this" {\n  bucket        = "acme-big"\n  force_destroy = true\n}\n' + "# padding\n".repeat(5000);
+  expect(analyseInfraFile("big.tf", text).facts.storageActions.map(describeAction)).toEqual([
+    "force-destroy 3:3-3:23 force_destroy = true acme-big (aws_s3_bucket.this)",
+    'unprotected 1:1-1:32 resource "aws_s3_bucket" "this" acme-big (aws_s3_bucket.this)',
+  ]);
+});

@@ -4,126 +4,8 @@ import { firstSyntaxError, parseHcl, type SyntaxNode } from "../../parsers/hcl.j
 import { emptyFileFacts } from "../facts.js";
 import { SourceText } from "../source.js";
 import { addCommentDirective, infraProblem, storageAction, type BucketResource, type InfraAnalysis } from "./common.js";
-
-type Value = { kind: "bool"; value: boolean } | { kind: "string"; value: string } | { kind: "unknown"; text: string };
-
-/** Top-level `variable` defaults and `locals` of a module (this file and its siblings). */
-interface ModuleScope {
-  variables: Map<string, SyntaxNode | null>;
-  locals: Map<string, SyntaxNode>;
-}
-
-const BUCKET_TYPES: Record<string, { provider: "s3" | "r2"; nameAttribute: string }> = {
-  aws_s3_bucket: { provider: "s3", nameAttribute: "bucket" },
-  cloudflare_r2_bucket: { provider: "r2", nameAttribute: "name" },
-};
-
-function children(node: SyntaxNode, type: string): SyntaxNode[] {
-  return node.namedChildren.filter((c) => c.type === type);
-}
-
-function bodyOf(block: SyntaxNode): SyntaxNode | undefined {
-  return block.namedChildren.find((c) => c.type === "body");
-}
-
-function blockType(block: SyntaxNode): string {
-  return block.namedChildren[0]?.text ?? "";
-}
-
-/** The labels of a block (`resource "aws_s3_bucket" "logs"` → ["aws_s3_bucket", "logs"]). */
-function blockLabels(block: SyntaxNode): string[] {
-  return block.namedChildren
-    .filter((c) => c.type === "string_lit" || (c.type === "identifier" && c !== block.namedChildren[0]))
-    .map((c) => (c.type === "string_lit" ? c.text.slice(1, -1) : c.text));
-}
-
-function attributes(body: SyntaxNode | undefined): Map<string, SyntaxNode> {
-  const map = new Map<string, SyntaxNode>();
-  if (!body) return map;
-  for (const attr of children(body, "attribute")) {
-    const name = attr.namedChildren[0]?.text;
-    if (name) map.set(name, attr);
-  }
-  return map;
-}
-
-function attributeExpression(attr: SyntaxNode): SyntaxNode | undefined {
-  return attr.namedChildren.find((c) => c.type === "expression");
-}
-
-function collectScope(root: SyntaxNode, scope: ModuleScope): void {
-  const body = root.namedChildren.find((c) => c.type === "body");
-  if (!body) return;
-  for (const block of children(body, "block")) {
-    const type = blockType(block);
-    if (type === "variable") {
-      const name = blockLabels(block)[0];
-      if (name === undefined) continue;
-      const def = attributes(bodyOf(block)).get("default");
-      scope.variables.set(name, def ? (attributeExpression(def) ?? null) : null);
-    } else if (type === "locals") {
-      for (const [name, attr] of attributes(bodyOf(block))) {
-        const expr = attributeExpression(attr);
-        if (expr) scope.locals.set(name, expr);
-      }
-    }
-  }
-}
-
-/** `var.x` / `local.y` when the expression is exactly such a reference. */
-function referenceOf(expr: SyntaxNode): { root: string; name: string } | undefined {
-  const parts = expr.namedChildren;
-  if (parts.length !== 2 || parts[0]?.type !== "variable_expr" || parts[1]?.type !== "get_attr") return undefined;
-  const root = parts[0].text;
-  const name = parts[1].namedChildren[0]?.text;
-  return (root === "var" || root === "local") && name ? { root, name } : undefined;
-}
-
-function evaluate(expr: SyntaxNode, scope: ModuleScope, depth = 0): Value {
-  const unknown: Value = { kind: "unknown", text: expr.text };
-  if (depth > 8) return unknown;
-  const ref = referenceOf(expr);
-  if (ref) {
-    const target = ref.root === "var" ? scope.variables.get(ref.name) : scope.locals.get(ref.name);
-    return target ? evaluate(target, scope, depth + 1) : unknown;
-  }
-  const only = expr.namedChildren.length === 1 ? expr.namedChildren[0]! : undefined;
-  if (!only) return unknown;
-  if (only.type === "literal_value") {
-    const lit = only.namedChildren[0];
-    if (lit?.type === "bool_lit") return { kind: "bool", value: lit.text === "true" };
-    if (lit?.type === "string_lit") return { kind: "string", value: renderTemplate(lit, scope, depth) };
-    return unknown;
-  }
-  if (only.type === "template_expr") {
-    const quoted = only.namedChildren[0];
-    if (quoted?.type === "quoted_template") return { kind: "string", value: renderTemplate(quoted, scope, depth) };
-    return unknown;
-  }
-  if (only.type === "expression") return evaluate(only, scope, depth + 1);
-  return unknown;
-}
-
-/** The text of a quoted template, interpolations resolved when their value is known. */
-function renderTemplate(node: SyntaxNode, scope: ModuleScope, depth: number): string {
-  let out = "";
-  for (const part of node.namedChildren) {
-    if (part.type === "template_literal") out += part.text;
-    else if (part.type === "template_interpolation") {
-      const inner = part.namedChildren.find((c) => c.type === "expression");
-      const value = inner ? evaluate(inner, scope, depth + 1) : undefined;
-      out += value && value.kind !== "unknown" ? String(value.value) : part.text;
-    }
-  }
-  return out;
-}
-
-/** Whether a `force_destroy` value may be true: true, "true", or unknown (fails closed). */
-function mayBeTrue(value: Value): boolean {
-  if (value.kind === "bool") return value.value;
-  if (value.kind === "string") return value.value === "true";
-  return true;
-}
+import { bucketModuleCall, localExecCommands } from "./terraform-modules.js";
+import { attributeExpression, attributes, blockLabels, blockType, bodyOf, BUCKET_TYPES, children, collectScope, evaluate, mayBeTrue, referenceOf, type ModuleScope } from "./terraform-hcl.js";
 
 function preventsDestroy(body: SyntaxNode | undefined, scope: ModuleScope): boolean {
   if (!body) return false;
@@ -175,7 +57,12 @@ export function analyseTerraform(file: string, text: string, siblings: { file: s
       retirement(file, kind, block, source, scope, facts, buckets);
       continue;
     }
+    if (kind === "module") {
+      bucketModuleCall(block, source, scope, facts);
+      continue;
+    }
     if (kind !== "resource") continue;
+    localExecCommands(block, text, source, facts);
     const [type, name] = blockLabels(block);
     const spec = type ? BUCKET_TYPES[type] : undefined;
     if (!spec || !type || !name) continue;
@@ -211,13 +98,22 @@ export function analyseTerraform(file: string, text: string, siblings: { file: s
 }
 
 /** `aws_s3_bucket.logs` (bare or quoted) → its type and name; module or indexed addresses are not bucket resources here. */
-function bucketAddress(expr: SyntaxNode): { type: string; name: string } | undefined {
+function bucketAddress(expr: SyntaxNode): { type: string; name: string; inModule: boolean } | undefined {
   let text = expr.text.trim();
   if (text.length >= 2 && text.startsWith('"') && text.endsWith('"')) text = text.slice(1, -1).trim();
-  const parts = text.split(".");
+  let parts = text.split(".");
+  // `module.x.aws_s3_bucket.y` (also nested modules, `module.x["k"]`): the bucket inside a module call.
+  const segments = expr.namedChildren.flatMap((c) => (c.type === "variable_expr" || c.type === "get_attr" ? [c.namedChildren[0]?.text ?? ""] : []));
+  let inModule = false;
+  if (segments[0] === "module") {
+    let i = 0;
+    while (segments[i] === "module" && i + 1 < segments.length) i += 2;
+    parts = segments.slice(i);
+    inModule = i > 0;
+  }
   if (parts.length !== 2) return undefined;
   const [type, name] = parts as [string, string];
-  return BUCKET_TYPES[type] && /^[A-Za-z_][A-Za-z0-9_-]*$/.test(name) ? { type, name } : undefined;
+  return BUCKET_TYPES[type] && /^[A-Za-z_][A-Za-z0-9_-]*$/.test(name) ? { type, name, inModule } : undefined;
 }
 
 /**
@@ -233,9 +129,9 @@ function retirement(file: string, kind: "removed" | "moved", block: SyntaxNode, 
   const address = fromExpr ? bucketAddress(fromExpr) : undefined;
   if (!address) return;
   const spec = BUCKET_TYPES[address.type]!;
-  const resource = `${address.type}.${address.name}`;
+  const resource = address.inModule ? fromExpr!.text.replace(/\s+/g, "") : `${address.type}.${address.name}`;
   const header = source.location(block.startIndex, fromAttr!.endIndex);
-  buckets.push({ key: `terraform:${directoryOf(file)}:${resource}`, provider: spec.provider, source: "terraform", resource, location: header, retired: true });
+  if (!address.inModule) buckets.push({ key: `terraform:${directoryOf(file)}:${resource}`, provider: spec.provider, source: "terraform", resource, location: header, retired: true });
   if (kind !== "removed") return;
   for (const lifecycle of children(bodyOf(block) ?? block, "block")) {
     if (blockType(lifecycle) !== "lifecycle") continue;
