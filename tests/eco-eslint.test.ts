@@ -9,6 +9,7 @@ import { describe, expect, it, test } from "vitest";
 import plugin, { eslintRuleName, PER_FILE_RULES } from "../src/eslint/index.js";
 import { infraRules } from "../rules/infra/index.js";
 import { scan } from "../src/engine/scan.js";
+import { ensureBuilt } from "./hardening-helpers.js";
 
 RuleTester.describe = describe;
 RuleTester.it = it;
@@ -126,5 +127,44 @@ describe("through the real ESLint class", () => {
   test("package.json exports gonogo/eslint-plugin, pointing at the build of src/eslint/index.ts", () => {
     const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { exports: Record<string, { default: string; types: string }> };
     expect(pkg.exports["./eslint-plugin"]).toEqual({ types: "./dist/src/eslint/index.d.ts", default: "./dist/src/eslint/index.js" });
+  });
+});
+
+describe("TypeScript files (the configs of examples/eslint/, loaded by the real ESLint class)", () => {
+  const cwd = path.resolve("fixtures/eco/eslint-ts");
+  const expected = [
+    "src/Cleanup.tsx 7:34 gonogo/bucket-empty",
+    "src/teardown.ts 9:17 gonogo/bucket-delete",
+    // 11: `// eslint-disable-next-line gonogo/bucket-delete` (the comments reach ESLint with either parser)
+    "src/teardown.ts 12:13 gonogo/bucket-delete",
+  ].sort();
+
+  async function lint(example: string) {
+    ensureBuilt(); // the examples import gonogo/eslint-plugin: the package's own build (dist/)
+    const eslint = new ESLint({ cwd, overrideConfigFile: path.resolve("examples/eslint", example, "eslint.config.js") });
+    const results = await eslint.lintFiles(["."]);
+    return results.flatMap((r) => r.messages.map((m) => `${path.relative(cwd, r.filePath)} ${m.line}:${m.column} ${m.ruleId ?? `fatal: ${m.message}`}`)).sort();
+  }
+
+  test("without typescript-eslint: gonogo.configs.typescript lints .ts and .tsx, at the positions gonogo scan reports", async () => {
+    expect(await lint("typescript")).toEqual(expected);
+    const scanned = await scan({ cwd, configFile: false });
+    expect(scanned.findings.map((f) => `${f.file} ${f.line}:${f.column} gonogo/${eslintRuleName(f.ruleId)}`).sort()).toEqual([...expected, "src/teardown.ts 11:13 gonogo/bucket-delete"].sort());
+  });
+
+  test("with typescript-eslint: gonogo.configs.recommended alone runs on the files its configs name", async () => {
+    expect((await lint("typescript-eslint")).filter((m) => / gonogo\/| fatal/.test(m))).toEqual(expected);
+  });
+
+  test("the JS-only config lints no TypeScript file (why the typescript config exists)", async () => {
+    ensureBuilt();
+    const eslint = new ESLint({ cwd, overrideConfigFile: path.resolve("examples/eslint/eslint.config.js"), errorOnUnmatchedPattern: false });
+    expect(await eslint.lintFiles(["."])).toEqual([]);
+  });
+
+  test("the text parser reports a TypeScript syntax error as ESLint's parsing error, at its line and column", async () => {
+    const eslint = new ESLint({ cwd, overrideConfigFile: true, overrideConfig: [plugin.configs.recommended, plugin.configs.typescript] });
+    const [result] = await eslint.lintText('const ok: number = 1;\nconst broken: = 2;\n', { filePath: path.join(cwd, "src/broken.ts") });
+    expect(result!.messages).toMatchObject([{ fatal: true, line: 2, column: 15, message: expect.stringMatching(/^Parsing error: /) }]);
   });
 });

@@ -81,6 +81,15 @@ describe("examples/", () => {
     expect(snippets.filter((b) => !examples.has(b.text)).map((b) => `${b.file}: ${b.text.split("\n")[0]}`)).toEqual([]);
   });
 
+  test("every ESLint config in README.md and docs/ is, verbatim, a file of examples/eslint/ (which the ESLint tests load)", () => {
+    const configs = filesUnder("examples/eslint").filter((f) => f.endsWith("eslint.config.js"));
+    expect(configs.length).toBe(3);
+    const examples = new Set(configs.map((f) => readFileSync(f, "utf8")));
+    const snippets = docBlocks().filter((b) => b.lang === "js" && b.text.startsWith("// eslint.config.js"));
+    expect(snippets.length).toBeGreaterThanOrEqual(3);
+    expect(snippets.filter((b) => !examples.has(b.text)).map((b) => b.file)).toEqual([]);
+  });
+
   test("husky / lint-staged: the commands are real and the globs select migrations, SQL and infra files", async () => {
     const pkg = JSON.parse(readFileSync("examples/husky/package.json", "utf8")) as { "lint-staged": Record<string, string> };
     const commands = [

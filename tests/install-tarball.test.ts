@@ -103,6 +103,15 @@ describe("installed from the npm pack tarball into a fresh project", () => {
     expect(file!.messages.map((m) => [m.ruleId, m.line, m.column])).toEqual([["gonogo/bucket-delete", 3, 11]]);
   });
 
+  test("the ESLint plugin on TypeScript without typescript-eslint (examples/eslint/typescript)", () => {
+    cpSync("examples/eslint/typescript/eslint.config.js", path.join(project, "eslint.typescript.config.js"));
+    write("teardown.ts", 'import { execSync } from "node:child_process";\nconst bucket: string = "acme-old-exports";\nexecSync(`aws s3 rb s3://${bucket} --force`);\n');
+    const lint = run("npx", ["--no-install", "eslint", "-c", "eslint.typescript.config.js", "--format", "json", "teardown.ts"]);
+    expect(lint.status, lint.output).toBe(1);
+    const [file] = JSON.parse(lint.stdout) as { messages: { ruleId: string; line: number; column: number }[] }[];
+    expect(file!.messages.map((m) => [m.ruleId, m.line, m.column])).toEqual([["gonogo/bucket-delete", 3, 11]]);
+  });
+
   test("npm publish --dry-run has nothing to correct in the manifest", () => {
     const publish = run("npm", ["publish", "--dry-run", "--ignore-scripts"], repoRoot);
     expect(publish.status, publish.output).toBe(0);

@@ -11,6 +11,7 @@ import { analyseInfraFile, infraFileKind } from "../extract/infra/index.js";
 import { applySuppressions } from "../engine/suppress.js";
 import { eslintSeverity, type Finding, type SourceLocation } from "../types.js";
 import { VERSION } from "../version.js";
+import { textParser } from "./text-parser.js";
 
 /**
  * Infra rules that make sense on one JS/TS file. `infra/bucket-removed` compares with a git base
@@ -102,7 +103,7 @@ function toEslintRule(rule: Rule): EslintRule.RuleModule {
 
 type GonogoPlugin = ESLint.Plugin & {
   rules: Record<string, EslintRule.RuleModule>;
-  configs: { recommended: Linter.Config };
+  configs: { recommended: Linter.Config; typescript: Linter.Config };
 };
 
 const rules: Record<string, EslintRule.RuleModule> = Object.fromEntries(PER_FILE_RULES.map((rule) => [eslintRuleName(rule.id), toEslintRule(rule)]));
@@ -110,7 +111,7 @@ const rules: Record<string, EslintRule.RuleModule> = Object.fromEntries(PER_FILE
 const plugin: GonogoPlugin = {
   meta: { name: "gonogo", version: VERSION },
   rules,
-  configs: { recommended: {} },
+  configs: { recommended: {}, typescript: {} },
 };
 
 /**
@@ -122,6 +123,20 @@ plugin.configs.recommended = {
   name: "gonogo/recommended",
   plugins: { gonogo: plugin },
   rules: Object.fromEntries(PER_FILE_RULES.map((rule) => [`gonogo/${eslintRuleName(rule.id)}`, eslintSeverity(rule.severity) === 2 ? "error" : "warn"])),
+};
+
+/**
+ * TypeScript files (`.ts`, `.tsx`, `.mts`, `.cts`) for projects without typescript-eslint: ESLint
+ * lints only the files some config object names, and needs a parser that reads TypeScript. The
+ * text parser checks the syntax and keeps the comments; other rules see an empty program there.
+ * With typescript-eslint, use `recommended` alone: its configs already name and parse these files.
+ */
+plugin.configs.typescript = {
+  name: "gonogo/typescript",
+  files: ["**/*.ts", "**/*.tsx", "**/*.mts", "**/*.cts"],
+  languageOptions: { parser: textParser },
+  plugins: { gonogo: plugin },
+  rules: plugin.configs.recommended.rules,
 };
 
 export default plugin;
