@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { ESLint, RuleTester } from "eslint";
 import tseslint from "typescript-eslint";
-import { describe, expect, it, test } from "vitest";
+import { beforeAll, describe, expect, it, test } from "vitest";
 import plugin, { eslintRuleName, PER_FILE_RULES } from "../src/eslint/index.js";
 import { infraRules } from "../rules/infra/index.js";
 import { scan } from "../src/engine/scan.js";
@@ -139,8 +139,10 @@ describe("TypeScript files (the configs of examples/eslint/, loaded by the real 
     "src/teardown.ts 12:13 gonogo/bucket-delete",
   ].sort();
 
+  // The examples import gonogo/eslint-plugin: the package's own build (dist/), rebuilt when stale.
+  beforeAll(() => ensureBuilt(), 300_000);
+
   async function lint(example: string) {
-    ensureBuilt(); // the examples import gonogo/eslint-plugin: the package's own build (dist/)
     const eslint = new ESLint({ cwd, overrideConfigFile: path.resolve("examples/eslint", example, "eslint.config.js") });
     const results = await eslint.lintFiles(["."]);
     return results.flatMap((r) => r.messages.map((m) => `${path.relative(cwd, r.filePath)} ${m.line}:${m.column} ${m.ruleId ?? `fatal: ${m.message}`}`)).sort();
@@ -157,7 +159,6 @@ describe("TypeScript files (the configs of examples/eslint/, loaded by the real 
   });
 
   test("the JS-only config lints no TypeScript file (why the typescript config exists)", async () => {
-    ensureBuilt();
     const eslint = new ESLint({ cwd, overrideConfigFile: path.resolve("examples/eslint/eslint.config.js"), errorOnUnmatchedPattern: false });
     expect(await eslint.lintFiles(["."])).toEqual([]);
   });
