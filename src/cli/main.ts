@@ -1,10 +1,11 @@
 // Argument parsing and wiring only: every command lives in commands/ and returns its exit code.
 import { Command, CommanderError } from "commander";
+import type { CommandRegistrar } from "./command.js";
 import { processIO, UsageError, type CliIO } from "./io.js";
 import { VERSION } from "../version.js";
 import { ConfigError } from "../errors.js";
 
-export type CommandRegistrar = (program: Command, io: CliIO, done: (code: number) => void) => void;
+export type { CommandRegistrar };
 
 // Each command's module (and what it imports: policy, release, reports, ajv…) loads only when that
 // command runs: a pre-commit `gonogo scan` must not pay for `deploy`. Help and unknown commands

@@ -1,6 +1,6 @@
 // `gonogo check`: scan + evaluate, print the decision. Exit 0 go, 1 no-go, 3 needs-approval, 2 usage/config error.
 import { Option } from "commander";
-import type { CommandRegistrar } from "../main.js";
+import type { CommandRegistrar } from "../command.js";
 import { UsageError } from "../io.js";
 import { check, type CheckOptions } from "../../policy/check.js";
 import { formatDecisionJson, formatDecisionMarkdown, formatDecisionText } from "../../policy/format.js";

@@ -2,7 +2,7 @@
 import { Option } from "commander";
 import { allRules, findRule } from "../../../rules/index.js";
 import { UsageError } from "../io.js";
-import type { CommandRegistrar } from "../main.js";
+import type { CommandRegistrar } from "../command.js";
 import { renderRuleMarkdown, renderRuleText, suggestRuleIds } from "../rule-docs.js";
 
 export const registerExplain: CommandRegistrar = (program, io, done) => {

@@ -10,7 +10,7 @@ import { analyseInfraFile, infraFileKind } from "../../extract/infra/index.js";
 import { documentKind } from "../../extract/infra/documents.js";
 import { compareStrings } from "../../types.js";
 import { UsageError } from "../io.js";
-import type { CommandRegistrar } from "../main.js";
+import type { CommandRegistrar } from "../command.js";
 
 /** Largest file read while detecting (bigger ones are listed by name only). */
 const DETECT_MAX_BYTES = 1024 * 1024;

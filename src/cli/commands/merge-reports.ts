@@ -6,7 +6,7 @@ import path from "node:path";
 import { compareStrings } from "../../types.js";
 import type { EslintResult } from "../../report/json.js";
 import { UsageError, type CliIO } from "../io.js";
-import type { CommandRegistrar } from "../main.js";
+import type { CommandRegistrar } from "../command.js";
 
 interface SarifLog {
   version: string;

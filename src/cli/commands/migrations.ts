@@ -7,7 +7,7 @@ import { scan } from "../../engine/scan.js";
 import { buildGraphViews, GRAPH_FORMATS, GraphRequestError, renderGraphDot, renderGraphMermaid, renderGraphText, type GraphFormat, type RollbackSpec } from "../../report/graph.js";
 import { renderGraphSvg } from "../../report/graph-svg.js";
 import { UsageError, type CliIO } from "../io.js";
-import type { CommandRegistrar } from "../main.js";
+import type { CommandRegistrar } from "../command.js";
 import { useColor } from "./scan.js";
 import { createProgressReporter } from "../progress.js";
 

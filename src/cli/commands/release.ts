@@ -1,7 +1,7 @@
 // `gonogo deploy|rollback|cascade|log`: argument parsing and wiring of the release wrappers.
 import path from "node:path";
 import { Option, type Command } from "commander";
-import type { CommandRegistrar } from "../main.js";
+import type { CommandRegistrar } from "../command.js";
 import { UsageError, type CliIO } from "../io.js";
 import { loadConfig } from "../../engine/config.js";
 import {

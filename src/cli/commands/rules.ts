@@ -3,7 +3,7 @@ import { Option } from "commander";
 import { allRules } from "../../../rules/index.js";
 import { docsUrlFor } from "../../../rules/define.js";
 import { compareStrings } from "../../types.js";
-import type { CommandRegistrar } from "../main.js";
+import type { CommandRegistrar } from "../command.js";
 
 export const registerRules: CommandRegistrar = (program, io, done) => {
   program

@@ -12,7 +12,7 @@ import { UsageError, type CliIO } from "../io.js";
 import { parseShard } from "../../engine/shard.js";
 import { createProgressReporter } from "../progress.js";
 import { markdownLinkBase } from "../../report/markdown.js";
-import type { CommandRegistrar } from "../main.js";
+import type { CommandRegistrar } from "../command.js";
 
 export interface ScanCliOptions {
   format: FormatName;

@@ -81,5 +81,3 @@ export async function extractInfraFacts(file: string, text: string, context: Inf
   return analyseInfraFile(file, text, context.siblings ?? []).facts;
 }
 
-export { storageActionsRemovedSince } from "./base.js";
-export type { BaseComparisonInput } from "./base.js";
