@@ -12,9 +12,15 @@ import { runCli } from "./helpers.js";
 const CHROMIUM = "/usr/bin/chromium";
 const HAS_CHROMIUM = existsSync(CHROMIUM);
 const ARTIFACTS = path.resolve("test-artifacts");
-const SKIP_NOTE = HAS_CHROMIUM ? "" : ` (SKIPPED: ${CHROMIUM} is absent; install Debian's chromium package: apt-get install -y chromium)`;
+/** In CI (CI=true; .ci/run installs chromium) a missing browser fails the suite instead of skipping it. */
+const IN_CI = process.env.CI === "true";
+const SKIP_NOTE = HAS_CHROMIUM || IN_CI ? "" : ` (SKIPPED: ${CHROMIUM} is absent; install Debian's chromium package: apt-get install -y chromium)`;
 
-if (!HAS_CHROMIUM) console.warn(`visual-html-browser: ${CHROMIUM} not found, the HTML report browser tests are skipped. Install it with: apt-get install -y chromium`);
+if (!HAS_CHROMIUM && !IN_CI) console.warn(`visual-html-browser: ${CHROMIUM} not found, the HTML report browser tests are skipped. Install it with: apt-get install -y chromium`);
+
+test.runIf(IN_CI)("Chromium is installed (CI=true: .ci/run installs Debian's chromium)", () => {
+  expect(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y chromium`).toBe(true);
+});
 
 describe.skipIf(!HAS_CHROMIUM)(`HTML report in headless Chromium${SKIP_NOTE}`, () => {
   let context: BrowserContext;
