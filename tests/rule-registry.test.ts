@@ -12,7 +12,8 @@ const NOT_RULES = new Set(["index.ts", "examples.ts", "shared.ts"]);
 // Rules whose invalid case cannot be an in-memory file (it needs a real file system); their
 // behaviour is proven in tests/scan-bad-input.test.ts instead.
 // infra/bucket-removed needs a git base revision: proven in tests/infra-base.test.ts.
-const NO_INVALID_EXAMPLE = new Set(["gonogo/file-unreadable", "infra/bucket-removed"]);
+// gonogo/internal-error needs a crashing rule: proven in tests/scan-internal-error.test.ts.
+const NO_INVALID_EXAMPLE = new Set(["gonogo/file-unreadable", "gonogo/internal-error", "infra/bucket-removed"]);
 
 const CATALOGUE = [
   "alembic/missing-upgrade", "alembic/missing-downgrade", "alembic/empty-downgrade", "alembic/irreversible-downgrade",

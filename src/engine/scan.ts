@@ -150,7 +150,9 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
       rule.check(facts, report);
     } catch (error) {
       // A rule bug must not hide other findings, and must not pass silently either.
-      raw.push(makeFinding(internalErrorRule, "high", { file: ".", line: 1, column: 1, endLine: 1, endColumn: 1 }, `Rule ${rule.id} failed: ${(error as Error).message}`));
+      const internal = ruleById("gonogo/internal-error");
+      const setting = settingFor(internal, ".");
+      if (setting !== "off") raw.push(makeFinding(internal, setting, { file: ".", line: 1, column: 1, endLine: 1, endColumn: 1 }, `Rule ${rule.id} failed: ${(error as Error).message}`));
     }
   }
 
@@ -313,12 +315,6 @@ async function pythonSiblings(cwd: string, file: string): Promise<string[]> {
     return [];
   }
 }
-
-const internalErrorRule = {
-  id: "gonogo/internal-error",
-  severity: "high" as Severity,
-  docs: { summary: "A rule failed while running.", why: "A failing rule could hide a problem.", instead: "Report the bug with the file that triggered it." },
-};
 
 function ruleById(id: string): Rule {
   const rule = allRules.find((r) => r.id === id);
