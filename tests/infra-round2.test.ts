@@ -117,3 +117,13 @@ test("a bucket resource in a large Terraform file is still read (block labels by
     'unprotected 1:1-1:32 resource "aws_s3_bucket" "this" acme-big (aws_s3_bucket.this)',
   ]);
 });
+
+describe("CloudFormation policies through conditions", () => {
+  test("!If / Fn::If with a Delete branch and a !Ref parameter that allows Delete are deletion policies; all-retaining branches are not, and are not unprotected", () => {
+    expect(actions("fixtures/infra/cloudformation/conditional.yaml")).toEqual([
+      "deletion-policy 18:5-18:49 DeletionPolicy: !If [IsProd, Retain, Delete] (may be Delete) acme-uploads-dev (UploadsBucket)",
+      "deletion-policy 24:5-25:39 DeletionPolicy: Fn::If: [IsProd, Retain, Delete] (may be Delete) (ReportsBucket)",
+      "deletion-policy 29:5-29:46 DeletionPolicy: !Ref BucketDeletionPolicy (may be Delete) (ArchiveBucket)",
+    ]);
+  });
+});

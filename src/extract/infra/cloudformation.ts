@@ -69,6 +69,34 @@ function bucketNameOf(node: DataNode | undefined, defaults: Map<string, string>)
   return undefined;
 }
 
+/**
+ * The values a DeletionPolicy / UpdateReplacePolicy may take: both branches of `!If` / `Fn::If`
+ * (nested too), a parameter's default and allowed values through `!Ref` / `Ref`. `undefined` in the
+ * list stands for a value not known statically (a parameter with neither), which fails closed.
+ */
+function policyValues(node: DataNode | undefined, root: DataNode | undefined, depth = 0): (string | undefined)[] {
+  if (!node || depth > 8) return [undefined];
+  const literal = stringValue(node);
+  if (literal !== undefined && node.tag === undefined) return [literal];
+  let branches: DataNode[] | undefined;
+  let ref: string | undefined;
+  if (node.kind === "seq" && node.tag === "!If") branches = node.items.slice(1, 3);
+  else if (node.kind === "scalar" && node.tag === "!Ref") ref = literal;
+  else if (node.kind === "map" && node.entries.length === 1) {
+    const [only] = node.entries;
+    if (only?.key === "Fn::If" && only.value?.kind === "seq") branches = only.value.items.slice(1, 3);
+    else if (only?.key === "Ref") ref = stringValue(only.value);
+  }
+  if (branches) return branches.length === 2 ? branches.flatMap((b) => policyValues(b, root, depth + 1)) : [undefined];
+  if (ref === undefined) return [undefined];
+  const parameter = child(child(root, "Parameters"), ref);
+  const known = [stringValue(child(parameter, "Default"))];
+  const allowed = child(parameter, "AllowedValues");
+  if (allowed?.kind === "seq") known.push(...allowed.items.map((i) => stringValue(i)));
+  const values = known.filter((v): v is string => v !== undefined);
+  return values.length > 0 ? values : [undefined];
+}
+
 export function analyseCloudFormation(root: DataNode | undefined, source: SourceText, facts: FileFacts, buckets: BucketResource[]): void {
   const resources = child(root, "Resources");
   if (resources?.kind !== "map") return;
@@ -83,14 +111,20 @@ export function analyseCloudFormation(root: DataNode | undefined, source: Source
     let deletes = false;
     for (const policyKey of ["DeletionPolicy", "UpdateReplacePolicy"]) {
       const policy = entry(resource.value, policyKey);
-      if (stringValue(policy?.value) !== "Delete" || !policy?.value) continue;
+      if (!policy?.value) continue;
+      const values = policyValues(policy.value, root);
+      // Any branch that deletes (or may: a value not known) is a deletion policy, as CDK's ternary is.
+      if (!values.some((v) => v === undefined || v === "Delete")) continue;
       deletes = true;
-      facts.storageActions.push(
-        storageAction("deletion-policy", "s3", "cloudformation", `${policyKey}: Delete`, source.location(policy.keyStart, policy.value.end), { bucket, resource: logicalId }),
-      );
+      const raw = source.text.slice(policy.value.start, policy.value.end).trimEnd();
+      const written = `${policy.value.tag ? `${policy.value.tag} ` : ""}${raw.replace(/\s+/g, " ")}`;
+      const operation = stringValue(policy.value) === "Delete" && policy.value.tag === undefined ? `${policyKey}: Delete` : `${policyKey}: ${written} (may be Delete)`;
+      const end = policy.value.start + raw.length;
+      facts.storageActions.push(storageAction("deletion-policy", "s3", "cloudformation", operation, source.location(policy.keyStart, end), { bucket, resource: logicalId }));
     }
-    const deletion = stringValue(child(resource.value, "DeletionPolicy"));
-    if (!deletes && (deletion === undefined || !RETAINING.has(deletion))) {
+    const deletionNode = child(resource.value, "DeletionPolicy");
+    const retained = deletionNode !== undefined && policyValues(deletionNode, root).every((v) => v !== undefined && RETAINING.has(v));
+    if (!deletes && !retained) {
       facts.storageActions.push(storageAction("unprotected", "s3", "cloudformation", `${logicalId} (AWS::S3::Bucket)`, idLocation, { bucket, resource: logicalId }));
     }
   }
