@@ -124,3 +124,19 @@ describe("who may approve, and freeze windows (opt-in policy)", () => {
     expect(ws.events()).toEqual([]);
   });
 });
+
+describe("health.preflight", () => {
+  it("a deploy into an environment whose own health check fails is a no-go before any step; a healthy one goes", async () => {
+    const ws = await workspace();
+    writeFileSync(ws.config, readFileSync(ws.config, "utf8").replace(/( {2}staging:[\s\S]*? {6}failures: 3)/, "$1\n      preflight: true"));
+    writeFileSync(path.join(ws.dir, "staging.version"), "0.9.0-bad");
+    const r = await run(ws.dir, ["deploy", "--env", "staging", "--version", "1.0.0", "--answer", "yes", "--approver", "bob"]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/\[environment-unhealthy\] staging is unhealthy before the release \(http:\/\/127\.0\.0\.1:\d+\/health\/staging: expected HTTP 200, got 500\)/);
+    expect(ws.calls()).toEqual([]);
+    expect(ws.events().find((e) => e.event === "health")).toMatchObject({ phase: "preflight", ok: false });
+    writeFileSync(path.join(ws.dir, "staging.version"), "0.9.0");
+    expect((await run(ws.dir, ["deploy", "--env", "staging", "--version", "1.0.0", "--answer", "yes", "--approver", "bob"])).code).toBe(0);
+    expect(ws.calls()).toEqual(["deploy staging 1.0.0"]);
+  });
+});

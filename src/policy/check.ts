@@ -48,6 +48,8 @@ export interface CheckOptions extends ReleaseFactFiles {
   fromRevision?: string[];
   /** Judge every migration, not only those pending in the environment. */
   all?: boolean;
+  /** The environment's health checked before the release (the deploy wrapper's health.preflight). */
+  environmentHealth?: { ok: boolean; url: string; detail: string };
 }
 
 export interface CheckResult {
@@ -102,6 +104,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   if (inputs.sarif) facts.sarif = inputs.sarif;
   if (inputs.inputProblems.length > 0) facts.inputProblems = inputs.inputProblems;
   facts.migrationsChecked = scanResult.facts.migrations.length > 0;
+  if (options.environmentHealth) facts.environmentHealth = options.environmentHealth;
   const env = policy.environments[options.env];
   if (env?.approval === "first-time") {
     try {

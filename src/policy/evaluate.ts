@@ -26,6 +26,7 @@ export const REASON_CODES = {
   "approval-required": "The environment needs a human approval for every release.",
   "first-time-approval": "First release of this project to this environment: a human must approve it.",
   "approved-before": "An approved release of this project to this environment is in the deployment log.",
+  "environment-unhealthy": "The environment's health check failed before the release started (health.preflight).",
   "deploy-freeze": "The release falls in one of the environment's freeze windows.",
   "failed-release-unresolved": "An earlier release to this environment failed and was neither rolled back nor acknowledged: its state is unknown.",
   "migrations-applied": "Findings in migrations the environment already runs are history: left out of the decision (`--all` judges them).",
@@ -255,6 +256,12 @@ function reasonsFor(allFindings: Finding[], facts: ReleaseFacts, env: Environmen
 
   if (env.require.migrationsChecked && facts.migrationsChecked !== true) {
     reasons.push({ code: "required-input-missing", effect: "no-go", message: "required input missing: migrations checked (no Alembic migration was analysed)", inputs: { input: "migrationsChecked" } });
+  }
+
+  // The environment's own health before anything runs.
+  const health = facts.environmentHealth;
+  if (health && !health.ok) {
+    reasons.push({ code: "environment-unhealthy", effect: "no-go", message: `${facts.environment} is unhealthy before the release (${health.url}: ${health.detail}): fix it or roll back first`, inputs: { ...health } });
   }
 
   // A freeze window (the operators' "no Friday-evening production deploys").

@@ -173,6 +173,8 @@ export interface ReleaseFacts {
   inputProblems?: InputProblem[];
   /** The migrations already applied in the environment; absent: every migration is judged. */
   migrationScope?: MigrationScope;
+  /** The environment's own health, checked before the release (health.preflight). */
+  environmentHealth?: { ok: boolean; url: string; detail: string };
   /** An earlier release that failed there and was neither rolled back nor acknowledged. */
   unresolvedFailure?: { releaseId: string; version: string; ts?: string; message: string };
 }

@@ -28,6 +28,8 @@ export interface HealthSpec {
   successes: number;
   /** Error-rate / p95-latency signals read alongside the HTTP checks after a deploy. */
   signals?: SignalsSpec;
+  /** Check the environment is healthy before a deploy runs any step (an unhealthy one is a no-go). */
+  preflight?: boolean;
 }
 
 export interface EnvironmentSpec {
@@ -64,7 +66,7 @@ interface RawStep {
 
 interface RawEnvironment {
   steps?: RawStep[];
-  health?: { url: string; expect?: number; interval?: string | number; timeout?: string | number; failures?: number; successes?: number; signals?: unknown };
+  health?: { url: string; expect?: number; interval?: string | number; timeout?: string | number; failures?: number; successes?: number; signals?: unknown; preflight?: boolean };
   rollback?: RawStep[];
   migrationRollback?: string[] | RawStep;
   rollbackApproval?: "always" | "never";
@@ -132,6 +134,7 @@ export function releaseConfigFrom(config: GonogoConfig, options: { baseDir: stri
           timeoutMs: h.timeout !== undefined ? parseDuration(h.timeout, `${where(file, name)}.health.timeout`) : 5000,
           successes: h.successes ?? 1,
           ...(h.failures !== undefined ? { failures: h.failures } : {}),
+          ...(h.preflight === true ? { preflight: true } : {}),
         };
         if (h.signals !== undefined) spec.health.signals = signalsSpecFrom(h.signals, { baseDir: options.baseDir, ...(file ? { file } : {}), at: ["environments", name, "health", "signals"] });
       } catch (error) {

@@ -32,6 +32,7 @@ async function defaultPreflight(options: PreflightOptions): Promise<PreflightRes
     ...(options.base ? { base: options.base } : {}),
     ...(options.fromRevision?.length ? { fromRevision: options.fromRevision } : {}),
     ...(options.all ? { all: true } : {}),
+    ...(options.environmentHealth ? { environmentHealth: options.environmentHealth } : {}),
   });
 }
 
@@ -75,6 +76,7 @@ export async function deploy(options: DeployOptions): Promise<ReleaseOutcome> {
     }
     run.say(`gonogo deploy ${config.project} ${version} → ${environment.name} (release ${run.releaseId})`);
 
+    const environmentHealth = await preflightHealth(run);
     let pre: PreflightResult;
     try {
       pre = normalizePreflight(
@@ -92,6 +94,7 @@ export async function deploy(options: DeployOptions): Promise<ReleaseOutcome> {
           ...(options.base ? { base: options.base } : {}),
           ...(options.fromRevision?.length ? { fromRevision: options.fromRevision } : {}),
           ...(options.all ? { all: true } : {}),
+          ...(environmentHealth ? { environmentHealth } : {}),
           log: config.logPath,
         }),
       );
@@ -147,6 +150,17 @@ export async function deploy(options: DeployOptions): Promise<ReleaseOutcome> {
     run.say(`✓ ${config.project} ${version} is live in ${environment.name}`);
     return finish(outcome, "completed", `deployed ${version} to ${environment.name}`);
   });
+}
+
+/** One health check of the environment before anything runs, when its health.preflight is set; logged. */
+async function preflightHealth(run: Run): Promise<{ ok: boolean; url: string; detail: string } | undefined> {
+  const health = run.environment.health;
+  if (!health?.preflight) return undefined;
+  const result = await run.probe.check({ url: health.url, expect: health.expect, timeoutMs: health.timeoutMs, ...(run.options.signal ? { signal: run.options.signal } : {}) });
+  const detail = result.ok ? `status ${result.status ?? "?"}` : result.error ?? `status ${result.status ?? "?"}, expected ${health.expect}`;
+  await run.event("health", { phase: "preflight", url: health.url, ok: result.ok, checks: 1, ...(result.status !== undefined ? { status: result.status } : {}), ...(result.error ? { error: result.error } : {}) });
+  run.say(`▶ preflight health ${health.url}: ${result.ok ? "ok" : `FAILED (${detail})`}`);
+  return { ok: result.ok, url: health.url, detail };
 }
 
 /**

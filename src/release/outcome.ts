@@ -27,6 +27,8 @@ export interface PreflightOptions extends ReleaseFactFiles {
   fromRevision?: string[];
   /** Judge every migration, not only those pending in the environment (`--all`). */
   all?: boolean;
+  /** The environment's health before the release, when `health.preflight` is set. */
+  environmentHealth?: { ok: boolean; url: string; detail: string };
 }
 
 export interface PreflightResult {
