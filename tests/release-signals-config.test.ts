@@ -1,7 +1,7 @@
 // Signal configuration errors and policy errors stop deploy/rollback/cascade with exit 2 before
 // anything is logged or run; the pieces of signals.ts on their own.
 import { describe, expect, it } from "vitest";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parse, stringify } from "yaml";
 import { main } from "../src/cli/main.js";
@@ -97,6 +97,9 @@ describe("a bad --policy FILE: exit 2 before anything is logged or run", () => {
     const ws = makeWorkspace({ healthUrl: "http://127.0.0.1:1" });
     const policy = path.join(ws.dir, "rollback.policy.yaml");
     writeFileSync(policy, "environments:\n  development:\n    rollbackApproval: always\n");
+    // 0.9.0 completed in development before (a rollback may only go back to such a version).
+    mkdirSync(path.dirname(ws.log), { recursive: true });
+    writeFileSync(ws.log, JSON.stringify({ v: 1, ts: "2024-05-01T12:00:00.000Z", releaseId: "r-seed", event: "completed", project: "credentialmate", environment: "development", version: "0.9.0" }) + "\n");
     const r = await run(ws.dir, ["rollback", "--env", "development", "--to", "0.9.0", "--policy", policy]);
     expect(r.code).toBe(3);
     expect(ws.calls()).toEqual([]);
