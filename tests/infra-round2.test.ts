@@ -127,3 +127,17 @@ describe("CloudFormation policies through conditions", () => {
     ]);
   });
 });
+
+describe("shell: commands run by other commands", () => {
+  test("xargs, find -exec, loops over $(…), package-manager options before exec; listing, dry runs, single objects, echo, local deletes and policies are not findings", () => {
+    expect(actions("fixtures/infra/shell/teardown-loop.sh")).toEqual([
+      "bucket-delete 6:56-6:92 aws s3 rb --force $(xargs input)",
+      "bucket-empty 7:52-7:84 aws s3 rm --recursive",
+      "bucket-delete 8:1-8:58 aws s3 rb --force $(find path)",
+      "bucket-delete 10:3-10:37 aws s3 rb --force ${bucket}",
+      "bucket-delete 12:1-12:71 wrangler r2 bucket delete acme-preview-assets",
+      "destroy-command 13:1-13:41 cdk destroy",
+      "destroy-command 14:1-14:59 terraform destroy",
+    ]);
+  });
+});

@@ -5,6 +5,7 @@
 import { firstSyntaxError, parseBash, type SyntaxNode } from "../../parsers/bash.js";
 import type { FileFacts, StorageAction } from "../facts.js";
 import type { SourceText } from "../source.js";
+import { skipPackageManagerOptions, unwrapFind, unwrapXargs } from "./shell-wrappers.js";
 import {
   addCommentDirective,
   alignedText,
@@ -96,6 +97,12 @@ export function unwrapCommand(argv: readonly string[]): string[] {
       rest.shift(); // the duration
     } else if (name === "npx" || name === "bunx" || name === "pnpx") {
       rest = skipNpxOptions(rest);
+    } else if (name === "xargs" || name === "find") {
+      const inner = name === "xargs" ? unwrapXargs(rest) : unwrapFind(rest);
+      if (!inner) return args;
+      rest = inner;
+    } else if ((name === "npm" || name === "pnpm" || name === "yarn" || name === "bun") && skipPackageManagerOptions(name, rest).length < rest.length) {
+      rest = [name, ...skipPackageManagerOptions(name, rest)];
     } else if ((name === "npm" || name === "pnpm" || name === "yarn" || name === "bun") && ["exec", "dlx", "x"].includes(rest[0] ?? "")) {
       rest = skipNpxOptions(rest.slice(1));
     } else if ((name === "yarn" || name === "pnpm") && ["aws", "terraform", "tofu", "cdk", "pulumi", "wrangler", "sam"].includes(rest[0] ?? "")) {
