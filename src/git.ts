@@ -56,6 +56,20 @@ export async function readFileAtRevision(cwd: string, rev: string, file: string)
   }
 }
 
+/**
+ * The files (POSIX paths relative to `cwd`, within it) added, changed, renamed (both names) or
+ * deleted since `rev`, working tree and untracked files included: the diff scope of `--base`.
+ * Compared with the merge base of `rev` and HEAD when there is one, so changes that landed on the
+ * base branch meanwhile are not the change's own. Throws when `rev` is not a commit git knows here.
+ */
+export async function filesChangedSince(cwd: string, rev: string): Promise<string[]> {
+  if (!(await revisionExists(cwd, rev))) throw new Error(`not a commit of the git repository at ${cwd}: ${JSON.stringify(rev)}`);
+  const from = await git(cwd, ["merge-base", "--end-of-options", rev, "HEAD"]).then((out) => out.trim(), () => rev);
+  const changed = await git(cwd, ["diff", "--name-only", "--no-renames", "--relative", "-z", "--end-of-options", from, "--"]);
+  const untracked = await git(cwd, ["ls-files", "--others", "--exclude-standard", "-z", "--", "."]);
+  return [...new Set([...changed.split("\0"), ...untracked.split("\0")].filter((f) => f !== ""))].sort();
+}
+
 /** The commit checked out at `cwd` (`git rev-parse HEAD`), or undefined outside a git work tree. */
 export async function headCommit(cwd: string): Promise<string | undefined> {
   try {

@@ -2,6 +2,16 @@
 export { scan } from "./engine/scan.js";
 export type { ScanOptions, ScanResult, RuleSetting } from "./engine/types.js";
 export { UNANALYSED_RULE_IDS } from "./engine/types.js";
+export {
+  DEFAULT_SUPPRESSIONS_FILE,
+  parseSuppressions,
+  readSuppressions,
+  formatSuppressions,
+  resolveSuppressionsLocation,
+  type Suppressions,
+  type SuppressionsRequest,
+  type SuppressionsSummary,
+} from "./engine/suppressions.js";
 export { loadConfig, findConfigFile, parseConfigText, type GonogoConfig, type LoadedConfig } from "./engine/config.js";
 export type * from "./types.js";
 export { SEVERITIES, severityRank, eslintSeverity } from "./types.js";

@@ -23,6 +23,7 @@ import { loadConfig, ruleSettingFor, type GonogoConfig } from "./config.js";
 import { DEFAULT_IGNORES, discoverFiles, toPosix } from "./discover.js";
 import { DEFAULT_MAX_FILE_BYTES, decodeSource, readSourceFileSync, type ReadOutcome } from "./read.js";
 import { applySuppressions } from "./suppress.js";
+import { applyBulkSuppressions, applyScope, resolveSuppressionsLocation, type SuppressionsSummary } from "./suppressions.js";
 import { FactsCache, contentHash, resolveCacheLocation } from "./cache.js";
 import { inShard } from "./shard.js";
 import { analyseAll } from "./pool.js";
@@ -176,7 +177,12 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     }
   }
 
-  // 5. Excerpts, ordering, results.
+  // 5. Accepted debt (the bulk suppressions file), then the diff scope.
+  const loadedPaths = new Set([...loadedFiles.map((f) => f.file), ...discoveryProblems.map((p) => p.file)]);
+  const bulk = bulkAndScope(findings, options, cwd, loaded.file, (file) => isReported(file) && (loadedPaths.has(file) || file === "."));
+  findings.splice(0, findings.length, ...bulk.findings);
+
+  // 6. Excerpts, ordering, results.
   const sources = new Map<string, SourceText>();
   for (const finding of findings) {
     const text = texts.get(finding.file);
@@ -205,7 +211,28 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     facts,
   };
   if (loaded.file) result.configFile = loaded.file;
+  if (bulk.suppressions) result.suppressions = bulk.suppressions;
+  if (options.scope) result.outOfScope = { base: options.scope.base, count: bulk.outOfScope };
   return result;
+}
+
+/** Leaves out the findings the suppressions file accepts (recording or pruning first when asked), then those outside the diff scope. */
+function bulkAndScope(findings: Finding[], options: ScanOptions, cwd: string, configFile: string | undefined, isScanned: (file: string) => boolean) {
+  let kept = findings;
+  let suppressions: SuppressionsSummary | undefined;
+  if (options.applySuppressions || options.suppress) {
+    const location = resolveSuppressionsLocation(cwd, configFile, options.suppressionsLocation);
+    const outcome = applyBulkSuppressions({ cwd, location, findings, isScanned, ...(options.suppress ? { request: options.suppress } : {}) });
+    kept = outcome.kept;
+    suppressions = outcome.summary;
+  }
+  let outOfScope = 0;
+  if (options.scope) {
+    const scoped = applyScope(kept, new Set(options.scope.files));
+    kept = scoped.kept;
+    outOfScope = scoped.leftOut;
+  }
+  return { findings: kept, outOfScope, ...(suppressions ? { suppressions } : {}) };
 }
 
 /**

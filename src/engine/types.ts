@@ -1,6 +1,7 @@
 // The public shape of a scan: what goes in, what comes out.
 import type { FileResult, Finding, Severity, SqlDialect } from "../types.js";
 import type { ProjectFacts } from "../../rules/define.js";
+import type { SuppressionsRequest, SuppressionsSummary } from "./suppressions.js";
 
 export type RuleSetting = Severity | "off";
 
@@ -49,6 +50,21 @@ export interface ScanOptions {
    * when there are enough files to pay for starting them.
    */
   jobs?: number;
+  /**
+   * Report only the findings in these files (POSIX paths relative to `cwd`): the diff scope of
+   * `--base`, e.g. from `filesChangedSince()`. Every file is still read (graphs, Terraform
+   * variables); the findings left out are counted in `outOfScope`.
+   */
+  scope?: { base: string; files: string[] };
+  /**
+   * Leave out the findings the bulk suppressions file accepts (ESLint's `applySuppressions`).
+   * Default false for the API; `gonogo scan` and `check()` apply it.
+   */
+  applySuppressions?: boolean;
+  /** The bulk suppressions file, relative to `cwd` (default: gonogo-suppressions.json beside the config file, else in `cwd`). */
+  suppressionsLocation?: string;
+  /** Record (`all`, `rules`) or prune entries of the suppressions file, writing it; implies `applySuppressions`. */
+  suppress?: SuppressionsRequest;
   /** Called as files are analysed (`done` of `total`), e.g. for a progress bar. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -70,6 +86,10 @@ export interface ScanResult {
   facts: ProjectFacts;
   /** The config file used, if any. */
   configFile?: string;
+  /** With `applySuppressions`: the suppressions file and how many findings it left out. */
+  suppressions?: SuppressionsSummary;
+  /** With `scope`: how many findings were left out because their files did not change since `base`. */
+  outOfScope?: { base: string; count: number };
 }
 
 /** Rule ids whose findings mean "this file could not be analysed": the policy fails closed on them. */

@@ -15,6 +15,7 @@ import { defaultPolicy } from "./defaults.js";
 import { readFileAtRevision, revisionExists, validateGitRevision } from "../git.js";
 import { environmentWeakenings, ruleSettingWeakenings } from "./weakening.js";
 import { withRollbackApprovalOverrides } from "./rollback.js";
+import { leftOutFacts, prepareScope, suppressionsWeakenings } from "./change-scope.js";
 import { readReleaseInputs, type ReleaseFactFiles } from "./readers/index.js";
 import type { Policy, ReleaseFacts } from "./types.js";
 
@@ -36,6 +37,11 @@ export interface CheckOptions extends ReleaseFactFiles {
   logFile?: string;
   /** Git revision to compare with. */
   base?: string;
+  /**
+   * With `base`: judge only the findings in files changed since it (`gonogo check --base`). The
+   * release wrappers leave it off: a deploy is judged on what it applies, not on a diff.
+   */
+  narrowToBase?: boolean;
   configFile?: string | false;
   /** Extra scan options (paths, cwd, configFile and base above win). */
   scanOptions?: ScanOptions;
@@ -85,7 +91,8 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   // need it are skipped and the decision says so (production fails closed on it below).
   const baseKnown = options.base !== undefined && (await revisionExists(cwd, options.base));
   if (options.base !== undefined && baseKnown) scanOptions.base = options.base;
-  const scanResult = await scan(scanOptions);
+  const scope = await prepareScope({ cwd, base: baseKnown ? options.base : undefined, narrow: options.narrowToBase === true, configFile: loaded.file, scanOptions });
+  const scanResult = await scan(scope.scanOptions);
 
   const inputs = await readReleaseInputs({ cwd, junit: options.junit, coverage: options.coverage, audit: options.audit, sarif: options.sarif });
   const project = options.project ?? loaded.config.project;
@@ -102,7 +109,9 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   if (inputs.coverage) facts.coverage = inputs.coverage;
   if (inputs.audit) facts.audit = inputs.audit;
   if (inputs.sarif) facts.sarif = inputs.sarif;
-  if (inputs.inputProblems.length > 0) facts.inputProblems = inputs.inputProblems;
+  if (inputs.inputProblems.length > 0 || scope.problems.length > 0) facts.inputProblems = [...inputs.inputProblems, ...scope.problems];
+  const leftOut = leftOutFacts(scanResult);
+  if (leftOut) facts.findingsLeftOut = leftOut;
   facts.migrationsChecked = scanResult.facts.migrations.length > 0;
   if (options.environmentHealth) facts.environmentHealth = options.environmentHealth;
   const env = policy.environments[options.env];
@@ -122,10 +131,11 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
     if (!(facts.inputProblems ?? []).some((p) => p.kind === "log")) (facts.inputProblems ??= []).push({ kind: "log", file: logPath, message: (error as Error).message });
   }
   if (options.base !== undefined && !baseKnown) {
-    (facts.inputProblems ??= []).push({ kind: "base", file: options.base, message: `not known to git here (a shallow clone?): removed buckets and policy weakening were not checked` });
+    (facts.inputProblems ??= []).push({ kind: "base", file: options.base, message: `not known to git here (a shallow clone?): removed buckets and policy weakening were not checked${options.narrowToBase ? ", and every finding is judged" : ""}` });
   } else if (options.base !== undefined) {
     try {
       const changes = await weakeningsSinceBase({ cwd, base: options.base, env: options.env, headConfig: loaded.config, configFile: loaded.file, policyFile: options.policyFile, headPolicy: policy });
+      if (scanResult.suppressions) changes.push(...(await suppressionsWeakenings(cwd, options.base, scanResult.suppressions.file)));
       if (changes.length > 0) facts.policyWeakenings = { base: options.base, changes };
     } catch (error) {
       (facts.inputProblems ??= []).push({ kind: "base", file: options.base, message: `cannot compare the policy with ${options.base}: ${(error as Error).message}` });

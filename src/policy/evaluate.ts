@@ -4,6 +4,7 @@ import type { Decision, DecisionReason, DecisionValue, Finding } from "../types.
 import { sha256Of } from "./hash.js";
 import { partitionByScope } from "./scope.js";
 import { activeFreezeWindow } from "./approval.js";
+import { leftOutReasons } from "./change-scope.js";
 import type { AuditSeverity, EnvironmentPolicy, InputProblem, Policy, ReleaseFacts } from "./types.js";
 import { AUDIT_SEVERITIES } from "./types.js";
 
@@ -22,6 +23,8 @@ export const REASON_CODES = {
   "coverage-reported": "Line coverage, reported for information.",
   "vulnerabilities-found": "The npm audit report holds vulnerabilities of severities the policy blocks.",
   "sarif-errors": "Another tool's SARIF holds error-level results.",
+  "findings-out-of-scope": "With `check --base`: findings in files unchanged since the base revision were left out.",
+  "findings-suppressed": "Findings accepted in the bulk suppressions file were left out.",
   "policy-weakened": "The policy or the config's rule settings are weaker than at the base revision: approvals cannot come from the code being deployed.",
   "approval-required": "The environment needs a human approval for every release.",
   "first-time-approval": "First release of this project to this environment: a human must approve it.",
@@ -58,6 +61,7 @@ const INPUT_NAMES: Record<InputProblem["kind"], string> = {
   log: "deployment log",
   base: "base revision",
   state: "environment state",
+  suppressions: "suppressions file",
 };
 
 /**
@@ -154,6 +158,8 @@ function reasonsFor(allFindings: Finding[], facts: ReleaseFacts, env: Environmen
     });
   }
 
+  reasons.push(...leftOutReasons(facts));
+
   // Inputs that were given but could not be read.
   const problems = facts.inputProblems ?? [];
   const required: Record<InputProblem["kind"], boolean> = {
@@ -164,6 +170,7 @@ function reasonsFor(allFindings: Finding[], facts: ReleaseFacts, env: Environmen
     log: false,
     base: false,
     state: false,
+    suppressions: false,
   };
   for (const problem of problems) {
     const effect = env.failClosed || required[problem.kind] ? "no-go" : "info";

@@ -26,4 +26,4 @@ export type * from "./types.js";
 export { AUDIT_SEVERITIES } from "./types.js";
 export { environmentPolicy } from "./environment.js";
 export { environmentWeakenings, ruleSettingWeakenings, type RuleSettingsSnapshot } from "./weakening.js";
-export { readFileAtRevision, isSafeRevision } from "../git.js";
+export { readFileAtRevision, isSafeRevision, filesChangedSince } from "../git.js";

@@ -130,7 +130,7 @@ export interface SarifResult {
 
 /** An input file that was given but could not be read or understood. */
 export interface InputProblem {
-  kind: "tests" | "coverage" | "audit" | "sarif" | "log" | "base" | "state";
+  kind: "tests" | "coverage" | "audit" | "sarif" | "log" | "base" | "state" | "suppressions";
   file: string;
   message: string;
 }
@@ -169,6 +169,11 @@ export interface ReleaseFacts {
   migrationsChecked?: boolean;
   /** With a base revision: how the policy or the config's rule settings got weaker since `base`. */
   policyWeakenings?: { base: string; changes: string[] };
+  /** Findings the scan left out: in files unchanged since `--base`, or accepted in the suppressions file (info reasons). */
+  findingsLeftOut?: {
+    unchangedSinceBase?: { base: string; count: number };
+    suppressed?: { file: string; count: number };
+  };
   /** Given inputs that could not be read: unknowns, failed closed where the policy says so. */
   inputProblems?: InputProblem[];
   /** The migrations already applied in the environment; absent: every migration is judged. */

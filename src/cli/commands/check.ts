@@ -20,6 +20,7 @@ interface CheckFlags {
   policy?: string;
   log?: string;
   base?: string;
+  suppressionsLocation?: string;
   config?: string | false;
   fromRevision?: string[];
   all?: boolean;
@@ -48,7 +49,8 @@ export const registerCheck: CommandRegistrar = (program, io, done) => {
     .option("--sarif <file>", "SARIF from another tool (repeatable)", collect)
     .option("--policy <file>", "policy file (YAML or JSON), instead of the config's policy section")
     .option("--log <file>", "deployment log (default: the config's log, else .gonogo/deployments.jsonl)")
-    .option("--base <rev>", "git revision to compare with")
+    .option("--base <rev>", "judge only files changed since this git revision; also catches a policy weakened since then")
+    .option("--suppressions-location <file>", "the suppressions file (default: gonogo-suppressions.json at the project root)")
     .option("--from-revision <rev>", "migration revision the environment runs (one per revision graph; repeatable): only later migrations are judged; default: the revision the last release recorded in the log", collect)
     .option("--all", "judge every migration, also those the environment already runs")
     .option("--config <file>", "config file (default: found upward from the working directory)")
@@ -64,6 +66,7 @@ export const registerCheck: CommandRegistrar = (program, io, done) => {
         ["--policy", flags.policy],
         ["--log", flags.log],
         ["--base", flags.base],
+        ["--suppressions-location", flags.suppressionsLocation],
         ["--config", typeof flags.config === "string" ? flags.config : undefined],
       ] as const)
         checkValue(flag, value);
@@ -81,7 +84,11 @@ export const registerCheck: CommandRegistrar = (program, io, done) => {
       if (flags.sarif) options.sarif = flags.sarif;
       if (flags.policy !== undefined) options.policyFile = flags.policy;
       if (flags.log !== undefined) options.logFile = flags.log;
-      if (flags.base !== undefined) options.base = flags.base;
+      if (flags.base !== undefined) {
+        options.base = flags.base;
+        options.narrowToBase = true;
+      }
+      if (flags.suppressionsLocation !== undefined) options.scanOptions = { suppressionsLocation: flags.suppressionsLocation };
       if (flags.fromRevision) options.fromRevision = flags.fromRevision;
       if (flags.all === true) options.all = true;
       if (flags.config === false) options.configFile = false;

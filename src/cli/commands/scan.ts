@@ -12,6 +12,9 @@ import { UsageError, type CliIO } from "../io.js";
 import { parseShard } from "../../engine/shard.js";
 import { createProgressReporter } from "../progress.js";
 import { markdownLinkBase } from "../../report/markdown.js";
+import { filesChangedSince, isSafeRevision, revisionExists } from "../../git.js";
+import type { SuppressionsRequest } from "../../engine/suppressions.js";
+import type { ScanResult } from "../../engine/types.js";
 import type { CommandRegistrar } from "../command.js";
 
 export interface ScanCliOptions {
@@ -28,6 +31,10 @@ export interface ScanCliOptions {
   cacheLocation?: string;
   shard?: string;
   jobs?: string;
+  suppressAll?: boolean;
+  suppressRule?: string[];
+  pruneSuppressions?: boolean;
+  suppressionsLocation?: string;
 }
 
 /** `--rule sql/drop-table=off` → { "sql/drop-table": "off" }. */
@@ -65,13 +72,17 @@ export const registerScan: CommandRegistrar = (program, io, done) => {
     .option("--no-config", "use no config file")
     .option("--rule <id=severity>", "set a rule's severity or turn it off (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
     .addOption(new Option("--dialect <dialect>", "SQL dialect").choices(["postgresql", "mysql", "sqlite", "mssql"]))
-    .option("--base <rev>", "git revision to compare with (reports buckets removed since then)")
+    .option("--base <rev>", "report findings only in files changed since this git revision (and buckets removed since then)")
     .option("--color", "force colours")
     .option("--no-color", "disable colours")
     .option("--cache", "reuse the facts of unchanged files from the cache file")
     .option("--cache-location <path>", "cache file, or directory ending in / (default .gonogocache)")
     .option("--shard <K/N>", "scan only shard K of N (a CI matrix); merge the reports with gonogo merge-reports")
     .option("--jobs <n>", "worker threads for parsing (1: none; default: one per core for large scans)")
+    .option("--suppress-all", "accept every finding present now: record them in the suppressions file")
+    .option("--suppress-rule <id>", "accept the findings of this rule present now (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option("--prune-suppressions", "remove suppressions that no longer match a finding")
+    .option("--suppressions-location <file>", "the suppressions file (default: gonogo-suppressions.json at the project root)")
     .action(async (paths: string[], opts: ScanCliOptions) => {
       done(await runScan(paths, opts, io));
     });
@@ -87,8 +98,21 @@ export async function runScan(paths: string[], opts: ScanCliOptions, io: CliIO):
   if (opts.shard !== undefined && !shard) throw new UsageError(`--shard ${opts.shard}: expected K/N with 1 ≤ K ≤ N ≤ 1024, e.g. --shard 2/4`);
   const jobs = opts.jobs === undefined ? undefined : Number(opts.jobs);
   if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1 || jobs > 64)) throw new UsageError(`--jobs ${opts.jobs}: expected a whole number from 1 to 64`);
+  for (const id of opts.suppressRule ?? []) {
+    if (!allRules.some((r) => r.id === id)) throw new UsageError(`--suppress-rule ${id}: not a known rule id (see \`gonogo rules\`)`);
+  }
+  const scope = opts.base === undefined ? undefined : await diffScope(opts.base, io.cwd);
+  const suppress: SuppressionsRequest = {
+    ...(opts.suppressAll ? { all: true } : {}),
+    ...(opts.suppressRule && opts.suppressRule.length > 0 ? { rules: opts.suppressRule } : {}),
+    ...(opts.pruneSuppressions ? { prune: true } : {}),
+  };
   const progress = createProgressReporter({ stream: io.stderr, env: io.env });
   const result = await scan({
+    applySuppressions: true,
+    ...(Object.keys(suppress).length > 0 ? { suppress } : {}),
+    ...(opts.suppressionsLocation !== undefined ? { suppressionsLocation: opts.suppressionsLocation } : {}),
+    ...(scope ? { scope } : {}),
     onProgress: progress.update,
     cwd: io.cwd,
     paths,
@@ -122,6 +146,7 @@ export async function runScan(paths: string[], opts: ScanCliOptions, io: CliIO):
   } else if (text) {
     io.stdout.write(text);
   }
+  for (const note of scopeNotes(result, io.cwd)) io.stderr.write(`gonogo: ${note}\n`);
   // A file that could not be analysed fails the scan whatever its rule's severity (a medium
   // sql/parse-error for a vanished or unreadable .sql file must not exit 0).
   if (result.errorCount > 0 || result.unanalysed.length > 0) return 1;
@@ -130,4 +155,38 @@ export async function runScan(paths: string[], opts: ScanCliOptions, io: CliIO):
     return 1;
   }
   return 0;
+}
+
+/** `--base REV`: the files changed since REV; a value git does not know is a usage error naming it. */
+async function diffScope(base: string, cwd: string): Promise<{ base: string; files: string[] }> {
+  if (!isSafeRevision(base) || !(await revisionExists(cwd, base))) {
+    throw new UsageError(`--base ${JSON.stringify(base)}: not a git revision known here (expected a branch, tag or commit; a shallow CI clone must fetch it first)`);
+  }
+  try {
+    return { base, files: await filesChangedSince(cwd, base) };
+  } catch (error) {
+    throw new UsageError(`--base ${JSON.stringify(base)}: cannot list the files changed since it (${(error as Error).message})`);
+  }
+}
+
+/** What the scan left out and why, one line each: findings never vanish silently. */
+export function scopeNotes(result: Pick<ScanResult, "suppressions" | "outOfScope">, cwd: string): string[] {
+  const notes: string[] = [];
+  const s = result.suppressions;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  if (s) {
+    const shown = toPosixRelative(cwd, s.file);
+    if (s.written) notes.push(`wrote ${shown}`);
+    if (s.suppressed > 0) notes.push(`${plural(s.suppressed, "finding")} suppressed by ${shown}`);
+    if (s.unused > 0) notes.push(`${plural(s.unused, "suppression")} in ${shown} ${s.unused === 1 ? "matches" : "match"} fewer findings than recorded: run gonogo scan --prune-suppressions`);
+  }
+  if (result.outOfScope && result.outOfScope.count > 0) {
+    notes.push(`${plural(result.outOfScope.count, "finding")} left out: in files unchanged since ${result.outOfScope.base}`);
+  }
+  return notes;
+}
+
+function toPosixRelative(cwd: string, file: string): string {
+  const rel = path.relative(cwd, file);
+  return (rel === "" || rel.startsWith("..") ? file : rel).split(path.sep).join("/");
 }
