@@ -95,7 +95,9 @@ describe("gonogo deploy", () => {
     const approved = await run(ws.dir, ["deploy", "--env", "staging", "--version", "1.0.0", "--answer", "yes", "--approver", "bob"]);
     expect(approved.code).toBe(0);
     const approval = ws.events().find((e) => e.event === "approval");
-    const decision = ws.events().find((e) => e.event === "decision" && e.releaseId === approval?.releaseId);
+    // The second run resumed the pending release: the approval answers its latest decision.
+    const decision = ws.events().filter((e) => e.event === "decision" && e.releaseId === approval?.releaseId).at(-1);
+    expect(new Set(ws.events().map((e) => e.releaseId)).size).toBe(1);
     expect(approval).toMatchObject({ answer: "approved", approver: "bob", environment: "staging", project: "credentialmate" });
     expect(approval?.decisionId).toBe(decision?.decisionId);
     const second = await run(ws.dir, ["deploy", "--env", "staging", "--version", "1.1.0"]);

@@ -140,3 +140,32 @@ describe("health.preflight", () => {
     expect(ws.calls()).toEqual(["deploy staging 1.0.0"]);
   });
 });
+
+describe("pending releases end", () => {
+  it("a second deploy of the same version resumes the pending release; one older than pendingExpiry is closed as expired; the log shows a pending release's age", async () => {
+    const ws = await workspace();
+    writeFileSync(ws.config, readFileSync(ws.config, "utf8").replace("log: .gonogo/deployments.jsonl", "log: .gonogo/deployments.jsonl\npendingExpiry: 1h"));
+    const waiting = await run(ws.dir, ["deploy", "--env", "production", "--version", "3.0.0", "--junit", junit]);
+    expect(waiting.code).toBe(3);
+    const pendingId = ws.events().at(-1)!.releaseId;
+    expect((await run(ws.dir, ["deploy", "--env", "production", "--version", "3.0.0", "--junit", junit])).code).toBe(3);
+    expect(new Set(ws.events().map((e) => e.releaseId))).toEqual(new Set([pendingId]));
+    const table = await run(ws.dir, ["log", "--env", "production"]);
+    expect(table.out).toMatch(/3\.0\.0 +deploy +pending \(\d+(ms|\.\d+s|s)\)/);
+    // Approved later: the same release completes.
+    const approved = await run(ws.dir, prod("3.0.0"));
+    expect(approved.code).toBe(0);
+    expect(approved.out).toContain(`resuming pending release ${pendingId}`);
+    expect(ws.events().filter((e) => e.event === "completed").map((e) => e.releaseId)).toEqual([pendingId]);
+
+    // A pending release older than the expiry is closed by the next release of the environment.
+    const old = JSON.stringify({ v: 1, ts: "2020-01-01T00:00:00.000Z", releaseId: "r-old", event: "pending", project: "credentialmate", environment: "production", version: "2.9.0", kind: "deploy", reason: "approval-required" });
+    writeFileSync(ws.log, readFileSync(ws.log, "utf8") + old + "\n");
+    const next = await run(ws.dir, prod("3.0.1"));
+    expect(next.code).toBe(0);
+    expect(next.out).toMatch(/release r-old \(2\.9\.0\) waited .* for an approval: expired/);
+    expect(ws.events().find((e) => e.releaseId === "r-old" && e.event === "failed")).toMatchObject({ reason: "expired", message: "no approval within 60m00s" });
+    const history = await run(ws.dir, ["log", "--env", "production", "--format", "json"]);
+    expect(JSON.parse(history.out).releases.find((r: { releaseId: string }) => r.releaseId === "r-old").status).toBe("expired");
+  });
+});

@@ -27,6 +27,7 @@ export interface GonogoConfig {
   overrides?: { files: string[]; rules?: Record<string, RuleSetting> }[];
   policy?: unknown;
   log?: string;
+  pendingExpiry?: string | number;
   environments?: Record<string, unknown>;
 }
 

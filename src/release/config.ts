@@ -49,12 +49,15 @@ export interface ReleaseConfig {
   migrations: string[];
   /** Absolute path of the deployment log. */
   logPath: string;
+  /** How long a pending release stays answerable (default 24 h). */
+  pendingExpiryMs: number;
   environments: Record<string, EnvironmentSpec>;
   /** The whole config, for the policy. */
   raw: GonogoConfig;
 }
 
 export const DEFAULT_STEP_TIMEOUT_MS = 10 * 60_000;
+export const DEFAULT_PENDING_EXPIRY_MS = 24 * 60 * 60_000;
 
 interface RawStep {
   name: string;
@@ -151,6 +154,7 @@ export function releaseConfigFrom(config: GonogoConfig, options: { baseDir: stri
     ...(file ? { configFile: file } : {}),
     migrations,
     logPath: path.resolve(options.baseDir, config.log ?? DEFAULT_LOG_PATH),
+    pendingExpiryMs: config.pendingExpiry !== undefined ? parseDuration(config.pendingExpiry, `${file ?? "config"}: pendingExpiry`) : DEFAULT_PENDING_EXPIRY_MS,
     environments,
     raw: config,
   };

@@ -5,7 +5,8 @@ import { check } from "../policy/check.js";
 import type { EnvironmentPolicy } from "../policy/types.js";
 import { decide, withEnvironmentLock } from "./gate.js";
 import type { HealthOutcome } from "./health.js";
-import { currentVersion, newReleaseId, type LogEvent } from "./log.js";
+import { currentVersion, newReleaseId, pendingReleases, pendingSince, type LogEvent } from "./log.js";
+import { formatDuration } from "./duration.js";
 import { unresolvedFailureOf } from "../policy/history.js";
 import { ReleaseInputError } from "./validate.js";
 import { migrationRecovery, recordedHeads, type MigrationRecovery } from "./migration-state.js";
@@ -65,10 +66,14 @@ export async function deploy(options: DeployOptions): Promise<ReleaseOutcome> {
 
   return withEnvironmentLock(run, started, async (outcome) => {
     const { events } = await run.log.read();
+    // A release of this version waiting for approval is resumed, not doubled; one waiting longer than
+    // pendingExpiry is closed as expired first.
+    const resumed = await settlePending(run, events);
+    if (resumed) outcome.releaseId = run.releaseId = resumed;
     const previousVersion = currentVersion(events, config.project, environment.name);
     if (previousVersion) outcome.previousVersion = previousVersion;
     const acknowledged = options.acknowledgeFailure !== undefined ? acknowledgement(events, config.project, environment.name, options.acknowledgeFailure, options.acknowledgedBy) : undefined;
-    await run.event("requested", { ...(previousVersion ? { previousVersion } : {}), pid: process.pid, user: options.env?.USER ?? process.env.USER ?? null });
+    await run.event("requested", { ...(previousVersion ? { previousVersion } : {}), ...(resumed ? { resumed: true } : {}), pid: process.pid, user: options.env?.USER ?? process.env.USER ?? null });
     if (acknowledged) {
       // Logged before the preflight, which then no longer counts the failure as unresolved.
       await run.event("acknowledged", { acknowledges: acknowledged.releaseId, failedVersion: acknowledged.version, approver: acknowledged.approver });
@@ -150,6 +155,38 @@ export async function deploy(options: DeployOptions): Promise<ReleaseOutcome> {
     run.say(`✓ ${config.project} ${version} is live in ${environment.name}`);
     return finish(outcome, "completed", `deployed ${version} to ${environment.name}`);
   });
+}
+
+/**
+ * Closes the environment's pending releases older than the config's pendingExpiry (a `failed`
+ * event with reason `expired` in each) and returns the id of a younger pending deploy of the same
+ * version, which this run resumes.
+ */
+async function settlePending(run: Run, events: readonly LogEvent[]): Promise<string | undefined> {
+  const now = run.clock.now();
+  let resume: string | undefined;
+  for (const pending of pendingReleases(events, run.config.project, run.environment.name)) {
+    const waited = now.getTime() - Date.parse(pendingSince(pending));
+    if (waited > run.config.pendingExpiryMs) {
+      await run.log.append({
+        v: 1,
+        ts: now.toISOString(),
+        releaseId: pending.releaseId,
+        event: "failed",
+        project: pending.project,
+        environment: pending.environment,
+        version: pending.version,
+        kind: pending.kind,
+        reason: "expired",
+        message: `no approval within ${formatDuration(run.config.pendingExpiryMs)}`,
+      });
+      run.say(`! release ${pending.releaseId} (${pending.version}) waited ${formatDuration(waited)} for an approval: expired`);
+    } else if (pending.kind === "deploy" && pending.version === run.version) {
+      resume = pending.releaseId;
+    }
+  }
+  if (resume) run.say(`↻ resuming pending release ${resume}`);
+  return resume;
 }
 
 /** One health check of the environment before anything runs, when its health.preflight is set; logged. */

@@ -282,7 +282,7 @@ export interface ReleaseSummary {
   cascadeId?: string;
   startedAt: string;
   finishedAt?: string;
-  status: "completed" | "failed" | "pending" | "rejected" | "interrupted" | "no-go" | "running";
+  status: "completed" | "failed" | "pending" | "rejected" | "interrupted" | "no-go" | "running" | "expired";
   decision?: string;
   decisionId?: string;
   approver?: string;
@@ -352,7 +352,7 @@ export function summarizeReleases(events: readonly LogEvent[]): ReleaseSummary[]
           summary.finishedAt = event.ts;
           break;
         case "failed":
-          summary.status = event.reason === "no-go" ? "no-go" : event.reason === "rejected" || event.reason === "approval-refused" ? "rejected" : "failed";
+          summary.status = event.reason === "no-go" ? "no-go" : event.reason === "rejected" || event.reason === "approval-refused" ? "rejected" : event.reason === "expired" ? "expired" : "failed";
           summary.finishedAt = event.ts;
           if (typeof event.message === "string") summary.reason = event.message;
           if (typeof event.manualRollback === "string") summary.rollback = `manual: ${event.manualRollback}`;
@@ -373,4 +373,14 @@ export function currentVersion(events: readonly LogEvent[], project: string, env
     if (event.event === "completed" && event.environment === environment && event.project === project) return event.version;
   }
   return undefined;
+}
+
+/** The releases of `project` to `environment` still waiting for an approval, oldest first. */
+export function pendingReleases(events: readonly LogEvent[], project: string, environment: string): ReleaseSummary[] {
+  return summarizeReleases(events).filter((r) => r.status === "pending" && r.project === project && r.environment === environment);
+}
+
+/** When a pending release started waiting (its last `pending` event). */
+export function pendingSince(release: ReleaseSummary): string {
+  return release.finishedAt ?? release.startedAt;
 }

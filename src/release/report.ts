@@ -17,13 +17,13 @@ interface Row {
   release: string;
 }
 
-function rows(releases: ReleaseSummary[]): Row[] {
+function rows(releases: ReleaseSummary[], now?: Date): Row[] {
   return releases.map((r) => ({
     date: r.startedAt.replace("T", " ").replace(/\.\d+Z$/, "Z"),
     environment: r.environment,
     version: r.version,
     kind: r.kind,
-    status: r.status,
+    status: r.status === "pending" && now ? `pending (${formatDuration(Math.max(0, now.getTime() - Date.parse(r.finishedAt ?? r.startedAt)))})` : r.status,
     rollback: r.rollback ?? "-",
     approver: r.approver ? `${r.approver}${r.approvalAnswer && r.approvalAnswer !== "approved" ? ` (${r.approvalAnswer})` : ""}` : "-",
     revision: r.migrations ? r.migrations.flatMap((m) => m.revisions).join(",") || "base" : "-",
@@ -43,7 +43,8 @@ const COLUMNS: [keyof Row, string][] = [
   ["release", "RELEASE"],
 ];
 
-export function formatHistory(releases: ReleaseSummary[], format: LogFormat, problems: LogProblem[] = []): string {
+/** The history; with `now`, a pending release's status shows how long it has waited. */
+export function formatHistory(releases: ReleaseSummary[], format: LogFormat, problems: LogProblem[] = [], now?: Date): string {
   if (format === "json") {
     return `${JSON.stringify(
       {
@@ -54,7 +55,7 @@ export function formatHistory(releases: ReleaseSummary[], format: LogFormat, pro
       2,
     )}\n`;
   }
-  const data = rows(releases);
+  const data = rows(releases, now);
   const notes = problems.map((p) => `line ${p.line} of the log skipped: ${p.message}`);
   if (format === "markdown") {
     const escape = (text: string): string => text.replace(/\|/g, "\\|");
@@ -81,6 +82,7 @@ const STATUS_TITLE: Record<ReleaseSummary["status"], string> = {
   interrupted: "DEPLOYMENT INTERRUPTED",
   "no-go": "DEPLOYMENT BLOCKED (NO-GO)",
   running: "DEPLOYMENT IN PROGRESS",
+  expired: "DEPLOYMENT EXPIRED (APPROVAL NEVER GIVEN)",
 };
 
 /** One release as the operators' report. */

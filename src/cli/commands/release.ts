@@ -191,7 +191,7 @@ export const registerRelease: CommandRegistrar = (program, io, done) => {
           }
           io.stdout.write(formatReleaseReport(release, flags.format));
         } else {
-          io.stdout.write(formatHistory(releases, flags.format, problems));
+          io.stdout.write(formatHistory(releases, flags.format, problems, new Date()));
         }
         for (const problem of problems) io.stderr.write(`gonogo: ${log.path}:${problem.line}: skipped: ${problem.message}\n`);
         done(0);
