@@ -23,6 +23,8 @@ export interface RuleDocs {
   why: string;
   /** What to do instead. */
   instead: string;
+  /** How the rule decides, where that is not obvious (markdown, rendered as its own section). */
+  details?: string;
 }
 
 /** An example file. `file` decides how it is read (`versions/0042_x.py` is a migration, `x.sql` SQL, `main.tf` Terraform). */

@@ -86,6 +86,7 @@ export function renderRuleMarkdown(rule: Rule): string {
     "",
     rule.docs.instead,
     "",
+    ...(rule.docs.details ? ["## How it decides", "", rule.docs.details, ""] : []),
     "## Examples",
     "",
     "### Flagged",

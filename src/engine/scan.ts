@@ -5,6 +5,7 @@ import picomatch from "picomatch";
 import { allRules } from "../../rules/index.js";
 import { docsUrlFor, type ProjectFacts, type Rule } from "../../rules/define.js";
 import {
+  applyDeclaredNamingConventions,
   buildRevisionGraphs,
   directoryOf,
   isCandidateFile,
@@ -106,6 +107,8 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
 
   // 3. Project facts.
   const allFacts = [...factsByFile.values()];
+  // Reversals that depend on another file: the naming convention declared beside env.py.
+  applyDeclaredNamingConventions(allFacts, texts);
   // One pass with push, not five flatMaps (each allocating an array per file): ~9 ms on 10,000 files.
   const migrations: ProjectFacts["migrations"] = [];
   const schemaChanges: ProjectFacts["schemaChanges"] = [];

@@ -49,8 +49,18 @@ export interface SchemaChange {
   column?: string;
   /** New name for renames. */
   newName?: string;
-  /** Index name for create/drop index; constraint name for constraints. */
+  /** Index name for create/drop index; constraint name for constraints. Absent for `None` (a name left to the naming convention). */
   name?: string;
+  /** The name was given through `op.f()`: final, the naming convention does not rewrite it. */
+  nameIsFinal?: boolean;
+  /** create-index / add-constraint / add-foreign-key: the columns it is on, as written (expressions left out). */
+  columns?: string[];
+  /** create-index / add-constraint: identifiers named by the SQL it depends on (a check condition, index expressions, a partial index's WHERE), keywords included. */
+  mentions?: string[];
+  /** add-constraint / drop-constraint: which constraint (`type_=` of drop_constraint, or the create_* operation). */
+  constraintType?: "primary" | "unique" | "check" | "foreignkey" | "exclude";
+  /** add-foreign-key: the table it refers to. */
+  referredTable?: string;
   /** DELETE/UPDATE: whether a WHERE clause is present and whether it is a tautology (`1=1`, `TRUE`). */
   hasWhere?: boolean;
   whereIsTautology?: boolean;
@@ -81,8 +91,14 @@ export interface SchemaChange {
    * not reported at scan time.
    */
   reversesUpgrade?: boolean;
-  /** Set on an upgrade change when the same migration's downgrade has a change that undoes it. */
+  /**
+   * Set on an upgrade change when nothing of it is left after the same migration's downgrade: the
+   * downgrade undoes it (directly, or by dropping the table or column it is on), or it was gone by
+   * the end of the upgrade already (created, then dropped or renamed into another created object).
+   */
   undoneByDowngrade?: boolean;
+  /** rename-table / rename-column in an upgrade: the downgrade renames it back, but to this other name. */
+  renamedBackTo?: string;
   location: SourceLocation;
 }
 

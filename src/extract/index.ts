@@ -6,6 +6,9 @@ import { isInfraCandidate } from "./infra/kinds.js";
 import { SourceText } from "./source.js";
 import type { SqlDialect } from "../types.js";
 
+import { declaredNamingConvention } from "./alembic/conventions.js";
+import { markReversals } from "./alembic/reversal.js";
+
 export { buildRevisionGraphs, downgradePath } from "./alembic/graph.js";
 /** Bucket resources present at a base revision and gone now (loads the infra analysers on use). */
 export async function storageActionsRemovedSince(input: import("./infra/base.js").BaseComparisonInput): Promise<import("./facts.js").StorageAction[]> {
@@ -90,4 +93,31 @@ export function unreadableFileFacts(file: string, reason: string, role: FileRole
     location: new SourceText(file, "").location(0, 0),
   });
   return facts;
+}
+
+const NAMED_OBJECT_KINDS = new Set(["create-index", "add-constraint", "add-foreign-key"]);
+
+/**
+ * Reads again, under the project's declared naming convention, the reversals of the migrations
+ * whose downgrade leaves an index or constraint of the upgrade behind. The convention comes from
+ * the `env.py` of the versions directory (or one or two levels up) and the modules it imports,
+ * among the scanned `texts`; a versions directory without one keeps the convention-free reading.
+ */
+export function applyDeclaredNamingConventions(migrationFacts: Iterable<FileFacts>, texts: ReadonlyMap<string, string>): void {
+  const byDirectory = new Map<string, FileFacts[]>();
+  for (const facts of migrationFacts) {
+    if (!facts.migration) continue;
+    const leftover = facts.schemaChanges.some((c) => c.migration?.direction === "upgrade" && !c.undoneByDowngrade && NAMED_OBJECT_KINDS.has(c.kind));
+    if (!leftover) continue;
+    const list = byDirectory.get(facts.migration.directory);
+    if (list) list.push(facts);
+    else byDirectory.set(facts.migration.directory, [facts]);
+  }
+  for (const [directory, files] of byDirectory) {
+    const env = [directory, path.posix.dirname(directory), path.posix.dirname(path.posix.dirname(directory))]
+      .map((d) => (d === "." ? "env.py" : `${d}/env.py`))
+      .find((candidate) => texts.has(candidate));
+    const convention = env ? declaredNamingConvention(env, texts) : undefined;
+    if (convention) for (const facts of files) markReversals(facts.schemaChanges, convention);
+  }
 }

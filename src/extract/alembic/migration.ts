@@ -17,6 +17,8 @@ import { SourceText } from "../source.js";
 import { extractSqlChanges } from "../sql/index.js";
 import { concatMapped, decodeStringNode, dedentMapped, hasInterpolation, mapOffsetOf, stripMapped, type MappedString } from "./strings.js";
 import type { SourceLocation, SqlDialect } from "../../types.js";
+import { argumentFor, CONSTRAINT_TYPE_OF, constraintTypeOf, identifiersInCondition } from "./operations.js";
+import { markReversals } from "./reversal.js";
 
 export interface MigrationContext {
   dialect: SqlDialect;
@@ -352,25 +354,47 @@ class MigrationExtractor {
         if (!any) push(withSchema({ kind: "other", table, column }));
         return;
       }
-      case "create_index": {
-        const concurrently = keywords.get("postgresql_concurrently")?.text === "True" || keywords.get("mssql_online")?.text === "True";
-        push(withSchema({ kind: "create-index", name: str(positional[0]), table: inBatch ? batchTable : str(positional[1] ?? keywords.get("table_name")), concurrently }));
-        return;
-      }
+      case "create_index":
       case "drop_index":
-        push(withSchema({ kind: "drop-index", name: str(positional[0]), table: inBatch ? batchTable : str(keywords.get("table_name") ?? positional[1]) }));
-        return;
       case "create_foreign_key":
+      case "drop_constraint":
+      case "create_unique_constraint":
+      case "create_check_constraint":
+      case "create_primary_key":
+      case "create_exclude_constraint": {
+        const arg = (parameter: string) => argumentFor(method, parameter, positional, keywords, inBatch);
+        const nameNode = arg(method.endsWith("index") ? "index_name" : "constraint_name");
+        const table = inBatch ? batchTable : str(arg(method === "create_foreign_key" ? "source_table" : "table_name"));
+        const columnsNode = arg(method === "create_foreign_key" ? "local_cols" : "columns");
+        const columns = columnsNode ? stringValues(columnsNode) : undefined;
+        // SQL the object depends on: a check condition, index expressions (sa.text(...)), a partial index's WHERE.
+        const expressions = [
+          ...(method === "create_check_constraint" ? [arg("condition")] : []),
+          ...(columnsNode?.type === "list" || columnsNode?.type === "tuple" ? columnsNode.namedChildren.filter((c) => stringValues(c).length === 0) : []),
+          keywords.get("postgresql_where"),
+          keywords.get("sqlite_where"),
+        ].flatMap((node) => {
+          const resolved = node ? this.resolveSql(node, scope, new Set()) : undefined;
+          return resolved?.kind === "sql" ? [resolved.value.value] : [];
+        });
+        const mentions = [...new Set(expressions.flatMap((sql) => identifiersInCondition(sql, this.context.dialect)))];
+        const constraintType = CONSTRAINT_TYPE_OF[method] ?? (method === "drop_constraint" ? constraintTypeOf(str(arg("type_"))) : undefined);
+        const referred = method === "create_foreign_key" ? str(arg("referent_table")) : undefined;
         push(withSchema({
-          kind: "add-foreign-key",
-          name: str(positional[0]),
-          table: inBatch ? batchTable : str(positional[1]),
-          notValid: keywords.get("postgresql_not_valid")?.text === "True",
+          kind: OP_KINDS[method]!,
+          ...this.objectName(nameNode, scope),
+          table,
+          ...(columns ? { columns } : {}),
+          ...(mentions.length > 0 ? { mentions } : {}),
+          ...(constraintType ? { constraintType } : {}),
+          ...(referred ? { referredTable: referred } : {}),
+          ...(method === "create_index"
+            ? { concurrently: keywords.get("postgresql_concurrently")?.text === "True" || keywords.get("mssql_online")?.text === "True" }
+            : {}),
+          ...(method === "create_foreign_key" ? { notValid: keywords.get("postgresql_not_valid")?.text === "True" } : {}),
         }));
         return;
-      case "drop_constraint":
-        push(withSchema({ kind: "drop-constraint", name: str(positional[0]), table: inBatch ? batchTable : str(positional[1]) }));
-        return;
+      }
       case "bulk_insert":
         push({ kind: "insert", table: positional[0]?.type === "identifier" ? positional[0].text : undefined });
         return;
@@ -404,6 +428,16 @@ class MigrationExtractor {
     }
     const text = node.text.replace(/\s+/g, " ");
     return `<${text.length > 40 ? `${text.slice(0, 39)}…` : text}>`;
+  }
+
+  /** The name argument of an index or constraint operation: absent for None, final when given through op.f(). */
+  objectName(node: PyNode | undefined, scope: Scope): { name?: string; nameIsFinal?: boolean } {
+    if (!node || node.type === "none") return {};
+    const name = this.nameValue(node, scope);
+    if (name === undefined) return {};
+    const fn = node.type === "call" ? node.childForFieldName("function") : undefined;
+    const viaF = fn?.type === "attribute" && fn.childForFieldName("attribute")?.text === "f" && !name.startsWith("<");
+    return viaF ? { name, nameIsFinal: true } : { name };
   }
 
   migrationRef(direction: Direction): { revision?: string; direction: Direction } {
@@ -663,51 +697,6 @@ function describeColumn(column: PyNode): Partial<SchemaChange> {
   const columnName = name ? stringValues(name)[0] : undefined;
   if (columnName) out.column = columnName;
   return out;
-}
-
-function normalise(name: string | undefined): string | undefined {
-  return name?.replace(/["`[\]]/g, "").toLowerCase();
-}
-
-/**
- * Marks downgrade changes that undo the same migration's upgrade: dropping a table the upgrade
- * created (and anything done to it), dropping a column it added, renaming back, reverting a
- * type change, dropping an index or constraint it created.
- */
-export function markReversals(changes: SchemaChange[]): void {
-  const upgrade = changes.filter((c) => c.migration?.direction === "upgrade");
-  const createdTables = new Set(upgrade.filter((c) => c.kind === "create-table").map((c) => normalise(c.table)));
-  for (const change of changes) {
-    if (change.migration?.direction !== "downgrade") continue;
-    const table = normalise(change.table);
-    const undone = upgrade.filter((u) => undoes(change, u) || (change.kind === "drop-table" && normalise(u.table) === table && (u.kind === "create-table" || createdTables.has(table))));
-    for (const u of undone) u.undoneByDowngrade = true;
-    if (undone.length > 0 || (table !== undefined && createdTables.has(table) && change.kind !== "create-table")) change.reversesUpgrade = true;
-  }
-}
-
-function undoes(down: SchemaChange, up: SchemaChange): boolean {
-  const sameTable = normalise(down.table) === normalise(up.table);
-  switch (down.kind) {
-    case "drop-column":
-      return up.kind === "add-column" && sameTable && normalise(down.column) === normalise(up.column);
-    case "rename-table":
-      return up.kind === "rename-table" && normalise(down.table) === normalise(up.newName) && normalise(down.newName) === normalise(up.table);
-    case "rename-column":
-      return up.kind === "rename-column" && sameTable && normalise(down.column) === normalise(up.newName) && normalise(down.newName) === normalise(up.column);
-    case "alter-column-type":
-      return up.kind === "alter-column-type" && sameTable && normalise(down.column) === normalise(up.column);
-    case "drop-index":
-      return up.kind === "create-index" && (normalise(down.name) === normalise(up.name) || (!down.name && sameTable));
-    case "drop-constraint":
-      return (up.kind === "add-constraint" || up.kind === "add-foreign-key") && normalise(down.name) === normalise(up.name);
-    case "drop-schema":
-      return up.kind === "create-schema" && normalise(down.schema ?? down.table) === normalise(up.schema ?? up.table);
-    case "delete":
-      return up.kind === "insert" && sameTable && down.hasWhere === true;
-    default:
-      return false;
-  }
 }
 
 /** Extracts the facts of one Alembic migration file. */
