@@ -141,3 +141,13 @@ describe("shell: commands run by other commands", () => {
     ]);
   });
 });
+
+describe("Cloudflare D1", () => {
+  test("SQL passed to wrangler d1 execute --command is read by the SQL rules (SQLite); SELECT, CREATE, migrations apply and echo are not findings", async () => {
+    const result = await scan({ cwd: root, paths: ["fixtures/infra/d1"], configFile: false });
+    expect(result.findings.map((f) => `${f.ruleId} ${f.severity} ${f.line}:${f.column}-${f.endLine}:${f.endColumn}`)).toEqual([
+      "sql/drop-table critical 4:53-4:72",
+      "sql/drop-column high 6:74-6:113",
+    ]);
+  });
+});

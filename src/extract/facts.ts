@@ -36,7 +36,9 @@ export type SchemaChangeOrigin =
   /** A SQLAlchemy Core expression whose meaning is known, e.g. `users.delete()` without `.where()`. */
   | "sqlalchemy-core"
   /** A statement in a `.sql` file. */
-  | "sql-file";
+  | "sql-file"
+  /** SQL passed on a command line: `wrangler d1 execute DB --command "…"` (Cloudflare D1, SQLite). */
+  | "sql-in-command";
 
 /** One database change, whatever wrote it. */
 export interface SchemaChange {

@@ -3,6 +3,7 @@
 import { emptyFileFacts, type FileFacts } from "../facts.js";
 import { SourceText } from "../source.js";
 import { infraProblem, verbatimText, type InfraAnalysis } from "./common.js";
+import { readPendingD1Sql } from "./d1.js";
 import { analyseDocument } from "./documents.js";
 import { analyseJavaScript } from "./javascript.js";
 import { analysePython } from "./python.js";
@@ -78,6 +79,8 @@ export interface InfraExtractContext {
 
 /** Extracts storage actions (and parse problems, directives) from one infrastructure file. */
 export async function extractInfraFacts(file: string, text: string, context: InfraExtractContext = {}): Promise<FileFacts> {
-  return analyseInfraFile(file, text, context.siblings ?? []).facts;
+  const facts = analyseInfraFile(file, text, context.siblings ?? []).facts;
+  await readPendingD1Sql(facts, new SourceText(file, text));
+  return facts;
 }
 

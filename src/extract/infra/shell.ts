@@ -5,6 +5,7 @@
 import { firstSyntaxError, parseBash, type SyntaxNode } from "../../parsers/bash.js";
 import type { FileFacts, StorageAction } from "../facts.js";
 import type { SourceText } from "../source.js";
+import { d1CommandIndex, recordD1Sql } from "./d1.js";
 import { skipPackageManagerOptions, unwrapFind, unwrapXargs } from "./shell-wrappers.js";
 import {
   addCommentDirective,
@@ -377,6 +378,14 @@ export function extractShellActions(embedded: EmbeddedText, source: SourceText, 
     // `bash -c "aws s3 rb …"`: the script inside the string is parsed too.
     const unwrapped = unwrapCommand(argv);
     const offsetInArgv = argv.length - unwrapped.length;
+    const d1 = d1CommandIndex(unwrapped);
+    const sqlWord = d1 === -1 ? undefined : words[offsetInArgv + d1];
+    if (sqlWord) {
+      const quoted = sqlWord.type === "string" || sqlWord.type === "raw_string";
+      const inner = alignedText(wordValue(sqlWord, text).value, text, sqlWord.startIndex + (quoted ? 1 : 0), sqlWord.endIndex - (quoted ? 1 : 0));
+      recordD1Sql(facts, { text: inner.text, offsets: inner.offsets.map((o) => fileOffset(embedded, o)) });
+      return;
+    }
     if (depth < 3 && unwrapped.length >= 3 && SHELLS.has(basename(unwrapped[0]!))) {
       const c = unwrapped.indexOf("-c");
       const scriptWord = c === -1 ? undefined : words[offsetInArgv + c + 1];

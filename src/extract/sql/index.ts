@@ -22,7 +22,7 @@ export interface SqlInput {
   /** The file the SQL lives in, for locations. */
   source: SourceText;
   dialect: SqlDialect;
-  origin: "sql-in-python" | "sql-file";
+  origin: "sql-in-python" | "sql-file" | "sql-in-command";
   migration?: { revision?: string; direction: Direction };
   /** The operation that executes it, for messages (`op.execute`); absent for `.sql` files. */
   executedBy?: string;
