@@ -287,6 +287,14 @@ describe("rollback (library)", () => {
   });
 });
 
+describe("deploy decisions are made on the release's clock", () => {
+  it("the default preflight (check) is stamped with the injected clock, so freeze windows are judged at it", async () => {
+    const cfg = config();
+    const outcome = await deploy({ config: cfg, environment: "development", version: "1.2.3", executor: new FakeExecutor(), healthProbe: probe(() => true), clock: fakeClock, env: {} });
+    expect(outcome.decision?.evaluatedAt).toBe("2024-06-01T12:00:00.000Z");
+  });
+});
+
 describe("rollback decisions come from the policy (evaluateRollback)", () => {
   it("the decision is stamped with the injected clock and logged with it", async () => {
     const cfg = deployedBefore(config(), "1.0.0", ["development", "staging", "production"]);

@@ -34,6 +34,7 @@ async function defaultPreflight(options: PreflightOptions): Promise<PreflightRes
     ...(options.fromRevision?.length ? { fromRevision: options.fromRevision } : {}),
     ...(options.all ? { all: true } : {}),
     ...(options.environmentHealth ? { environmentHealth: options.environmentHealth } : {}),
+    ...(options.evaluatedAt ? { evaluatedAt: options.evaluatedAt } : {}),
   });
 }
 
@@ -100,6 +101,7 @@ export async function deploy(options: DeployOptions): Promise<ReleaseOutcome> {
           ...(options.fromRevision?.length ? { fromRevision: options.fromRevision } : {}),
           ...(options.all ? { all: true } : {}),
           ...(environmentHealth ? { environmentHealth } : {}),
+          evaluatedAt: run.clock.now().toISOString(),
           log: config.logPath,
         }),
       );

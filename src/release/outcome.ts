@@ -29,6 +29,8 @@ export interface PreflightOptions extends ReleaseFactFiles {
   all?: boolean;
   /** The environment's health before the release, when `health.preflight` is set. */
   environmentHealth?: { ok: boolean; url: string; detail: string };
+  /** The decision's time: the release's clock (freeze windows are judged at it). */
+  evaluatedAt?: string;
 }
 
 export interface PreflightResult {
