@@ -77,6 +77,13 @@ test("an expression index and a partial index go with the column their SQL names
   expect(findings).toEqual([]);
 });
 
+test("a column named by keyword (sa.Column(name=...)) is the column the downgrade drops", async () => {
+  const findings = await unbalanced(
+    migration(['op.add_column(table_name="tags", column=sa.Column(name="immutable", type_=sa.Boolean()))'], ['op.drop_column(table_name="tags", column_name="immutable")']),
+  );
+  expect(findings).toEqual([]);
+});
+
 describe("names", () => {
   test("a conventional prefix, op.f() and the documented convention's generated name match; another name does not", async () => {
     const findings = await unbalanced(

@@ -686,8 +686,8 @@ function firstArgumentString(call: PyNode): string | undefined {
 /** `sa.Column("name", sa.String(), nullable=False, server_default="x")` → column facts. */
 function describeColumn(column: PyNode): Partial<SchemaChange> {
   if (column.type !== "call") return {};
-  const name = positionalArguments(column)[0];
   const keywords = keywordArguments(column);
+  const name = positionalArguments(column)[0] ?? keywords.get("name");
   const nullable = keywords.get("nullable")?.text;
   const primaryKey = keywords.get("primary_key")?.text === "True";
   const out: Partial<SchemaChange> = {
