@@ -92,12 +92,14 @@ describe("the file system", () => {
     expect(result.findings).toContainEqual(expect.objectContaining({ ruleId: "sql/parse-error", message: expect.stringContaining("permission denied") }));
   });
 
-  test("a path that does not exist is reported, not a crash", async () => {
+  test("a path that does not exist is a usage error of the CLI, and a 'no such file' finding of scan()", async () => {
     const dir = tempProject({ "db/a.sql": "SELECT 1;\n" });
     writeFileSync(path.join(dir, "db", "b.sql"), "SELECT 2;\n");
     const run = await runCli(["scan", "--format", "json", "missing-dir", "db"], { cwd: dir });
-    expect(run.code).toBe(1);
-    expect(run.stdout).toContain("gonogo/file-unreadable");
-    expect(run.stdout).toContain("vanished");
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("missing-dir: no such file or directory");
+    const result = await scan({ cwd: dir, configFile: false, paths: ["missing-dir", "db"] });
+    expect(result.findings).toContainEqual(expect.objectContaining({ ruleId: "gonogo/file-unreadable", file: "missing-dir", message: expect.stringContaining("no such file or directory") }));
+    expect(result.findings.map((f) => f.message).join("\n")).not.toContain("vanished");
   });
 });

@@ -1,6 +1,6 @@
 // Finding the files to scan: walks directories, honours ignore globs, never follows a symlink
 // loop, and reports what it could not enter instead of failing.
-import { opendir, realpath, stat } from "node:fs/promises";
+import { lstat, opendir, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import picomatch from "picomatch";
 import { describeFsError } from "./read.js";
@@ -101,7 +101,9 @@ export async function discoverFiles(options: DiscoverOptions): Promise<Discovere
     try {
       info = await stat(abs);
     } catch (error) {
-      problems.push({ file: rel, reason: describeFsError(error) });
+      // A named path that is not there at all never "vanished"; a dangling link is there (lstat).
+      const there = await lstat(abs).then(() => true, () => false);
+      problems.push({ file: rel, reason: there ? describeFsError(error) : "no such file or directory" });
       continue;
     }
     if (info.isDirectory()) {

@@ -1,6 +1,7 @@
 // `gonogo check`: scan + evaluate, print the decision. Exit 0 go, 1 no-go, 3 needs-approval, 2 usage/config error.
 import { Option } from "commander";
 import type { CommandRegistrar } from "../command.js";
+import { assertPathsExist } from "../paths.js";
 import { UsageError } from "../io.js";
 import { check, type CheckOptions } from "../../policy/check.js";
 import { formatDecisionJson, formatDecisionMarkdown, formatDecisionText } from "../../policy/format.js";
@@ -75,6 +76,7 @@ export const registerCheck: CommandRegistrar = (program, io, done) => {
       for (const rev of flags.fromRevision ?? []) checkValue("--from-revision", rev);
 
       const options: CheckOptions = { cwd: io.cwd, env: flags.env };
+      assertPathsExist(paths, io.cwd);
       if (paths.length > 0) options.paths = paths;
       if (flags.project !== undefined) options.project = flags.project;
       if (flags.version !== undefined) options.version = flags.version;

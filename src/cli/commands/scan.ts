@@ -16,6 +16,7 @@ import { filesChangedSince, isSafeRevision, revisionExists } from "../../git.js"
 import type { SuppressionsRequest } from "../../engine/suppressions.js";
 import type { ScanResult } from "../../engine/types.js";
 import type { CommandRegistrar } from "../command.js";
+import { assertPathsExist } from "../paths.js";
 
 export interface ScanCliOptions {
   format: FormatName;
@@ -98,6 +99,7 @@ export async function runScan(paths: string[], opts: ScanCliOptions, io: CliIO):
   if (opts.shard !== undefined && !shard) throw new UsageError(`--shard ${opts.shard}: expected K/N with 1 ≤ K ≤ N ≤ 1024, e.g. --shard 2/4`);
   const jobs = opts.jobs === undefined ? undefined : Number(opts.jobs);
   if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1 || jobs > 64)) throw new UsageError(`--jobs ${opts.jobs}: expected a whole number from 1 to 64`);
+  assertPathsExist(paths, io.cwd);
   for (const id of opts.suppressRule ?? []) {
     if (!allRules.some((r) => r.id === id)) throw new UsageError(`--suppress-rule ${id}: not a known rule id (see \`gonogo rules\`)`);
   }
@@ -151,7 +153,7 @@ export async function runScan(paths: string[], opts: ScanCliOptions, io: CliIO):
   // sql/parse-error for a vanished or unreadable .sql file must not exit 0).
   if (result.errorCount > 0 || result.unanalysed.length > 0) return 1;
   if (maxWarnings !== undefined && result.warningCount > maxWarnings) {
-    io.stderr.write(`gonogo: ${result.warningCount} warnings, more than --max-warnings ${maxWarnings}\n`);
+    io.stderr.write(`gonogo: ${result.warningCount} warning${result.warningCount === 1 ? "" : "s"}, more than --max-warnings ${maxWarnings}\n`);
     return 1;
   }
   return 0;
