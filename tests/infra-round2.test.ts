@@ -151,3 +151,18 @@ describe("Cloudflare D1", () => {
     ]);
   });
 });
+
+describe("test code against mocks", () => {
+  test("moto and LocalStack: bucket deletions are marked mocked, and reported at info by their own rule, not as bucket-delete/empty", async () => {
+    const result = await scan({ cwd: root, paths: ["fixtures/infra/python/test_buckets.py", "fixtures/infra/python/localstack_reset.py", "fixtures/infra/python/tools.py"], configFile: false });
+    const found = result.findings.map((f) => `${f.ruleId} ${f.severity} ${f.file.split("/").pop()}:${f.line}:${f.column}`);
+    expect(found.filter((f) => !f.includes("tools.py"))).toEqual([
+      "infra/bucket-delete-in-mock info localstack_reset.py:9:5",
+      "infra/bucket-delete-in-mock info localstack_reset.py:10:5",
+      "infra/bucket-delete-in-mock info test_buckets.py:10:5",
+      "infra/bucket-delete-in-mock info test_buckets.py:11:5",
+    ]);
+    // The same calls without a mock stay critical/high.
+    expect(found).toContain("infra/bucket-delete critical tools.py:14:5");
+  });
+});

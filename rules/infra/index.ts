@@ -1,6 +1,7 @@
 // Registry of the infra rules, sorted by id. `npm run new-rule` adds lines here.
 import type { Rule } from "../define.js";
 import bucketDelete from "./bucket-delete.js";
+import bucketDeleteInMock from "./bucket-delete-in-mock.js";
 import bucketDeletionPolicy from "./bucket-deletion-policy.js";
 import bucketEmpty from "./bucket-empty.js";
 import bucketForceDestroy from "./bucket-force-destroy.js";
@@ -11,6 +12,7 @@ import parseError from "./parse-error.js";
 
 export const infraRules: Rule[] = [
   bucketDelete,
+  bucketDeleteInMock,
   bucketDeletionPolicy,
   bucketEmpty,
   bucketForceDestroy,

@@ -19,6 +19,27 @@ function pyString(node: SyntaxNode | null | undefined): string | undefined {
   return parts.map((p) => p.text).join("");
 }
 
+/**
+ * Test code against a mock: a file that imports moto (its `mock_aws` / `mock_s3` intercept every
+ * boto3 call), or that points boto3 at LocalStack (`endpoint_url` on localhost:4566 or a
+ * `localstack` host). Its bucket deletions are reported at `info` (infra/bucket-delete-in-mock).
+ */
+function mockOf(root: SyntaxNode): "moto" | "localstack" | undefined {
+  let found: "moto" | "localstack" | undefined;
+  const visit = (node: SyntaxNode): void => {
+    if (found === "moto") return;
+    if (node.type === "import_from_statement" && node.childForFieldName("module_name")?.text.split(".")[0] === "moto") found = "moto";
+    else if (node.type === "import_statement" && node.childrenForFieldName("name").some((n) => (n.childForFieldName("name") ?? n).text.split(".")[0] === "moto")) found = "moto";
+    else if (node.type === "keyword_argument" && node.childForFieldName("name")?.text === "endpoint_url") {
+      const url = pyString(node.childForFieldName("value"));
+      if (url !== undefined && (url.includes("localhost:4566") || url.includes("127.0.0.1:4566") || url.includes("localstack"))) found ??= "localstack";
+    }
+    for (const child of node.namedChildren) visit(child);
+  };
+  visit(root);
+  return found;
+}
+
 export function analysePython(file: string, text: string): InfraAnalysis {
   const facts = emptyFileFacts(file, "python");
   if (!mayUseBoto(text) && !mayDeclareBuckets(text)) return { facts, buckets: [] };
@@ -107,6 +128,8 @@ export function analysePython(file: string, text: string): InfraAnalysis {
   };
 
   visit(tree.rootNode);
+  const mock = mockOf(tree.rootNode);
+  if (mock) for (const action of facts.storageActions) if (action.kind === "bucket-delete" || action.kind === "bucket-empty") action.mocked = mock;
   const buckets = mayDeclareBuckets(text) ? analysePythonIac(file, tree.rootNode, source, facts) : [];
   if (tree.rootNode.hasError) {
     const bad = firstSyntaxError(tree.rootNode) ?? tree.rootNode;
