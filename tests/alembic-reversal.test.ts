@@ -84,6 +84,13 @@ test("a column named by keyword (sa.Column(name=...)) is the column the downgrad
   expect(findings).toEqual([]);
 });
 
+test("a check constraint with an f-string condition goes with the column its literal parts name", async () => {
+  const findings = await unbalanced(
+    migration(['op.add_column("categories", sa.Column("wallet_mode", sa.Integer()))', 'op.create_check_constraint("root_mode", "categories", f"(id != 0) OR (wallet_mode != {MODE})")'], ['op.drop_column("categories", "wallet_mode")']),
+  );
+  expect(findings).toEqual([]);
+});
+
 describe("names", () => {
   test("a conventional prefix, op.f() and the documented convention's generated name match; another name does not", async () => {
     const findings = await unbalanced(

@@ -375,7 +375,9 @@ class MigrationExtractor {
           keywords.get("sqlite_where"),
         ].flatMap((node) => {
           const resolved = node ? this.resolveSql(node, scope, new Set()) : undefined;
-          return resolved?.kind === "sql" ? [resolved.value.value] : [];
+          if (resolved?.kind === "sql") return [resolved.value.value];
+          // An f-string condition: its literal parts still name the columns.
+          return node ? node.descendantsOfType("string_content").map((part) => part.text) : [];
         });
         const mentions = [...new Set(expressions.flatMap((sql) => identifiersInCondition(sql, this.context.dialect)))];
         const constraintType = CONSTRAINT_TYPE_OF[method] ?? (method === "drop_constraint" ? constraintTypeOf(str(arg("type_"))) : undefined);
