@@ -23,7 +23,9 @@ export default defineRule({
     for (const change of reportable(facts.schemaChanges)) {
       if (change.kind !== "alter-column-type") continue;
       const to = change.newType ? ` to ${change.newType}` : "";
-      report(change, `Column ${change.column ?? "?"} of table ${tableName(change)} changes type${to}`, { ...changeData(change), newType: change.newType });
+      // MySQL `CONVERT TO CHARACTER SET` names no column: it converts them all.
+      const subject = change.column === undefined ? "Every text column" : `Column ${change.column}`;
+      report(change, `${subject} of table ${tableName(change)} changes type${to}`, { ...changeData(change), newType: change.newType });
     }
   },
 });

@@ -24,7 +24,8 @@ export interface GonogoConfig {
   ignore?: string[];
   maxFileBytes?: number;
   rules?: Record<string, RuleSetting>;
-  overrides?: { files: string[]; rules?: Record<string, RuleSetting> }[];
+  /** Per glob: rule settings, and the SQL dialect the matching files are read in. */
+  overrides?: { files: string[]; rules?: Record<string, RuleSetting>; dialect?: SqlDialect }[];
   policy?: unknown;
   log?: string;
   pendingExpiry?: string | number;

@@ -10,6 +10,8 @@ export interface AnalysisInput {
   asRole?: FileRole;
   /** Read as context only (not reported): a migration needs only its revision header. */
   headerOnly?: boolean;
+  /** The file's SQL dialect, when it is not the scan's default (see engine/dialects.ts). */
+  dialect?: ExtractContext["dialect"];
 }
 
 export interface Analysis {
@@ -24,6 +26,7 @@ export interface SerializableContext {
 }
 
 export async function analyseUncached(input: AnalysisInput, context: ExtractContext): Promise<Analysis> {
+  if (input.dialect && input.dialect !== context.dialect) context = { ...context, dialect: input.dialect };
   const role = input.asRole ?? roleOf(input.file, input.text, context);
   if (role === "none") return { role };
   // Context files other than migrations contribute nothing that is reported: skip their analysis.

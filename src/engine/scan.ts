@@ -27,6 +27,7 @@ import { applySuppressions } from "./suppress.js";
 import { applyBulkSuppressions, applyScope, resolveSuppressionsLocation, type SuppressionsSummary } from "./suppressions.js";
 import { FactsCache, contentHash, resolveCacheLocation } from "./cache.js";
 import { inShard } from "./shard.js";
+import { dialectResolver } from "./dialects.js";
 import { analyseAll } from "./pool.js";
 import type { Analysis, AnalysisInput } from "./pool-worker.js";
 import { UNANALYSED_RULE_IDS, type RuleSetting, type ScanOptions, type ScanResult } from "./types.js";
@@ -71,8 +72,14 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     file.endsWith(".tf") ? (terraformByDirectory.get(directoryOf(file)) ?? []).filter(([f]) => f !== file).map(([f, text]) => ({ file: f, text })) : [];
   // Unchanged files come from the cache; the others are analysed, across cores when there are many.
   // Files read only as context (siblings of the files named in pre-commit mode) need less analysis.
+  // Each file's SQL dialect where its path, alembic.ini or env.py (or an override) tells one.
+  const dialectOf = dialectResolver({ cwd, config, texts });
+  const withDialect = (input: AnalysisInput): AnalysisInput => {
+    const dialect = input.file.endsWith(".py") || input.file.endsWith(".sql") ? dialectOf(input.file) : undefined;
+    return dialect ? { ...input, dialect } : input;
+  };
   const readable: AnalysisInput[] = loadedFiles.flatMap(({ file, outcome }) =>
-    outcome.ok ? [reportFiles && !reportFiles.has(file) ? { file, text: outcome.text, headerOnly: true } : { file, text: outcome.text }] : [],
+    outcome.ok ? [withDialect(reportFiles && !reportFiles.has(file) ? { file, text: outcome.text, headerOnly: true } : { file, text: outcome.text })] : [],
   );
   const unreadableCount = loadedFiles.length - readable.length;
   options.onProgress?.(unreadableCount, loadedFiles.length);
@@ -94,7 +101,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const migrationDirs = new Set([...roles].filter(([, r]) => r === "migration").map(([f]) => directoryOf(f)));
   const promoted = [...roles]
     .filter(([file, role]) => role === "python" && migrationDirs.has(directoryOf(file)) && !["__init__.py", "env.py"].includes(path.posix.basename(file)))
-    .map(([file]) => ({ file, text: texts.get(file)!, asRole: "migration" as const, ...(reportFiles && !reportFiles.has(file) ? { headerOnly: true } : {}) }));
+    .map(([file]) => withDialect({ file, text: texts.get(file)!, asRole: "migration" as const, ...(reportFiles && !reportFiles.has(file) ? { headerOnly: true } : {}) }));
   const promotedAnalyses = await analyseFiles(promoted, context, cache, options.jobs);
   for (const [index, { file }] of promoted.entries()) {
     roles.set(file, "migration");
@@ -255,7 +262,7 @@ async function analyseFiles(
   const keys: { key: string; hash: string }[] = [];
   const misses: number[] = [];
   for (const [index, input] of inputs.entries()) {
-    const key = `${input.file}${input.asRole ? `\u0000as-${input.asRole}` : ""}${input.headerOnly ? "\u0000header" : ""}`;
+    const key = `${input.file}${input.asRole ? `\u0000as-${input.asRole}` : ""}${input.headerOnly ? "\u0000header" : ""}${input.dialect ? `\u0000${input.dialect}` : ""}`;
     const siblings = context.siblingsOf?.(input.file) ?? [];
     const hash = contentHash(siblings.length === 0 ? input.text : [input.text, ...siblings.map((s) => `${s.file}\u0000${s.text}`)].join("\u0000"));
     const cached = cache.get(key, hash);

@@ -6,12 +6,12 @@
 import { createRequire } from "node:module";
 import type { SqlDialect } from "../types.js";
 import { splitSqlStatements, tokenizeSql, type SqlToken } from "./sql-lexer.js";
+import { readStatementGrammarLacks, type AstNode } from "./sql-readers.js";
 
 export type { SqlToken, SqlTokenKind } from "./sql-lexer.js";
 export { tokenizeSql, splitSqlStatements, decodeSqlStringLiteral } from "./sql-lexer.js";
 
-/** A parsed AST node as plain JSON. */
-export type AstNode = { [key: string]: unknown };
+export type { AstNode } from "./sql-readers.js";
 
 /** A syntax error at [start, end) of the parsed text. */
 export interface SqlSyntaxError {
@@ -312,12 +312,7 @@ export async function parseGenericScript(text: string, dialect: Exclude<SqlDiale
   for (let q = 0; q < queue.length; q++) {
     const span = queue[q]!;
     const piece = text.slice(span.start, span.end);
-    const procedure =
-      dialect === "mssql"
-        ? (readExecCall(span.tokens) ?? readMssqlDropDatabase(span.tokens) ?? readMssqlAddForeignKey(span.tokens))
-        : dialect === "sqlite"
-          ? readSqliteDropIndex(span.tokens)
-          : undefined;
+    const procedure = readStatementGrammarLacks(span.tokens, dialect);
     if (procedure) {
       statements.push({ ast: procedure, start: span.start, end: span.end, tokens: span.tokens, toIndex: (offset) => span.start + offset });
       continue;
@@ -374,119 +369,4 @@ function astMatchesKeyword(ast: AstNode, first: SqlToken | undefined): boolean {
   if (keyword === "with") return ["select", "delete", "update", "insert"].includes(type);
   if (keyword === "replace") return type === "replace" || type === "insert";
   return type === keyword || (keyword === "exec" && type === "exec");
-}
-
-/**
- * SQL Server `EXEC [schema.]procedure 'literal', N'literal', …` with literal arguments only (the
- * grammar does not read string arguments): `{ type: "exec", procedure, args }`.
- */
-function readExecCall(tokens: SqlToken[]): AstNode | undefined {
-  const first = tokens[0]?.text.toUpperCase();
-  if (first !== "EXEC" && first !== "EXECUTE") return undefined;
-  let k = 1;
-  let procedure = tokens[k]?.kind === "word" ? tokens[k]!.text : undefined;
-  while (procedure !== undefined && tokens[k + 1]?.text === "." && tokens[k + 2]?.kind === "word") {
-    k += 2;
-    procedure = tokens[k]!.text;
-  }
-  if (procedure === undefined) return undefined;
-  const args: string[] = [];
-  for (k += 1; k < tokens.length; k++) {
-    const token = tokens[k]!;
-    // Named arguments: @objname = N'…'.
-    if (token.kind === "word" && token.text.startsWith("@") && tokens[k + 1]?.text === "=") {
-      k++;
-      continue;
-    }
-    if (token.kind === "string") {
-      const quote = token.text.indexOf("'");
-      args.push(token.text.slice(quote + 1, -1).split("''").join("'"));
-      continue;
-    }
-    if (token.kind === "punctuation" && token.text === ",") continue;
-    return undefined;
-  }
-  return { type: "exec", procedure, args };
-}
-
-/** SQLite `DROP INDEX [IF EXISTS] [schema.]name`, which the SQLite grammar does not read. */
-function readSqliteDropIndex(tokens: SqlToken[]): AstNode | undefined {
-  const words = tokens.map((t) => (t.kind === "word" ? t.text.toUpperCase() : t.text));
-  if (words[0] !== "DROP" || words[1] !== "INDEX") return undefined;
-  let k = 2;
-  const ifExists = words[2] === "IF" && words[3] === "EXISTS";
-  if (ifExists) k = 4;
-  const names = tokens.slice(k).filter((t) => t.text !== ".");
-  if (names.length < 1 || names.length > 2 || tokens.length - k !== names.length * 2 - 1) return undefined;
-  if (names.some((t) => t.kind !== "word" && t.kind !== "quoted-identifier")) return undefined;
-  const unquote = (t: SqlToken): string => (t.kind === "quoted-identifier" ? t.text.slice(1, -1) : t.text);
-  const name = unquote(names[names.length - 1]!);
-  return { type: "drop", keyword: "index", prefix: ifExists ? "if exists" : null, name, table: names.length === 2 ? { db: unquote(names[0]!), table: null } : null };
-}
-
-function unquoteName(token: SqlToken): string {
-  return token.kind === "quoted-identifier" ? token.text.slice(1, -1).split(token.text[0] === "[" ? "]]" : '""').join(token.text[0] === "[" ? "]" : '"') : token.text;
-}
-
-function isName(token: SqlToken | undefined): token is SqlToken {
-  return token !== undefined && (token.kind === "word" || token.kind === "quoted-identifier");
-}
-
-/** SQL Server `DROP DATABASE [IF EXISTS] a[, b]`, which the TransactSQL grammar does not read. */
-function readMssqlDropDatabase(tokens: SqlToken[]): AstNode | undefined {
-  const upper = (k: number): string => tokens[k]?.text.toUpperCase() ?? "";
-  if (upper(0) !== "DROP" || upper(1) !== "DATABASE") return undefined;
-  let k = 2;
-  const ifExists = upper(2) === "IF" && upper(3) === "EXISTS";
-  if (ifExists) k = 4;
-  const names: string[] = [];
-  for (; k < tokens.length; k += 2) {
-    if (!isName(tokens[k])) return undefined;
-    names.push(unquoteName(tokens[k]!));
-    if (k + 1 < tokens.length && tokens[k + 1]!.text !== ",") return undefined;
-  }
-  if (names.length === 0) return undefined;
-  return { type: "drop", keyword: "database", prefix: ifExists ? "if exists" : null, name: names.join(", ") };
-}
-
-/**
- * SQL Server `ALTER TABLE t [WITH CHECK | WITH NOCHECK] ADD [CONSTRAINT c] FOREIGN KEY (…) REFERENCES …`,
- * which the TransactSQL grammar misreads. `nocheck` is SQL Server's NOT VALID.
- */
-function readMssqlAddForeignKey(tokens: SqlToken[]): AstNode | undefined {
-  const upper = (k: number): string => (tokens[k]?.kind === "word" ? tokens[k]!.text.toUpperCase() : "");
-  if (upper(0) !== "ALTER" || upper(1) !== "TABLE" || !isName(tokens[2])) return undefined;
-  const parts = [unquoteName(tokens[2])];
-  let k = 3;
-  while (tokens[k]?.text === "." && isName(tokens[k + 1])) {
-    parts.push(unquoteName(tokens[k + 1]!));
-    k += 2;
-  }
-  let nocheck = false;
-  if (upper(k) === "WITH" && (upper(k + 1) === "CHECK" || upper(k + 1) === "NOCHECK")) {
-    nocheck = upper(k + 1) === "NOCHECK";
-    k += 2;
-  }
-  if (upper(k) !== "ADD") return undefined;
-  k++;
-  let constraint: string | null = null;
-  if (upper(k) === "CONSTRAINT" && isName(tokens[k + 1])) {
-    constraint = unquoteName(tokens[k + 1]!);
-    k += 2;
-  }
-  if (upper(k) !== "FOREIGN" || upper(k + 1) !== "KEY" || !tokens.slice(k).some((t) => t.kind === "word" && t.text.toUpperCase() === "REFERENCES")) return undefined;
-  // One subcommand only: a top-level comma means more than this reader knows.
-  let depth = 0;
-  for (const token of tokens.slice(k)) {
-    if (token.text === "(") depth++;
-    else if (token.text === ")") depth--;
-    else if (token.text === "," && depth === 0) return undefined;
-  }
-  const table = parts[parts.length - 1]!;
-  const db = parts.length > 1 ? parts[parts.length - 2]! : null;
-  return {
-    type: "alter",
-    table: [{ db, table }],
-    expr: [{ action: "add", resource: "constraint", nocheck, create_definitions: { constraint, constraint_type: "FOREIGN KEY" } }],
-  };
 }

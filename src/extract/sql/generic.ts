@@ -192,6 +192,12 @@ function readAlterTable(statement: ParsedStatement, ast: AstNode, add: (fields: 
       }
       return;
     }
+    if (resource === "charset" && action === "convert") {
+      // MySQL rewrites every text column in the new character set (TEXT may become MEDIUMTEXT).
+      const collate = text(command.collate);
+      add({ kind: "alter-column-type", operation: "ALTER TABLE … CONVERT TO CHARACTER SET", ...target, newType: `CHARACTER SET ${text(command.charset) ?? "?"}${collate ? ` COLLATE ${collate}` : ""}` }, range);
+      return;
+    }
     if (resource === "table" && action === "rename") {
       add({ kind: "rename-table", operation: "ALTER TABLE … RENAME TO", ...target, newName: text(command.table) ?? "?" }, range);
       return;

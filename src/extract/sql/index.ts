@@ -2,11 +2,12 @@
 import { emptyFileFacts, type Direction, type Directive, type FileFacts, type ParseProblem, type SchemaChange } from "../facts.js";
 import { parseDirectiveComment } from "../directives.js";
 import { SourceText } from "../source.js";
-import { tokenizeSql } from "../../parsers/sql.js";
+import { splitSqlStatements, tokenizeSql } from "../../parsers/sql.js";
 import type { SqlDialect } from "../../types.js";
 import { readGeneric } from "./generic.js";
 import { readPostgres } from "./postgres.js";
 import type { DraftResult } from "./draft.js";
+import { neutralizeBindParameters } from "./bind-parameters.js";
 
 export { isPostgresTautology } from "./postgres.js";
 export { isGenericTautology } from "./generic.js";
@@ -39,24 +40,23 @@ export interface SqlExtraction {
 
 /** Parses `input.sql` with the dialect's parser and returns one SchemaChange per relevant statement. */
 export async function extractSqlChanges(input: SqlInput): Promise<SqlExtraction> {
-  const sql = input.origin === "sql-in-python" && input.dialect === "postgresql" ? neutralizeBindParameters(input.sql) : input.sql;
-  let result: DraftResult;
-  try {
-    result = input.dialect === "postgresql" ? await readPostgres(sql) : await readGeneric(sql, input.dialect);
-  } catch (error) {
-    // A parser that throws where it should report (a WASM abort, an unexpected AST) must not
-    // take the scan down, nor let the SQL pass unread.
-    result = { changes: [], problems: [{ message: `SQL could not be analysed: ${error instanceof Error ? error.message : String(error)}`, start: 0, end: sql.length }], parsedStatements: 0, comments: [] };
-  }
+  // SQL from Python may hold driver placeholders; a .sql file is run as it is.
+  const bound = input.origin === "sql-in-python" ? neutralizeBindParameters(input.sql, input.dialect) : { sql: input.sql, toOriginal: (i: number) => i };
+  const sql = bound.sql;
+  const read = await readSafely(sql, input.dialect);
+  // SQL run from Python may be meant for another database than the file's (a migration that
+  // serves several): a statement that parses in another dialect Alembic serves is read in it.
+  const result = input.origin === "sql-in-python" && read.result.problems.length > 0 ? await readInOtherDialects(sql, input.dialect, read) : read;
 
-  const locate = (start: number, end: number) => input.source.location(input.mapOffset(start), input.mapOffset(Math.max(start, end)));
-  const changes = result.changes.map(({ start, end, ...fields }) => {
-    const change: SchemaChange = { ...fields, origin: input.origin, dialect: input.dialect, location: locate(start, end) };
+  const mapOffset = (index: number): number => input.mapOffset(bound.toOriginal(index));
+  const locate = (start: number, end: number) => input.source.location(mapOffset(start), mapOffset(Math.max(start, end)));
+  const changes = result.result.changes.map(({ start, end, ...fields }, index) => {
+    const change: SchemaChange = { ...fields, origin: input.origin, dialect: result.dialects[index] ?? input.dialect, location: locate(start, end) };
     if (input.migration) change.migration = { ...input.migration };
     return change;
   });
-  const wholeFile = input.origin === "sql-file" && result.parsedStatements === 0;
-  const problems = result.problems.map(
+  const wholeFile = input.origin === "sql-file" && result.result.parsedStatements === 0;
+  const problems = result.result.problems.map(
     ({ message, start, end }): ParseProblem => ({
       language: "sql",
       family: "sql",
@@ -67,13 +67,13 @@ export async function extractSqlChanges(input: SqlInput): Promise<SqlExtraction>
   );
   const directives: Directive[] = [];
   if (input.origin === "sql-file") {
-    for (const comment of result.comments) {
+    for (const comment of result.result.comments) {
       const body = comment.text.startsWith("--") ? comment.text.slice(2) : comment.text.startsWith("#") ? comment.text.slice(1) : comment.text.slice(2, -2);
       const directive = parseDirectiveComment(body, locate(comment.start, comment.end));
       if (directive) directives.push(directive);
     }
   }
-  return { changes, problems, directives, parsedStatements: result.parsedStatements };
+  return { changes, problems, directives, parsedStatements: result.result.parsedStatements };
 }
 
 /** Facts of a `.sql` file. */
@@ -86,34 +86,75 @@ export async function extractSqlFile(file: string, text: string, dialect: SqlDia
   return facts;
 }
 
-/**
- * Driver placeholders are not PostgreSQL: `:name` (SQLAlchemy text()), `%s` and `%(name)s`
- * (DB-API pyformat). Each is replaced by `$1` padded with spaces to its own length, so offsets do
- * not move and the statement parses as what it is.
- */
-function neutralizeBindParameters(sql: string): string {
-  const { tokens } = tokenizeSql(sql, "postgresql");
-  const pieces: string[] = [];
-  let last = 0;
-  const replace = (start: number, end: number): void => {
-    pieces.push(sql.slice(last, start), "$1".padEnd(end - start, " "));
-    last = end;
-  };
-  for (let k = 0; k < tokens.length; k++) {
-    const token = tokens[k]!;
-    if (token.kind === "parameter" && token.text.startsWith(":") && token.text.length >= 2) replace(token.start, token.end);
-    else if (token.kind === "punctuation" && token.text === "%") {
-      const next = tokens[k + 1];
-      if (next?.start === token.end && next.kind === "word" && next.text === "s") {
-        replace(token.start, next.end);
-        k++;
-      } else if (next?.start === token.end && next.text === "(" && tokens[k + 2]?.kind === "word" && tokens[k + 3]?.text === ")" && tokens[k + 4]?.text === "s" && tokens[k + 4]!.start === tokens[k + 3]!.end) {
-        replace(token.start, tokens[k + 4]!.end);
-        k += 4;
-      }
-    }
+/** A reading of SQL text: the dialect each change was read in, by index. */
+interface Reading {
+  result: DraftResult;
+  dialects: SqlDialect[];
+}
+
+async function readSafely(sql: string, dialect: SqlDialect): Promise<Reading> {
+  let result: DraftResult;
+  try {
+    result = dialect === "postgresql" ? await readPostgres(sql) : await readGeneric(sql, dialect);
+  } catch (error) {
+    // A parser that throws where it should report (a WASM abort, an unexpected AST) must not
+    // take the scan down, nor let the SQL pass unread.
+    result = { changes: [], problems: [{ message: `SQL could not be analysed: ${error instanceof Error ? error.message : String(error)}`, start: 0, end: sql.length }], parsedStatements: 0, comments: [] };
   }
-  if (last === 0) return sql;
-  pieces.push(sql.slice(last));
-  return pieces.join("");
+  return { result, dialects: result.changes.map(() => dialect) };
+}
+
+/** The dialects Alembic serves that gonogo reads, in the order a statement is tried in them. */
+const DIALECTS: SqlDialect[] = ["postgresql", "mysql", "sqlite", "mssql"];
+
+/**
+ * Each statement of `sql` that did not parse in `dialect` is read in the other dialects; the first
+ * that reads it without a problem gives its facts (so a destructive statement that parses only
+ * elsewhere still reaches the rules). A statement that parses nowhere keeps its problem.
+ */
+async function readInOtherDialects(sql: string, dialect: SqlDialect, primary: Reading): Promise<Reading> {
+  const others = DIALECTS.filter((d) => d !== dialect);
+  const lexed = tokenizeSql(sql, dialect);
+  if (lexed.error) {
+    // The text does not even tokenize as this dialect (a MySQL backslash escape read as PostgreSQL):
+    // the whole text is read in the first dialect that reads all of it.
+    return (await readInFirstDialect(sql, others)) ?? primary;
+  }
+  const spans = splitSqlStatements(lexed.tokens, dialect, sql);
+  const { changes, problems } = primary.result;
+  // The problems of each statement, by the index of the statement they fall in (-1: none).
+  const bySpan = new Map<number, typeof problems>();
+  for (const problem of problems) {
+    let index = -1;
+    for (let k = 0; k < spans.length && spans[k]!.start <= problem.start; k++) index = k;
+    if (index >= 0 && problem.start > spans[index]!.end) index = -1;
+    bySpan.set(index, [...(bySpan.get(index) ?? []), problem]);
+  }
+  const result: DraftResult = { ...primary.result, changes: [...changes], problems: [] };
+  const dialects = [...primary.dialects];
+  for (const [index, spanProblems] of bySpan) {
+    const span = spans[index];
+    // Only a statement the dialect read nothing from: its facts cannot come twice.
+    const read = span && !changes.some((c) => c.start >= span.start && c.start <= span.end) ? await readInFirstDialect(sql.slice(span.start, span.end), others) : undefined;
+    if (!span || !read) {
+      result.problems.push(...spanProblems);
+      continue;
+    }
+    for (const [k, change] of read.result.changes.entries()) {
+      result.changes.push({ ...change, start: change.start + span.start, end: change.end + span.start });
+      dialects.push(read.dialects[k]!);
+    }
+    result.parsedStatements += read.result.parsedStatements;
+  }
+  result.problems.sort((a, b) => a.start - b.start);
+  return { result, dialects };
+}
+
+/** The reading of `sql` in the first of `dialects` that reads all of it without a problem. */
+async function readInFirstDialect(sql: string, dialects: SqlDialect[]): Promise<Reading | undefined> {
+  for (const dialect of dialects) {
+    const reading = await readSafely(sql, dialect);
+    if (reading.result.problems.length === 0 && reading.result.parsedStatements > 0) return reading;
+  }
+  return undefined;
 }
