@@ -10,6 +10,7 @@ import { extractSqlChanges, extractSqlFile } from "../src/extract/sql/index.js";
 import { neutralizeBindParameters } from "../src/extract/sql/bind-parameters.js";
 import { databaseUrlInEnv, databaseUrlInIni, dialectOfUrl } from "../src/extract/alembic/database-url.js";
 import { SourceText } from "../src/extract/source.js";
+import { extractMigration } from "../src/extract/alembic/migration.js";
 import type { SqlDialect } from "../src/types.js";
 import { runCli, tempProject } from "./helpers.js";
 
@@ -236,5 +237,78 @@ describe("driver placeholders", () => {
   it("in a migration: placeholders of psycopg2 and SQLAlchemy (modelled on indico/indico)", async () => {
     const file = "migrations/versions/0af8f63aa603_refactor_revisions.py";
     expect(await findingsOf("placeholders")).toEqual([`${file} 18:24-18:91 sql/delete-without-where`, `${file} 22:5-22:14 alembic/empty-downgrade`]);
+  });
+});
+
+describe("dialect guards in a migration", () => {
+  it("SQL and operations under a guard are read in its dialect; destructive ones are still reported", async () => {
+    const result = await scan({ cwd: path.join(root, "guards"), configFile: false });
+    const versions = "data/migrations/versions";
+    // Only the sql/* rules: alembic/* findings of these files are not what is tested here.
+    expect(result.findings.filter((f) => f.ruleId.startsWith("sql/")).map((f) => `${f.file} ${f.line}:${f.column}-${f.endLine}:${f.endColumn} ${f.ruleId}`)).toEqual([
+      // After `if dialect != "mysql": return`: MySQL's MODIFY, and a TRUNCATE that stays a finding.
+      `${versions}/2d66ad598b56_metadata_json_size.py 17:17-17:79 sql/alter-column-type`,
+      `${versions}/2d66ad598b56_metadata_json_size.py 18:17-18:49 sql/truncate`,
+      // Under `engine.name == MYSQL_ENGINE`: MySQL's DROP PRIMARY KEY parses; the DROP TABLE is still one.
+      `${versions}/a9c43481023c_extend_port_bindings.py 21:21-21:55 sql/drop-table`,
+      // `!= "sqlite"` says nothing of which database it is: PostgreSQL, the default, asks for CONCURRENTLY.
+      `${versions}/b1a79fa8e630_user_email_index.py 21:9-21:63 sql/create-index-non-concurrently`,
+      // The else of `!= "sqlite"` is SQLite: a DROP TABLE there is still one.
+      `${versions}/b1a79fa8e630_user_email_index.py 24:21-24:40 sql/drop-table`,
+    ]);
+    expect(result.findings.filter((f) => f.ruleId === "sql/parse-error")).toEqual([]);
+    const dialects = result.facts.schemaChanges.map((c) => `${path.posix.basename(c.location.file).slice(0, 12)} ${c.location.line}:${c.location.column} ${c.kind} ${c.dialect}`).sort();
+    expect(dialects).toEqual([
+      "2d66ad598b56 16:5 create-index mysql",
+      "2d66ad598b56 17:17 alter-column-type mysql",
+      "2d66ad598b56 18:17 truncate mysql",
+      "2d66ad598b56 25:9 create-index sqlite",
+      "2d66ad598b56 26:5 drop-index postgresql",
+      "a9c43481023c 20:69 add-constraint mysql",
+      "a9c43481023c 21:21 drop-table mysql",
+      "a9c43481023c 23:9 drop-constraint postgresql",
+      "a9c43481023c 24:9 add-constraint postgresql",
+      "a9c43481023c 29:69 add-constraint mysql",
+      "b1a79fa8e630 16:21 create-index postgresql",
+      "b1a79fa8e630 18:21 create-index mysql",
+      "b1a79fa8e630 19:9 create-index mysql",
+      "b1a79fa8e630 21:9 create-index postgresql",
+      "b1a79fa8e630 24:21 drop-table sqlite",
+      "b1a79fa8e630 28:5 drop-index postgresql",
+      "b1a79fa8e630 29:5 drop-index postgresql",
+      "b1a79fa8e630 30:5 drop-index postgresql",
+    ]);
+  });
+
+  /** The dialect of `op.drop_table("t")` placed in `body` (an upgrade() body, 4-space indented). */
+  async function dialectUnder(body: string, prelude = ""): Promise<(string | undefined)[]> {
+    const text = `from alembic import op\n${prelude}revision = "1"\ndown_revision = None\n\ndef upgrade():\n${body}\n\ndef downgrade():\n    pass\n`;
+    const facts = await extractMigration("versions/1_x.py", text, { dialect: "postgresql", directory: "versions" });
+    return facts.schemaChanges.map((c) => `${c.table}:${c.dialect}`);
+  }
+
+  it.each([
+    ['    if op.get_bind().dialect.name == "mysql":\n        op.drop_table("a")', ["a:mysql"]],
+    ['    if "sqlite" == op.get_context().dialect.name:\n        op.drop_table("a")', ["a:sqlite"]],
+    ['    if bind.engine.name in ("mysql", "mariadb"):\n        op.drop_table("a")', ["a:mysql"]],
+    ['    if bind.dialect.name in ("mysql", "sqlite"):\n        op.drop_table("a")', ["a:postgresql"]],
+    ['    if not bind.dialect.name != "mssql":\n        op.drop_table("a")', ["a:mssql"]],
+    ['    if bind.dialect.name == "mysql" or bind.dialect.name == "mariadb":\n        op.drop_table("a")', ["a:mysql"]],
+    ['    if bind.dialect.name == "sqlite" and has_index:\n        op.drop_table("a")\n    else:\n        op.drop_table("b")', ["a:sqlite", "b:postgresql"]],
+    ['    if bind.dialect.name == "mysql":\n        op.drop_table("a")\n    elif bind.dialect.name == "sqlite":\n        op.drop_table("b")\n    else:\n        op.drop_table("c")', ["a:mysql", "b:sqlite", "c:postgresql"]],
+    ['    if bind.dialect.name != "sqlite":\n        op.drop_table("a")\n    else:\n        op.drop_table("b")', ["a:postgresql", "b:sqlite"]],
+    ['    if bind.dialect.name not in ("mysql",):\n        op.drop_table("a")\n    else:\n        op.drop_table("b")', ["a:postgresql", "b:mysql"]],
+    ['    if bind.dialect.name != "mysql":\n        raise NotImplementedError()\n    op.drop_table("a")', ["a:mysql"]],
+    ['    if bind.dialect.name == "mysql":\n        return\n    op.drop_table("a")', ["a:postgresql"]],
+    ['    dialect = op.get_bind().dialect\n    if dialect.name == "sqlite":\n        op.drop_table("a")', ["a:sqlite"]],
+    ['    if settings.name == "mysql":\n        op.drop_table("a")', ["a:postgresql"]],
+    ['    if bind.dialect.name == "oracle":\n        op.drop_table("a")', ["a:postgresql"]],
+    ['    if bind.dialect.name == "mysql":\n        drop_old()', ["old:mysql"]],
+  ])("%s", async (body, expected) => {
+    expect(await dialectUnder(body, 'def drop_old():\n    op.drop_table("old")\n\n')).toEqual(expected);
+  });
+
+  it("a module constant names the dialect (openstack/neutron's MYSQL_ENGINE)", async () => {
+    expect(await dialectUnder('    engine = op.get_bind().engine\n    if engine.name == MYSQL_ENGINE:\n        op.drop_table("a")', 'MYSQL_ENGINE = "mysql"\n')).toEqual(["a:mysql"]);
   });
 });

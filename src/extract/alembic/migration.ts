@@ -16,6 +16,7 @@ import {
 import { SourceText } from "../source.js";
 import { extractSqlChanges } from "../sql/index.js";
 import { concatMapped, decodeStringNode, dedentMapped, hasInterpolation, mapOffsetOf, stripMapped, type MappedString } from "./strings.js";
+import { guardedBranches } from "./dialect-guard.js";
 import type { SourceLocation, SqlDialect } from "../../types.js";
 import { argumentFor, CONSTRAINT_TYPE_OF, constraintTypeOf, identifiersInCondition } from "./operations.js";
 import { markReversals } from "./reversal.js";
@@ -205,7 +206,7 @@ class MigrationExtractor {
   }
 
   /** Walks one function body (and the module-level helpers it calls) in the given direction. */
-  analyseFunction(def: PyNode, direction: Direction, visiting: Set<string>, opArgumentPositions: number[] = []): void {
+  analyseFunction(def: PyNode, direction: Direction, visiting: Set<string>, opArgumentPositions: number[] = [], dialect?: SqlDialect): void {
     const opNames = new Set(this.opNames);
     const parameters = def.childForFieldName("parameters");
     for (const [index, parameter] of (parameters?.namedChildren ?? []).entries()) {
@@ -214,7 +215,7 @@ class MigrationExtractor {
       // `def upgrade(op)`, `def helper(ops: Operations)`, or a helper that the caller passes `op` to.
       if (name && (name === "op" || annotation.includes("Operations") || opArgumentPositions.includes(index))) opNames.add(name);
     }
-    const scope: Scope = { opNames, batchTables: new Map(), batchSchemas: new Map(), locals: new Map() };
+    const scope: Scope = { opNames, batchTables: new Map(), batchSchemas: new Map(), locals: new Map(), ...(dialect ? { dialect } : {}) };
     this.walk(def.childForFieldName("body")!, direction, scope, visiting);
   }
 
@@ -230,6 +231,15 @@ class MigrationExtractor {
       if (child.type === "call") {
         this.visitCall(child, direction, scope, visiting);
         // Arguments may hold further calls (e.g. op.execute(users.delete())): the visit decides.
+        continue;
+      }
+      // `if bind.dialect.name == "mysql":` — the body runs on that database only.
+      const guard = child.type === "if_statement" ? guardedBranches(child, (name) => scope.locals.get(name) ?? this.constants.get(name)) : undefined;
+      if (guard) {
+        for (const condition of guard.conditions) this.walk(condition, direction, scope, visiting);
+        for (const { body, dialect } of guard.bodies) this.walk(body, direction, dialect ? { ...scope, dialect } : scope, visiting);
+        // `if dialect != "mysql": return`: what follows runs on MySQL.
+        if (guard.rest) scope = { ...scope, dialect: guard.rest };
         continue;
       }
       this.walk(child, direction, scope, visiting);
@@ -266,7 +276,7 @@ class MigrationExtractor {
         const positions = positionalArguments(call)
           .map((arg, index) => (arg.type === "identifier" && scope.opNames.has(arg.text) ? index : -1))
           .filter((index) => index >= 0);
-        this.analyseFunction(helper, direction, new Set([...visiting, fn.text]), positions);
+        this.analyseFunction(helper, direction, new Set([...visiting, fn.text]), positions, scope.dialect);
       }
       if (args) this.walk(args, direction, scope, visiting);
       return;
@@ -308,7 +318,7 @@ class MigrationExtractor {
     const base = {
       origin: "alembic-op" as const,
       operation: `${receiver}.${method}`,
-      dialect: this.context.dialect,
+      dialect: scope.dialect ?? this.context.dialect,
       migration: this.migrationRef(direction),
       location: this.loc(call),
     };
@@ -456,7 +466,7 @@ class MigrationExtractor {
           sql: mapped.value,
           mapOffset: mapOffsetOf(mapped),
           source: this.source,
-          dialect: this.context.dialect,
+          dialect: scope.dialect ?? this.context.dialect,
           origin: "sql-in-python",
           migration: this.migrationRef(direction),
           executedBy: operation,
@@ -474,7 +484,7 @@ class MigrationExtractor {
         operation: resolved.operation,
         ...(resolved.table ? { table: resolved.table } : {}),
         hasWhere: resolved.hasWhere,
-        dialect: this.context.dialect,
+        dialect: scope.dialect ?? this.context.dialect,
         migration: this.migrationRef(direction),
         location: this.loc(resolved.node),
       });
@@ -593,6 +603,8 @@ interface Scope {
   batchTables: Map<string, string>;
   batchSchemas: Map<string, string>;
   locals: Map<string, PyNode>;
+  /** Set under a dialect guard: the database the code runs on. */
+  dialect?: SqlDialect;
 }
 
 function decodeOrDynamic(node: PyNode): Resolved {
