@@ -312,3 +312,21 @@ describe("dialect guards in a migration", () => {
     expect(await dialectUnder('    engine = op.get_bind().engine\n    if engine.name == MYSQL_ENGINE:\n        op.drop_table("a")', 'MYSQL_ENGINE = "mysql"\n')).toEqual(["a:mysql"]);
   });
 });
+
+describe("bad input around the dialect", () => {
+  it("a broken env.py still names its URL; an alembic.ini that is a directory or binary names none; no crash", async () => {
+    const migration = 'from alembic import op\nrevision = "1"\ndown_revision = None\n\ndef upgrade():\n    op.create_index("ix_orders_total", "orders", ["total"])\n\ndef downgrade():\n    pass\n';
+    const project = tempProject({
+      "a/env.py": "config.set_main_option('sqlalchemy.url', 'mysql://x')\ndef run_migrations(:\n    (((\n",
+      "a/versions/1_widen.py": migration,
+      "b/alembic.ini/keep": "",
+      "b/versions/1_widen.py": migration.replace('"1"', '"2"'),
+      "c/alembic.ini": Buffer.from([0xff, 0xfe, 0x00, 0x5b, 0x00]),
+      "c/versions/1_widen.py": migration.replace('"1"', '"3"'),
+    });
+    const result = await scan({ cwd: project, configFile: false });
+    // tree-sitter recovers from the syntax error: the literal MySQL URL is still read.
+    expect(result.facts.schemaChanges.map((c) => `${c.location.file} ${c.dialect}`)).toEqual(["a/versions/1_widen.py mysql", "b/versions/1_widen.py postgresql", "c/versions/1_widen.py postgresql"]);
+    expect(result.findings.filter((f) => f.ruleId.startsWith("sql/")).map((f) => `${f.file} ${f.ruleId}`)).toEqual(["b/versions/1_widen.py sql/create-index-non-concurrently", "c/versions/1_widen.py sql/create-index-non-concurrently"]);
+  });
+});
