@@ -103,6 +103,20 @@ describe("--base: only the files the change touches are judged", () => {
     git("commit", "-q", "-am", "keep users");
   }, 60_000);
 
+  it("a deleted migration: the graph finding it causes in an unchanged file is still reported", async () => {
+    rmSync(file(150));
+    try {
+      const scan = await run(["scan", "--base", "main", "--format", "json"]);
+      const found = reported(scan.stdout);
+      expect(found).toContain("alembic/versions/0151_m.py alembic/missing-parent");
+      // Only graph findings: the unchanged history's drops stay out of scope.
+      expect(found.filter((f) => !/ alembic\/(missing-parent|multiple-heads)$/.test(f))).toEqual([]);
+      expect(scan.code).toBe(1);
+    } finally {
+      git("checkout", "-q", "--", file(150));
+    }
+  }, 60_000);
+
   it("a --base git does not know: scan exits 2 naming it; check fails closed naming it", async () => {
     const scan = await run(["scan", "--base", "no-such-branch"]);
     expect(scan.code).toBe(2);

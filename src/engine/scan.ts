@@ -238,7 +238,7 @@ function bulkAndScope(findings: Finding[], options: ScanOptions, cwd: string, co
   }
   let outOfScope = 0;
   if (options.scope) {
-    const scoped = applyScope(kept, new Set(options.scope.files));
+    const scoped = applyScope(kept, new Set(options.scope.files), options.scope.alwaysRules);
     kept = scoped.kept;
     outOfScope = scoped.leftOut;
   }

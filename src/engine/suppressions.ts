@@ -189,8 +189,8 @@ export function suppressionsGrowth(base: Suppressions, head: Suppressions): stri
   return out;
 }
 
-/** Findings only in `changed` files (the diff scope of `--base`); the rest are counted as left out. */
-export function applyScope(findings: Finding[], changed: ReadonlySet<string>): { kept: Finding[]; leftOut: number } {
-  const kept = findings.filter((f) => changed.has(f.file));
+/** Findings only in `changed` files (the diff scope of `--base`) or of `alwaysRules`; the rest are counted as left out. */
+export function applyScope(findings: Finding[], changed: ReadonlySet<string>, alwaysRules: readonly string[] = []): { kept: Finding[]; leftOut: number } {
+  const kept = findings.filter((f) => changed.has(f.file) || alwaysRules.includes(f.ruleId));
   return { kept, leftOut: findings.length - kept.length };
 }

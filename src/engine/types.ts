@@ -53,9 +53,10 @@ export interface ScanOptions {
   /**
    * Report only the findings in these files (POSIX paths relative to `cwd`): the diff scope of
    * `--base`, e.g. from `filesChangedSince()`. Every file is still read (graphs, Terraform
-   * variables); the findings left out are counted in `outOfScope`.
+   * variables); the findings left out are counted in `outOfScope`. Findings of `alwaysRules` (the
+   * revision-graph rules: a deleted migration orphans an unchanged child) are kept wherever they are.
    */
-  scope?: { base: string; files: string[] };
+  scope?: { base: string; files: string[]; alwaysRules?: readonly string[] };
   /**
    * Leave out the findings the bulk suppressions file accepts (ESLint's `applySuppressions`).
    * Default false for the API; `gonogo scan` and `check()` apply it.

@@ -7,6 +7,7 @@ import { parseSuppressions, readSuppressions, resolveSuppressionsLocation, suppr
 import type { ScanOptions, ScanResult } from "../engine/types.js";
 import type { DecisionReason } from "../types.js";
 import { filesChangedSince, readFileAtRevision } from "../git.js";
+import { GRAPH_RULE_IDS } from "./scope.js";
 import type { InputProblem, ReleaseFacts } from "./types.js";
 
 export interface ScopeInput {
@@ -25,7 +26,7 @@ export async function prepareScope(input: ScopeInput): Promise<{ scanOptions: Sc
   const problems: InputProblem[] = [];
   if (input.narrow && input.base !== undefined) {
     try {
-      scanOptions.scope = { base: input.base, files: await filesChangedSince(input.cwd, input.base) };
+      scanOptions.scope = { base: input.base, files: await filesChangedSince(input.cwd, input.base), alwaysRules: GRAPH_RULE_IDS };
     } catch (error) {
       problems.push({ kind: "base", file: input.base, message: `cannot list the files changed since it, so every finding is judged: ${(error as Error).message}` });
     }

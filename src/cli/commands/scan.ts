@@ -14,7 +14,8 @@ import { createProgressReporter } from "../progress.js";
 import { markdownLinkBase } from "../../report/markdown.js";
 import { filesChangedSince, isSafeRevision, revisionExists } from "../../git.js";
 import type { SuppressionsRequest } from "../../engine/suppressions.js";
-import type { ScanResult } from "../../engine/types.js";
+import type { ScanOptions, ScanResult } from "../../engine/types.js";
+import { GRAPH_RULE_IDS } from "../../policy/scope.js";
 import type { CommandRegistrar } from "../command.js";
 import { assertPathsExist } from "../paths.js";
 
@@ -160,12 +161,13 @@ export async function runScan(paths: string[], opts: ScanCliOptions, io: CliIO):
 }
 
 /** `--base REV`: the files changed since REV; a value git does not know is a usage error naming it. */
-async function diffScope(base: string, cwd: string): Promise<{ base: string; files: string[] }> {
+async function diffScope(base: string, cwd: string): Promise<NonNullable<ScanOptions["scope"]>> {
   if (!isSafeRevision(base) || !(await revisionExists(cwd, base))) {
     throw new UsageError(`--base ${JSON.stringify(base)}: not a git revision known here (expected a branch, tag or commit; a shallow CI clone must fetch it first)`);
   }
   try {
-    return { base, files: await filesChangedSince(cwd, base) };
+    // The graph rules judge the graph as a whole: a deleted migration orphans an unchanged child.
+    return { base, files: await filesChangedSince(cwd, base), alwaysRules: GRAPH_RULE_IDS };
   } catch (error) {
     throw new UsageError(`--base ${JSON.stringify(base)}: cannot list the files changed since it (${(error as Error).message})`);
   }
