@@ -20,6 +20,9 @@ function labelsOf(graph: RevisionGraph, revision: string): Set<string> {
   return labels;
 }
 
+/** How many heads a message names. */
+const MAX_NAMED = 10;
+
 export default defineRule({
   id: "alembic/multiple-heads",
   family: "alembic",
@@ -59,13 +62,14 @@ export default defineRule({
       const labelled = graph.heads.map((h) => ({ head: h, labels: [...labelsOf(graph, h)].sort().join(",") }));
       const distinct = new Set(labelled.map((l) => l.labels));
       if (labelled.every((l) => l.labels !== "") && distinct.size === labelled.length) continue;
-      // One finding per extra head (all but the first by file name): each names every head, and
-      // in pre-commit mode the staged file that added a head is the one that gets it.
+      // One finding per extra head (all but the first by file name), and in pre-commit mode the
+      // staged file that added a head is the one that gets it. The heads are listed once (in the
+      // first finding's data); messages name at most MAX_NAMED, so 5,000 heads cost linear output.
       const heads = graph.heads.map((h) => graph.migrations.get(h)!).sort((a, b) => compareStrings(a.file, b.file));
-      for (const head of heads.slice(1)) {
-        report(head.revisionLocation, `${heads.length} heads in ${graph.directories.join(", ")}: ${heads.map((h) => h.revision).join(", ")} — \`alembic upgrade head\` will refuse to run`, {
-          heads: heads.map((h) => h.revision),
-        });
+      const names = heads.slice(0, MAX_NAMED).map((h) => h.revision).join(", ");
+      const more = heads.length > MAX_NAMED ? ` and ${heads.length - MAX_NAMED} more` : "";
+      for (const [index, head] of heads.slice(1).entries()) {
+        report(head.revisionLocation, `${heads.length} heads in ${graph.directories.join(", ")}: ${names}${more} — \`alembic upgrade head\` will refuse to run`, index === 0 ? { heads: heads.map((h) => h.revision) } : { headCount: heads.length });
       }
     }
   },

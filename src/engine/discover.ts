@@ -1,6 +1,7 @@
 // Finding the files to scan: walks directories, honours ignore globs, never follows a symlink
 // loop, and reports what it could not enter instead of failing.
-import { lstat, opendir, realpath, stat } from "node:fs/promises";
+import type { Stats } from "node:fs";
+import { lstat, opendir, stat } from "node:fs/promises";
 import path from "node:path";
 import picomatch from "picomatch";
 import { describeFsError } from "./read.js";
@@ -30,6 +31,10 @@ export interface DiscoverOptions {
   ignore: string[];
   /** Whether a file found while walking a directory is worth reading. */
   isCandidate: (file: string) => boolean;
+}
+
+function directoryId(info: Stats): string {
+  return `${info.dev}:${info.ino}`;
 }
 
 export function toPosix(p: string): string {
@@ -76,18 +81,23 @@ export async function discoverFiles(options: DiscoverOptions): Promise<Discovere
         }
       }
       if (isDir) {
-        let real: string;
+        // A directory is known by its device and inode (one stat; realpath would lstat every
+        // component, which made a deep tree cost depth² system calls).
+        let id: string;
         try {
-          real = await realpath(abs);
+          id = directoryId(await stat(abs));
         } catch (error) {
           problems.push({ file: rel, reason: `directory ${describeFsError(error)}` });
           continue;
         }
-        if (ancestors.has(real)) {
+        if (ancestors.has(id)) {
           problems.push({ file: rel, reason: "symbolic link loop (directory links back to an ancestor)" });
           continue;
         }
-        await walk(abs, new Set([...ancestors, real]));
+        // One set, grown and shrunk along the walk: copying it per level was quadratic in depth.
+        ancestors.add(id);
+        await walk(abs, ancestors);
+        ancestors.delete(id);
       } else if (options.isCandidate(rel)) {
         files.add(rel);
       }
@@ -107,13 +117,7 @@ export async function discoverFiles(options: DiscoverOptions): Promise<Discovere
       continue;
     }
     if (info.isDirectory()) {
-      let real = abs;
-      try {
-        real = await realpath(abs);
-      } catch {
-        // keep abs
-      }
-      await walk(abs, new Set([real]));
+      await walk(abs, new Set([directoryId(info)]));
     } else if (!ignored(rel)) {
       // A file named explicitly is read even if its name is not a usual candidate.
       files.add(rel);

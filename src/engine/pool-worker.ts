@@ -35,7 +35,7 @@ export async function analyseUncached(input: AnalysisInput, context: ExtractCont
     try {
       return { role, facts: extractMigrationHeaderFacts(input.file, input.text, context) };
     } catch (error) {
-      return { role, facts: unreadableFileFacts(input.file, `analysis failed (${(error as Error).message})`, role) };
+      return { role, facts: unreadableFileFacts(input.file, failureReason(error), role) };
     }
   }
   return { role, facts: await extractSafely(input.file, input.text, role, context) };
@@ -46,8 +46,13 @@ export async function extractSafely(file: string, text: string, role: FileRole, 
     return await extractFile(file, text, role, context);
   } catch (error) {
     // An extractor bug on odd input: the file is reported as not analysed, the scan goes on.
-    return unreadableFileFacts(file, `analysis failed (${(error as Error).message})`, role);
+    return unreadableFileFacts(file, failureReason(error), role);
   }
+}
+
+/** A file over a bound (TooComplexError) says so; anything else is an extractor bug on odd input. */
+function failureReason(error: unknown): string {
+  return error instanceof Error && error.name === "TooComplexError" ? error.message : `analysis failed (${(error as Error).message})`;
 }
 
 /** Worker entry: analyses a batch in order. */

@@ -2,7 +2,7 @@
 // steps. Loaded on first use.
 import { lazyTreeSitterParser, type Tree } from "./tree-sitter.js";
 
-export { firstSyntaxError, type SyntaxNode, type Tree } from "./tree-sitter.js";
+export { firstSyntaxError, TooComplexError, type SyntaxNode, type Tree } from "./tree-sitter.js";
 
 /** Parses shell source. Node indices are UTF-16 offsets into `text`. */
-export const parseBash: (text: string) => Tree = lazyTreeSitterParser("tree-sitter-bash");
+export const parseBash: (text: string) => Tree = lazyTreeSitterParser("tree-sitter-bash", "shell");

@@ -9,19 +9,49 @@ export type Tree = ParserType.Tree;
 const require = createRequire(import.meta.url);
 
 /**
- * A parse function for the grammar in package `languageModule`. Nothing is loaded until the first
- * call, so a run that sees no file of that language never loads the native modules.
+ * How much parsing one file may cost, in tree-sitter progress checks (the parser checks in every
+ * ~100 parse operations; one check is ~20-45 syntax nodes, ~60 µs). 50,000 checks are ~1-2 million
+ * nodes: several megabytes of ordinary code, but not a 10 MB line of `1, 1, 1, …`, whose parse
+ * alone takes 15 s and whose tree several gigabytes. Counted, not timed, so the outcome is the same
+ * on every machine.
  */
-export function lazyTreeSitterParser(languageModule: string): (text: string) => Tree {
+export const MAX_PARSE_CHECKS = 50_000;
+
+/** A file whose syntax tree would exceed the parse budget: reported as not analysed. */
+export class TooComplexError extends Error {
+  override name = "TooComplexError";
+}
+
+/**
+ * A parse function for the grammar in package `languageModule`. Nothing is loaded until the first
+ * call, so a run that sees no file of that language never loads the native modules. Throws
+ * TooComplexError past the parse budget. The last tree is kept, so a file read twice (once to
+ * decide its role, once to analyse it) is parsed once.
+ */
+export function lazyTreeSitterParser(languageModule: string, language: string): (text: string) => Tree {
   let parser: ParserType | undefined;
+  let last: { text: string; tree: Tree } | undefined;
   return (text) => {
+    if (last?.text === text) return last.tree;
     if (!parser) {
       const Parser = require("tree-sitter") as typeof ParserType;
       parser = new Parser();
       parser.setLanguage(require(languageModule) as ParserType.Language);
     }
+    let checks = 0;
     // The binding reads the input in chunks; a buffer of the text's size avoids re-reads on big files.
-    return parser.parse(text, undefined, { bufferSize: Math.max(32 * 1024, text.length * 2 + 2) });
+    const tree = parser.parse(text, undefined, {
+      bufferSize: Math.max(32 * 1024, text.length * 2 + 2),
+      progressCallback: () => ++checks > MAX_PARSE_CHECKS,
+    }) as Tree | null | undefined;
+    if (!tree) {
+      // A halted parse resumes on the next call unless the parser is reset.
+      parser.reset();
+      last = undefined;
+      throw new TooComplexError(`the ${language} syntax tree would exceed gonogo's parse budget (${MAX_PARSE_CHECKS.toLocaleString("en-US")} parser checks, about 1-2 million syntax nodes): too complex to analyse`);
+    }
+    last = { text, tree };
+    return tree;
   };
 }
 

@@ -1,0 +1,124 @@
+// Issue 17, item 8: every input has a bounded cost. Each attack is a small input that used to
+// crash or exhaust memory; here it must terminate with the right findings (production no-go
+// where something dangerous or unanalysable is in it), next to a harmless twin of the same shape
+// that only needs approval. Timings are measured in bench/bounds.mjs, never asserted here.
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli } from "./helpers.js";
+import { cleanProject, JUNIT_PASS, type CheckJson } from "./hardening-helpers.js";
+
+const header = (revision: string, down: string | null) =>
+  `from alembic import op\nimport sqlalchemy as sa\n\nrevision = "${revision}"\ndown_revision = ${down === null ? "None" : `"${down}"`}\n\n`;
+
+async function productionCheck(dir: string) {
+  const run = await runCli(["check", "--env", "production", "--junit", JUNIT_PASS, "--format", "json"], { cwd: dir });
+  expect(run.stderr).toBe("");
+  return { ...run, json: JSON.parse(run.stdout) as CheckJson };
+}
+
+async function scanJson(dir: string, args: string[] = []) {
+  const run = await runCli(["scan", "--format", "json", ...args], { cwd: dir });
+  expect(run.stderr).toBe("");
+  return { ...run, results: JSON.parse(run.stdout) as { filePath: string; messages: { ruleId: string; line: number; column: number; message: string; data?: Record<string, unknown> }[] }[] };
+}
+
+/** Helpers h0..h{depth} where each calls the next twice: 2^depth paths to the last one's body. */
+function doublingChain(depth: number, leaf: string): string {
+  const lines = [header("0003", "0002")];
+  for (let i = 0; i < depth; i++) lines.push(`def h${i}():\n    h${i + 1}()\n    h${i + 1}()\n`);
+  lines.push(`def h${depth}():\n    ${leaf}\n`, "def upgrade():\n    h0()\n", 'def downgrade():\n    op.drop_column("orders", "note")\n');
+  return lines.join("\n");
+}
+
+describe("helper-call expansion is memoised (2^depth paths, read once)", () => {
+  it("attack: 40 levels of helpers calling the next twice, the last dropping a table: one finding at its line, production no-go", async () => {
+    const dir = cleanProject();
+    const code = doublingChain(40, 'op.drop_table("orders")');
+    writeFileSync(path.join(dir, "alembic/versions/0003_chain.py"), code);
+    const scan = await scanJson(dir);
+    const drops = scan.results.flatMap((r) => r.messages).filter((m) => m.ruleId === "sql/drop-table");
+    // One finding per source location, however many paths reach it.
+    expect(drops).toHaveLength(1);
+    expect(drops[0]).toMatchObject({ line: code.split("\n").findIndex((l) => l.includes("op.drop_table")) + 1, column: 5 });
+    const check = await productionCheck(dir);
+    expect(check.code).toBe(1);
+    expect(check.json.decision).toBe("no-go");
+    expect(check.json.reasons.some((r) => r.code === "blocking-finding" && r.message.includes("sql/drop-table"))).toBe(true);
+  }, 60_000);
+
+  it("twin: the same chain adding a nullable column only needs approval", async () => {
+    const dir = cleanProject();
+    writeFileSync(path.join(dir, "alembic/versions/0003_chain.py"), doublingChain(40, 'op.add_column("orders", sa.Column("note", sa.Text(), nullable=True))'));
+    const check = await productionCheck(dir);
+    expect(check.code).toBe(3);
+    expect(check.json.decision).toBe("needs-approval");
+  }, 60_000);
+});
+
+describe("multiple heads are listed once", () => {
+  it("attack: 3,000 heads: one finding per extra head, the full list in one finding only, messages bounded; production no-go", async () => {
+    const dir = cleanProject();
+    const versions = path.join(dir, "alembic/versions");
+    const body = "def upgrade():\n    pass\n\n\ndef downgrade():\n    pass\n";
+    for (let i = 0; i < 3000; i++) writeFileSync(path.join(versions, `h${String(i).padStart(4, "0")}.py`), header(`h${i}`, "0002") + body);
+    const scan = await scanJson(dir);
+    const heads = scan.results.flatMap((r) => r.messages).filter((m) => m.ruleId === "alembic/multiple-heads");
+    expect(heads).toHaveLength(2999);
+    expect(heads.filter((m) => Array.isArray(m.data?.heads))).toHaveLength(1);
+    expect(heads.find((m) => Array.isArray(m.data?.heads))!.data!.heads).toHaveLength(3000);
+    for (const m of heads) expect(m.message).toMatch(/^3000 heads in alembic\/versions: h0, h1, .* and 2990 more — /);
+    // Linear output: about a kilobyte of pretty-printed JSON per finding (listing every head in each was 30 KB each).
+    expect(scan.stdout.length).toBeLessThan(3000 * 2000);
+    const check = await productionCheck(dir);
+    expect(check.json.decision).toBe("no-go");
+  }, 120_000);
+
+  it("twin: two labelled branches are intended and only need approval", async () => {
+    const dir = cleanProject();
+    const versions = path.join(dir, "alembic/versions");
+    const body = "def upgrade():\n    pass\n\n\ndef downgrade():\n    pass\n";
+    writeFileSync(path.join(versions, "a.py"), header("a", "0002").replace("\n\n", '\nbranch_labels = ("a",)\n\n') + body);
+    writeFileSync(path.join(versions, "b.py"), header("b", "0002").replace("\n\n", '\nbranch_labels = ("b",)\n\n') + body);
+    const check = await productionCheck(dir);
+    expect(check.json.decision).toBe("needs-approval");
+  }, 60_000);
+});
+
+describe("directory depth is walked linearly", () => {
+  it("attack: a dangerous SQL file 600 directories deep is found (production no-go); twin: a harmless one needs approval", async () => {
+    for (const [sql, decision] of [
+      ["DROP TABLE orders;\n", "no-go"],
+      ["SELECT 1;\n", "needs-approval"],
+    ] as const) {
+      const dir = cleanProject();
+      const deep = path.join(dir, ...Array.from({ length: 600 }, () => "d"));
+      mkdirSync(deep, { recursive: true });
+      writeFileSync(path.join(deep, "x.sql"), sql);
+      const check = await productionCheck(dir);
+      expect(check.json.decision).toBe(decision);
+      if (decision === "no-go") expect(check.json.reasons.some((r) => r.message.includes("d/d/x.sql") && r.message.includes("sql/drop-table"))).toBe(true);
+    }
+  }, 120_000);
+});
+
+describe("a file whose syntax tree would be too large is not analysed (fail closed), within bounds", () => {
+  it("attack: one 3 MB line of Python (x = [1, 1, …]) in a migration that also drops a table: unanalysed, production no-go naming the budget", async () => {
+    const dir = cleanProject();
+    const code = `${header("0003", "0002")}def upgrade():\n    op.drop_table("orders")\n    x = [${"1, ".repeat(1_000_000)}1]\n\n\ndef downgrade():\n    pass\n`;
+    writeFileSync(path.join(dir, "alembic/versions/0003_line.py"), code);
+    const check = await productionCheck(dir);
+    expect(check.json.decision).toBe("no-go");
+    const reason = check.json.reasons.find((r) => r.code === "unanalysed-file");
+    expect(reason?.message).toMatch(/0003_line\.py.*parse budget/);
+    expect(reason?.message).not.toContain("analysis failed");
+  }, 120_000);
+
+  it("twin: the same shape, 1,000 elements long, is analysed and needs approval", async () => {
+    const dir = cleanProject();
+    const code = `${header("0003", "0002")}def upgrade():\n    x = [${"1, ".repeat(1000)}1]\n\n\ndef downgrade():\n    pass\n`;
+    writeFileSync(path.join(dir, "alembic/versions/0003_line.py"), code);
+    const check = await productionCheck(dir);
+    expect(check.json.decision).toBe("needs-approval");
+  }, 60_000);
+});
