@@ -4,7 +4,8 @@
 // that cannot be read is ignored; one that cannot be written costs only the next run's time.
 import * as crypto from "node:crypto";
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { ConfigError } from "./config.js";
 import path from "node:path";
 import type { FileFacts } from "../extract/facts.js";
 import type { FileRole } from "../extract/index.js";
@@ -85,13 +86,30 @@ export class FactsCache {
   private readonly settings: string;
 
   private load(): Record<string, CachedFile> {
-    let document: CacheDocument;
+    // The cache is written by renaming over the location: a location that is not gonogo's own
+    // cache (a device such as /dev/full, a FIFO, a source file) is refused, never replaced.
+    let info;
+    try {
+      info = lstatSync(this.file);
+    } catch {
+      return {}; // missing: start afresh
+    }
+    const refuse = (why: string) => new ConfigError(`--cache-location ${this.file}: ${why}; expected gonogo's cache file, a new path, or a directory ending in /`);
+    if (info.isDirectory()) throw refuse("is a directory (end the path with / to keep the cache inside it)");
+    if (!info.isFile()) throw refuse(info.isSymbolicLink() ? "is a symbolic link" : "is not a regular file (a device, FIFO or socket)");
+    let document: CacheDocument | undefined;
     try {
       document = JSON.parse(readFileSync(this.file, "utf8")) as CacheDocument;
     } catch {
-      return {}; // missing or corrupt: start afresh
+      document = undefined;
     }
-    if (!document || document.format !== CACHE_FORMAT || document.version !== this.version || document.settings !== this.settings) return {};
+    if (!document || typeof document !== "object" || typeof document.format !== "number" || typeof document.settings !== "string") {
+      // A corrupt file under the cache's own name is a damaged cache: start afresh. Under any other
+      // name it may be a source file (`--cache-location src/app.py`): refuse to overwrite it.
+      if (path.basename(this.file) === DEFAULT_CACHE_LOCATION) return {};
+      throw refuse("exists and is not a gonogo cache file (refusing to overwrite it)");
+    }
+    if (document.format !== CACHE_FORMAT || document.version !== this.version || document.settings !== this.settings) return {};
     return document.files && typeof document.files === "object" ? document.files : {};
   }
 

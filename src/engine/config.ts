@@ -113,7 +113,12 @@ export function parseConfigText(file: string, text: string, knownRuleIds?: reado
       const pos = lineCounter.linePos(e.pos[0]);
       throw new ConfigError(`${file}:${pos.line}:${pos.col}: invalid YAML: ${e.message.split("\n")[0]}`);
     }
-    data = document.toJS();
+    try {
+      data = document.toJS();
+    } catch (error) {
+      // The yaml package refuses aliases that expand without bound (a "billion laughs" document).
+      throw new ConfigError(`${file}: invalid YAML: ${(error as Error).message} (aliases that expand without bound); expected a config without nested alias expansion`);
+    }
   }
   if (data === null || data === undefined) data = {};
   const validate = configValidator();

@@ -87,7 +87,12 @@ export function parsePolicyText(text: string, file: string, json: boolean): unkn
     const { line, col } = lineCounter.linePos(first.pos[0]);
     throw new ConfigError(`${file}:${line}:${col}: invalid YAML: ${first.message.split("\n")[0]}`, file, undefined, line);
   }
-  return doc.toJS() as unknown;
+  try {
+    return doc.toJS() as unknown;
+  } catch (error) {
+    // The yaml package refuses aliases that expand without bound (a "billion laughs" document).
+    throw new ConfigError(`${file}: invalid YAML: ${(error as Error).message} (aliases that expand without bound); expected a policy without nested alias expansion`, file);
+  }
 }
 
 interface Origin {

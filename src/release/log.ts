@@ -4,9 +4,10 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import path from "node:path";
-import { promises as fs } from "node:fs";
+import { constants as fsConstants, promises as fs } from "node:fs";
 import lockfile from "proper-lockfile";
 import { parseRecordedMigrations, type RecordedMigrations } from "../policy/history.js";
+import { ReleaseInputError, validateVersion } from "./validate.js";
 
 export const DEFAULT_LOG_PATH = ".gonogo/deployments.jsonl";
 
@@ -86,11 +87,15 @@ const LOCK_UPDATE_MS = 2_000;
 function isLogEvent(value: unknown): value is LogEvent {
   if (!value || typeof value !== "object" || Array.isArray(value)) return false;
   const event = value as Record<string, unknown>;
+  // Every common field, with its type: a line missing one is reported as a problem, never read
+  // as an event whose fields the wrappers would then dereference.
   return (
     typeof event.releaseId === "string" &&
     typeof event.event === "string" &&
     typeof event.ts === "string" &&
-    typeof event.environment === "string"
+    typeof event.environment === "string" &&
+    typeof event.project === "string" &&
+    typeof event.version === "string"
   );
 }
 
@@ -115,7 +120,7 @@ export function parseLog(text: string): LogContents {
       return;
     }
     if (!isLogEvent(value)) {
-      problems.push({ line: index + 1, message: "not a deployment event (releaseId, event, ts, environment required)", text: line.slice(0, 200) });
+      problems.push({ line: index + 1, message: "not a deployment event (string releaseId, event, ts, environment, project and version required)", text: line.slice(0, 200) });
       return;
     }
     events.push(value);
@@ -146,6 +151,11 @@ export interface EnvironmentLock {
   release(): Promise<void>;
 }
 
+/** The deployment log cannot be used (a directory, a FIFO, read-only, …): exit 2, nothing runs. */
+export class DeploymentLogError extends ReleaseInputError {
+  override name = "DeploymentLogError";
+}
+
 export class DeploymentLog {
   readonly path: string;
 
@@ -157,32 +167,68 @@ export class DeploymentLog {
     return path.dirname(this.path);
   }
 
-  /** Reads the whole log; a missing log is empty. */
+  /** Reads the whole log; a missing log is empty. A log that is not a readable regular file is a DeploymentLogError. */
   async read(): Promise<LogContents> {
     let text: string;
     try {
-      text = await fs.readFile(this.path, "utf8");
+      // O_NONBLOCK: opening a FIFO must not wait for a writer (the process would hang, deaf to SIGTERM).
+      const handle = await fs.open(this.path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+      try {
+        await this.mustBeRegular(handle);
+        text = await handle.readFile("utf8");
+      } finally {
+        await handle.close();
+      }
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return { events: [], problems: [] };
-      throw error;
+      throw this.logError(error, "read");
     }
     return parseLog(text);
+  }
+
+  private async mustBeRegular(handle: fs.FileHandle): Promise<void> {
+    const info = await handle.stat();
+    if (info.isFile()) return;
+    const kind = info.isDirectory() ? "a directory" : info.isFIFO() ? "a FIFO" : info.isSocket() ? "a socket" : info.isCharacterDevice() || info.isBlockDevice() ? "a device" : "not a regular file";
+    throw new DeploymentLogError(`deployment log ${this.path} is ${kind}; expected a regular file (config \`log:\`)`);
+  }
+
+  private logError(error: unknown, action: "read" | "write"): Error {
+    if (error instanceof DeploymentLogError) return error;
+    const code = (error as NodeJS.ErrnoException).code;
+    const why: Record<string, string> = { EISDIR: "it is a directory", EACCES: "permission denied", EPERM: "permission denied", EROFS: "read-only file system", ENOSPC: "no space left on the device", ENOTDIR: "a parent is not a directory", ELOOP: "symbolic link loop", EAGAIN: "it is not a regular file" };
+    if (code && why[code]) return new DeploymentLogError(`cannot ${action} deployment log ${this.path}: ${why[code]}; expected a writable regular file (config \`log:\`)`);
+    return error as Error;
   }
 
   /** Appends events, each as one line, in one write under the log lock. */
   async append(...events: LogEvent[]): Promise<void> {
     if (events.length === 0) return;
-    await fs.mkdir(this.dir, { recursive: true });
-    const release = await lockfile.lock(this.path, {
-      realpath: false,
-      lockfilePath: `${this.path}.lock`,
-      stale: LOCK_STALE_MS,
-      update: LOCK_UPDATE_MS,
-      retries: { retries: 200, factor: 1.3, minTimeout: 5, maxTimeout: 250, randomize: true },
-      onCompromised: () => undefined,
-    });
+    let release: () => Promise<void>;
     try {
-      const handle = await fs.open(this.path, "a+");
+      await fs.mkdir(this.dir, { recursive: true });
+      release = await lockfile.lock(this.path, {
+        realpath: false,
+        lockfilePath: `${this.path}.lock`,
+        stale: LOCK_STALE_MS,
+        update: LOCK_UPDATE_MS,
+        retries: { retries: 200, factor: 1.3, minTimeout: 5, maxTimeout: 250, randomize: true },
+        onCompromised: () => undefined,
+      });
+    } catch (error) {
+      throw this.logError(error, "write");
+    }
+    try {
+      let handle: fs.FileHandle;
+      try {
+        handle = await fs.open(this.path, fsConstants.O_RDWR | fsConstants.O_APPEND | fsConstants.O_CREAT | fsConstants.O_NONBLOCK, 0o644);
+        await this.mustBeRegular(handle).catch(async (error: unknown) => {
+          await handle.close();
+          throw error;
+        });
+      } catch (error) {
+        throw this.logError(error, "write");
+      }
       try {
         const { size } = await handle.stat();
         let prefix = "";
@@ -193,7 +239,9 @@ export class DeploymentLog {
           if (last[0] !== 0x0a) prefix = "\n";
         }
         const data = prefix + events.map((event) => JSON.stringify(event)).join("\n") + "\n";
-        await handle.appendFile(data, "utf8");
+        await handle.appendFile(data, "utf8").catch((error: unknown) => {
+          throw this.logError(error, "write");
+        });
         await handle.datasync();
       } finally {
         await handle.close();
@@ -229,7 +277,9 @@ export class DeploymentLog {
    */
   async acquireEnvironment(environment: string, owner: Omit<OwnerRecord, "pid" | "host">): Promise<EnvironmentLock> {
     const paths = this.lockPaths(environment);
-    await fs.mkdir(path.dirname(paths.target), { recursive: true });
+    await fs.mkdir(path.dirname(paths.target), { recursive: true }).catch((error: unknown) => {
+      throw this.logError(error, "write");
+    });
     const options = {
       realpath: false,
       lockfilePath: paths.lock,
@@ -366,11 +416,21 @@ export function summarizeReleases(events: readonly LogEvent[]): ReleaseSummary[]
   return out;
 }
 
-/** The version an environment runs now: that of its last completed release (deploy or rollback). */
+/**
+ * The version an environment runs now: that of its last completed release (deploy or rollback).
+ * It is read back from a file anyone with write access controls and becomes `{previousVersion}` in
+ * an argv, so it is validated like `--version` (ReleaseInputError, exit 2, before any step runs).
+ */
 export function currentVersion(events: readonly LogEvent[], project: string, environment: string): string | undefined {
   for (let i = events.length - 1; i >= 0; i--) {
     const event = events[i]!;
-    if (event.event === "completed" && event.environment === environment && event.project === project) return event.version;
+    if (event.event === "completed" && event.environment === environment && event.project === project) {
+      try {
+        return validateVersion(event.version);
+      } catch (error) {
+        throw new ReleaseInputError(`the deployment log records ${environment}'s current version as ${JSON.stringify(String(event.version).slice(0, 80))} (release ${event.releaseId}): ${(error as Error).message}; fix that line of the log`);
+      }
+    }
   }
   return undefined;
 }

@@ -1,7 +1,7 @@
 // Secrets never reach the terminal or the deployment log: values of secret-named environment
 // variables and well-known token shapes are replaced before output is printed or written.
 
-const SECRET_NAME = /(?:^|_)(?:TOKEN|SECRET|PASSWORD|PASSWD|PWD|PASS|KEY|APIKEY|API_KEY|PRIVATE_KEY|CREDENTIALS?)(?:_|$)|(?:TOKEN|SECRET|PASSWORD|_KEY)$/i;
+const SECRET_NAME = /(?:^|_)(?:TOKEN|SECRET|PASSWORD|PASSWD|PWD|PASS|KEY|APIKEY|API_KEY|PRIVATE_KEY|CREDENTIALS?|PAT|AUTH|DSN)(?:_|$)|(?:TOKEN|SECRET|PASSWORD|_KEY)$/i;
 /** Names that end in KEY but hold no secret. */
 const NOT_SECRET = /^(?:.*_)?(?:PUBLIC_KEY|KEY_ID|SORT_KEY|PRIMARY_KEY|KEYBOARD|KEYS?_PATH)$|^(?:PWD|OLDPWD)$/i;
 
@@ -27,12 +27,28 @@ const SHAPES: Shape[] = [
   { name: "stripe-key", pattern: /\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}\b/g, replace: "[REDACTED:stripe-key]" },
   { name: "jwt", pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b/g, replace: "[REDACTED:jwt]" },
   { name: "bearer", pattern: /\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{8,}/g, replace: "$1 [REDACTED]" },
-  { name: "url-password", pattern: /([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi, replace: "$1[REDACTED]@" },
+  // The password runs to the last `@` of the URL, so one holding `/` or `@` is redacted whole.
+  { name: "url-password", pattern: /([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s]*@/gi, replace: "$1[REDACTED]@" },
+  { name: "json-secret", pattern: /("(?:password|passwd|pass|secret|client_secret|token|access_token|refresh_token|id_token|api_key|apikey|private_key|auth)"\s*:\s*")(?:[^"\\]|\\.)*"/gi, replace: '$1[REDACTED]"' },
+  { name: "option-secret", pattern: /(--(?:password|passwd|pass|api-key|apikey|secret|client-secret|token|access-token|auth-token)(?:=|\s+))(?!-)[^\s"']+/gi, replace: "$1[REDACTED]" },
+  // mysql -pSECRET (the password glued to -p); `mkdir -p dir` has a space and is left alone.
+  { name: "short-option-password", pattern: /((?:^|\s)-p)(?=[^\s-])[^\s"']{4,}/g, replace: "$1[REDACTED]" },
+  { name: "user-password", pattern: /((?:^|\s)(?:-u|--user)(?:=|\s+)[^\s:@/]+:)[^\s"']+/g, replace: "$1[REDACTED]" },
+  { name: "api-key-header", pattern: /\b((?:X-)?(?:Api-Key|Auth-Token|Access-Token|Amz-Security-Token)\s*:\s*)[^\s"',;]+/gi, replace: "$1[REDACTED]" },
+  // A 40-character AWS secret key with no label: mixed case with a digit, `/` or `+`, standing
+  // alone (a git SHA is lower-case hex and is left alone).
+  {
+    name: "aws-secret-unlabelled",
+    pattern: /(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+]{0,39}[A-Z])(?=[A-Za-z0-9/+]{0,39}[a-z])(?=[A-Za-z0-9/+]{0,39}[0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g,
+    replace: "[REDACTED:aws-secret]",
+  },
   {
     name: "assignment",
     pattern: /\b([A-Za-z0-9_]*(?:PASSWORD|PASSWD|SECRET|TOKEN|API_KEY|APIKEY|PRIVATE_KEY|ACCESS_KEY)[A-Za-z0-9_]*\s*[=:]\s*["']?)[^\s"',;]{4,}/gi,
     replace: "$1[REDACTED]",
   },
+  // GH_PAT=…, NPM_AUTH=…, SENTRY_DSN=… printed by a step.
+  { name: "assignment-suffix", pattern: /\b([A-Za-z0-9]+_(?:PAT|AUTH|DSN)\s*[=:]\s*["']?)[^\s"',;]{4,}/g, replace: "$1[REDACTED]" },
 ];
 
 /** Values too common to be secrets: redacting them would mangle ordinary output. */

@@ -68,9 +68,37 @@ export function placeholdersIn(arg: string): string[] {
   return [...arg.matchAll(PLACEHOLDER_RE)].map((m) => m[1] ?? "");
 }
 
+const RELEASE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
 /**
- * Replaces `{version}`, `{environment}`, … in each argv element. Every value was validated before;
- * a placeholder without a value throws (a step is never run with a blank argument).
+ * Each placeholder's value is validated as its kind is on the command line, whatever it came from:
+ * `{previousVersion}` is read back from the deployment log, which anyone who can write the file
+ * controls, so it passes the same check as `--version` before it can reach an argv.
+ */
+function validatePlaceholder(name: Placeholder, value: string): string {
+  try {
+    switch (name) {
+      case "version":
+      case "previousVersion":
+        return validateVersion(value);
+      case "environment":
+        return validateEnvironment(value);
+      case "revision":
+        return validateRevision(value);
+      case "project":
+        return validateProject(value);
+      case "releaseId":
+        return check("release id", value, RELEASE_ID, "letters, digits, '.', '_' and '-'");
+    }
+  } catch (error) {
+    if (error instanceof ReleaseInputError) throw new ReleaseInputError(`{${name}}: ${error.message}${name === "previousVersion" ? " (read from the deployment log)" : ""}`);
+    throw error;
+  }
+}
+
+/**
+ * Replaces `{version}`, `{environment}`, … in each argv element. Every value is validated for its
+ * kind first; a placeholder without a value throws (a step is never run with a blank argument).
  */
 export function expandArgv(argv: readonly string[], values: PlaceholderValues): string[] {
   return argv.map((arg) =>
@@ -78,7 +106,7 @@ export function expandArgv(argv: readonly string[], values: PlaceholderValues): 
       if (!(PLACEHOLDERS as readonly string[]).includes(name)) return whole;
       const value = values[name as Placeholder];
       if (value === undefined) throw new ReleaseInputError(`no value for {${name}} in ${JSON.stringify(arg)}`);
-      return value;
+      return validatePlaceholder(name as Placeholder, value);
     }),
   );
 }
