@@ -84,3 +84,24 @@ describe("unanalysable: a named finding that production fails closed on", () => 
     }
   }, 60_000);
 });
+
+describe("dynamic SQL fails closed in production by default (item 4)", () => {
+  const fString = 'table = "orders"\n    op.execute(f"DELETE FROM {table}")';
+  it("attack: an f-string, %, .format, concatenation and an imported constant: production no-go on alembic/dynamic-sql", async () => {
+    for (const statement of [fString, 'op.execute("DELETE FROM %s" % name)', 'op.execute("DELETE FROM {}".format(name))', 'op.execute("DELETE FROM " + name)', "op.execute(IMPORTED_SQL)"]) {
+      const prefix = statement.includes("IMPORTED_SQL") ? "from .shared import IMPORTED_SQL\n" : "";
+      const attack = await production(`${prefix}from alembic import op\n\nname = input()\n\n\ndef upgrade():\n    ${statement}\n${DOWN_PASS.replace("pass", 'op.execute("SELECT 1")')}`);
+      expect(attack.decision, statement).toBe("no-go");
+      expect(attack.reasons.some((r) => r.code === "blocking-finding" && r.message.includes("alembic/dynamic-sql"))).toBe(true);
+    }
+  }, 120_000);
+
+  it("twin: the same f-string with alembic/dynamic-sql left out of production's block.rules (the policy key that relaxes it) needs approval", async () => {
+    const dir = cleanProject();
+    writeFileSync(path.join(dir, "alembic/versions/0003_attack.py"), `${header}from alembic import op\n\n\ndef upgrade():\n    ${fString}\n${DOWN_PASS.replace("pass", 'op.execute("SELECT 1")')}`);
+    writeFileSync(path.join(dir, "policy.yaml"), "environments:\n  production:\n    block:\n      rules: [alembic/missing-downgrade, alembic/empty-downgrade]\n");
+    const run = await runCli(["check", "--env", "production", "--policy", "policy.yaml", "--junit", JUNIT_PASS, "--format", "json"], { cwd: dir });
+    expect(run.stderr).toBe("");
+    expect((JSON.parse(run.stdout) as CheckJson).decision).toBe("needs-approval");
+  }, 60_000);
+});

@@ -35,7 +35,7 @@ describe("environmentWeakenings", () => {
       "environments.production.approval lowered from always to first-time",
       "environments.production.failClosed turned off",
       "environments.production.block.severities no longer blocks high",
-      "environments.production.block.rules no longer blocks alembic/missing-downgrade, alembic/empty-downgrade",
+      "environments.production.block.rules no longer blocks alembic/missing-downgrade, alembic/empty-downgrade, alembic/dynamic-sql",
       "environments.production.require.tests turned off",
     ]);
   });

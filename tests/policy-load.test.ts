@@ -17,7 +17,7 @@ describe("the default policy", () => {
       rollbackApproval: "always",
       autoRollback: false,
       failClosed: true,
-      block: { severities: ["critical", "high"], rules: ["alembic/missing-downgrade", "alembic/empty-downgrade"], failedGates: true },
+      block: { severities: ["critical", "high"], rules: ["alembic/missing-downgrade", "alembic/empty-downgrade", "alembic/dynamic-sql"], failedGates: true },
       require: { tests: true },
       rollbackTriggers: { healthFailures: 3, errorRatePercent: 5, p95LatencyFactor: 2 },
     });
