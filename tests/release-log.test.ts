@@ -115,11 +115,21 @@ describe("DeploymentLog", () => {
       event("b", "requested", { version: "1.1.0" }),
       event("b", "rolled-back", { ok: true, version: "1.1.0" }),
       event("b", "failed", { version: "1.1.0", reason: "health-failed" }),
+      // gonogo rollback, approved by a person: manual, never labelled automatic.
+      event("c", "requested", { version: "1.0.0", kind: "rollback" }),
+      event("c", "approval", { answer: "approved", approver: "carol" }),
+      event("c", "rolled-back", { automatic: false, ok: true, version: "1.0.0" }),
+      event("c", "completed", { version: "1.0.0" }),
+      event("d", "requested", { version: "1.0.0", kind: "rollback" }),
+      event("d", "rolled-back", { automatic: false, ok: false, version: "1.0.0" }),
+      event("d", "failed", { version: "1.0.0", reason: "step-failed" }),
     ];
     const summary = summarizeReleases(events);
     expect(summary.map((s) => [s.releaseId, s.status, s.approver ?? null, s.rollback ?? null])).toEqual([
       ["a", "completed", "alice", null],
       ["b", "failed", null, "automatic"],
+      ["c", "completed", "carol", "manual"],
+      ["d", "failed", null, "manual (failed)"],
     ]);
     expect(currentVersion(events, "shop", "staging")).toBe("1.0.0");
     expect(currentVersion(events, "shop", "production")).toBeUndefined();

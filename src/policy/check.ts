@@ -16,7 +16,7 @@ import { readFileAtRevision, revisionExists, validateGitRevision } from "../git.
 import { environmentWeakenings, ruleSettingWeakenings } from "./weakening.js";
 import { withRollbackApprovalOverrides } from "./rollback.js";
 import { leftOutFacts, prepareScope, suppressionsWeakenings } from "./change-scope.js";
-import { readReleaseInputs, type ReleaseFactFiles } from "./readers/index.js";
+import { readReleaseInputs, type ReleaseFactFiles, type ReleaseInputs } from "./readers/index.js";
 import type { Policy, ReleaseFacts } from "./types.js";
 
 /** Where the release wrappers keep the deployment log unless the config says otherwise. */
@@ -56,6 +56,11 @@ export interface CheckOptions extends ReleaseFactFiles {
   all?: boolean;
   /** The environment's health checked before the release (the deploy wrapper's health.preflight). */
   environmentHealth?: { ok: boolean; url: string; detail: string };
+  /**
+   * Release facts read earlier, used instead of reading junit/coverage/audit/sarif files: the
+   * request recorded with a pending release, which `gonogo approve` decides on again.
+   */
+  releaseInputs?: ReleaseInputs;
 }
 
 export interface CheckResult {
@@ -66,6 +71,8 @@ export interface CheckResult {
   facts: ReleaseFacts;
   /** The findings the decision judged (those in migrations already applied in the environment left out). */
   findings: Finding[];
+  /** The test, coverage, audit and SARIF results read (or given as releaseInputs). */
+  inputs: ReleaseInputs;
 }
 
 /** Scans, reads the release facts and decides. Throws ConfigError for a bad config, policy or environment. */
@@ -94,7 +101,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   const scope = await prepareScope({ cwd, base: baseKnown ? options.base : undefined, narrow: options.narrowToBase === true, configFile: loaded.file, scanOptions });
   const scanResult = await scan(scope.scanOptions);
 
-  const inputs = await readReleaseInputs({ cwd, junit: options.junit, coverage: options.coverage, audit: options.audit, sarif: options.sarif });
+  const inputs = options.releaseInputs ?? (await readReleaseInputs({ cwd, junit: options.junit, coverage: options.coverage, audit: options.audit, sarif: options.sarif }));
   const project = options.project ?? loaded.config.project;
   const logPath = options.logFile !== undefined
     ? resolve(cwd, options.logFile)
@@ -155,7 +162,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
     if (scope.problems.length > 0) (facts.inputProblems ??= []).push(...scope.problems);
   }
   const decision = evaluate(scanResult.findings, facts, policy);
-  return { decision, scan: scanResult, policy, facts, findings: partitionByScope(scanResult.findings, facts.migrationScope).judged };
+  return { decision, scan: scanResult, policy, facts, findings: partitionByScope(scanResult.findings, facts.migrationScope).judged, inputs };
 }
 
 /** The `current:` revision(s) the config gives for `env` (environments deployed before gonogo). */

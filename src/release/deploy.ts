@@ -11,8 +11,9 @@ import { unresolvedFailureOf } from "../policy/history.js";
 import { ReleaseInputError } from "./validate.js";
 import { migrationRecovery, recordedHeads, type MigrationRecovery } from "./migration-state.js";
 import { formatPlan } from "./plan.js";
+import { configHashOf, requestChanges, requestOf } from "./request.js";
 import { headCommit } from "../git.js";
-import { finish, reasonLines, type DeployOptions, type PreflightOptions, type PreflightResult, type ReleaseOutcome, type RollbackOutcome } from "./outcome.js";
+import { decisionIdOf, finish, reasonLines, type DeployOptions, type PreflightOptions, type PreflightResult, type ReleaseOutcome, type RollbackOutcome } from "./outcome.js";
 import { environmentOf, interrupted, loadReleasePolicy, policyOf, resolveConfig, Run } from "./run.js";
 import { expandArgv, validateVersion, type PlaceholderValues } from "./validate.js";
 
@@ -35,6 +36,7 @@ async function defaultPreflight(options: PreflightOptions): Promise<PreflightRes
     ...(options.all ? { all: true } : {}),
     ...(options.environmentHealth ? { environmentHealth: options.environmentHealth } : {}),
     ...(options.evaluatedAt ? { evaluatedAt: options.evaluatedAt } : {}),
+    ...(options.releaseInputs ? { releaseInputs: options.releaseInputs } : {}),
   });
 }
 
@@ -70,6 +72,12 @@ export async function deploy(options: DeployOptions): Promise<ReleaseOutcome> {
     // A release of this version waiting for approval is resumed, not doubled; one waiting longer than
     // pendingExpiry is closed as expired first.
     const resumed = await settlePending(run, events);
+    if (options.approving && resumed !== options.approving.releaseId) {
+      // The release answered expired (settlePending logged it) or stopped waiting meanwhile.
+      outcome.releaseId = run.releaseId = options.approving.releaseId;
+      run.say(`✗ release ${options.approving.releaseId} is no longer pending: nothing ran`);
+      return finish(outcome, "failed", `release ${options.approving.releaseId} is no longer pending (expired): nothing ran`);
+    }
     if (resumed) outcome.releaseId = run.releaseId = resumed;
     const previousVersion = currentVersion(events, config.project, environment.name);
     if (previousVersion) outcome.previousVersion = previousVersion;
@@ -103,6 +111,7 @@ export async function deploy(options: DeployOptions): Promise<ReleaseOutcome> {
           ...(environmentHealth ? { environmentHealth } : {}),
           evaluatedAt: run.clock.now().toISOString(),
           log: config.logPath,
+          ...(options.releaseInputs ? { releaseInputs: options.releaseInputs } : {}),
         }),
       );
     } catch (error) {
@@ -110,7 +119,19 @@ export async function deploy(options: DeployOptions): Promise<ReleaseOutcome> {
       throw error;
     }
     const decision = pre.decision;
+    const configHash = await configHashOf(config, options.policyFile);
+    if (options.approving) {
+      // gonogo approve: carried out only on the decision approval was asked for.
+      const changes = requestChanges(options.approving, decision, configHash);
+      if (changes.length > 0) {
+        const message = `${changes.join("; ")} since approval was asked (decision ${options.approving.decisionId}, now ${decisionIdOf(decision)})`;
+        await run.event("failed", { reason: "request-changed", decisionId: decisionIdOf(decision), message });
+        run.say(`✗ ${message}: nothing ran. Ask again with gonogo deploy --env ${environment.name} --version ${version}`);
+        return finish(outcome, "failed", `${message}: nothing ran`);
+      }
+    }
     const stopped = await decide(run, outcome, decision, {
+      ...(decision.decision === "needs-approval" ? { event: { request: requestOf(pre.inputs, options, configHash) } } : {}),
       policy: pre.policy?.environments[environment.name] ?? loadedEnvPolicy,
       shown: decision.reasons.filter((r) => r.effect !== "info" || decision.decision !== "go"),
       noGo: { log: "the policy said no-go", message: "no-go: nothing ran" },

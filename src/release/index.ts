@@ -2,6 +2,9 @@
 export { deploy } from "./deploy.js";
 export { rollback } from "./rollback.js";
 export { cascade, cascadeIdOf } from "./cascade.js";
+export { approve } from "./approve.js";
+export type { ApproveOptions } from "./approve.js";
+export type { RecordedRequest, ApprovingRequest } from "./request.js";
 export { decisionIdOf } from "./outcome.js";
 export type {
   DeployOptions,

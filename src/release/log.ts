@@ -338,7 +338,7 @@ export interface ReleaseSummary {
   approver?: string;
   approvalAnswer?: string;
   approvedAt?: string;
-  /** "automatic", "automatic (failed)", "manual: <command>", or undefined when none was needed. */
+  /** "automatic", "manual" (each maybe "(failed)"), "manual: <command>" (to run by hand), or undefined when none was needed. */
   rollback?: string;
   reason?: string;
   /** The git commit a completed release shipped (when it ran in a git work tree). */
@@ -383,7 +383,8 @@ export function summarizeReleases(events: readonly LogEvent[]): ReleaseSummary[]
           if (event.answer === "rejected") summary.status = "rejected";
           break;
         case "rolled-back":
-          summary.rollback = event.ok === false ? "automatic (failed)" : "automatic";
+          // A rollback release (gonogo rollback) is a manual one, however it was approved.
+          summary.rollback = `${event.automatic === false ? "manual" : "automatic"}${event.ok === false ? " (failed)" : ""}`;
           break;
         case "completed": {
           summary.status = "completed";

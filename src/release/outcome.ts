@@ -4,7 +4,8 @@ import { createHash } from "node:crypto";
 import type { Decision, DecisionReason } from "../types.js";
 import type { ScanResult } from "../engine/types.js";
 import type { Policy, ReleaseFacts } from "../policy/types.js";
-import type { ReleaseFactFiles } from "../policy/readers/index.js";
+import type { ReleaseFactFiles, ReleaseInputs } from "../policy/readers/index.js";
+import type { ApprovingRequest } from "./request.js";
 import type { ReleaseConfig } from "./config.js";
 import type { HealthOutcome } from "./health.js";
 import type { ReleaseBusyError } from "./log.js";
@@ -31,6 +32,8 @@ export interface PreflightOptions extends ReleaseFactFiles {
   environmentHealth?: { ok: boolean; url: string; detail: string };
   /** The decision's time: the release's clock (freeze windows are judged at it). */
   evaluatedAt?: string;
+  /** Release facts recorded with a pending release, used instead of reading the files again. */
+  releaseInputs?: ReleaseInputs;
 }
 
 export interface PreflightResult {
@@ -39,6 +42,8 @@ export interface PreflightResult {
   policy?: Policy;
   /** The release facts the decision was made on (the migrations pending in the environment among them). */
   facts?: ReleaseFacts;
+  /** The test, coverage, audit and SARIF results read: recorded with a release that needs approval. */
+  inputs?: ReleaseInputs;
 }
 
 /** Scan + evaluate. May resolve to a bare Decision or to `check`'s `{ decision, scan, policy }`. */
@@ -84,6 +89,10 @@ export interface DeployOptions extends ReleaseOptions {
   acknowledgeFailure?: string;
   /** Who acknowledges it (required with acknowledgeFailure). */
   acknowledgedBy?: string;
+  /** Release facts recorded earlier (gonogo approve), used instead of reading junit/coverage/audit/sarif. */
+  releaseInputs?: ReleaseInputs;
+  /** Set by approve: the pending release answered, and the decision it must still get. */
+  approving?: ApprovingRequest;
 }
 
 export interface RollbackOptions extends ReleaseOptions {

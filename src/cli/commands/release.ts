@@ -1,10 +1,11 @@
-// `gonogo deploy|rollback|cascade|log`: argument parsing and wiring of the release wrappers.
+// `gonogo deploy|rollback|cascade|approve|log`: argument parsing and wiring of the release wrappers.
 import path from "node:path";
 import { Option, type Command } from "commander";
 import type { CommandRegistrar } from "../command.js";
 import { UsageError, type CliIO } from "../io.js";
 import { loadConfig } from "../../engine/config.js";
 import {
+  approve,
   cascade,
   DEFAULT_LOG_PATH,
   DeploymentLog,
@@ -165,6 +166,23 @@ export const registerRelease: CommandRegistrar = (program, io, done) => {
     );
     done(outcome.exitCode);
   });
+
+  program
+    .command("approve")
+    .description("Answer a pending release (see gonogo log) and, when approved, carry it out on the decision and release facts recorded when it was requested")
+    .argument("<release-id>", "the pending release, e.g. r-20261201-101500Z-a1b2c3")
+    .option("-c, --config <file>", "config file (default: gonogo.config.yaml found upward)")
+    .option("--answer <answer>", "yes, no or wait (default: asked on the terminal)")
+    .option("--approver <name>", "who answers (recorded in the deployment log)")
+    .action(async (releaseId: string, flags: Pick<CommonFlags, "config" | "answer" | "approver">) => {
+      const outcome = await guarded(() =>
+        withSignals(async (signal) => {
+          if (flags.answer === undefined && !io.stdin?.isTTY) throw new UsageError("gonogo approve needs --answer yes|no|wait --approver NAME when not run on a terminal");
+          return approve({ ...releaseOptions(flags, io, signal), releaseId });
+        }),
+      );
+      done(outcome.exitCode);
+    });
 
   program
     .command("log")
