@@ -79,3 +79,13 @@ export async function headCommit(cwd: string): Promise<string | undefined> {
     return undefined;
   }
 }
+
+/** The top directory of the work tree holding `cwd` (git's own, symbolic links resolved), or undefined outside one. */
+export async function workTreeRoot(cwd: string): Promise<string | undefined> {
+  try {
+    const top = (await git(cwd, ["rev-parse", "--show-toplevel"])).trim();
+    return top === "" ? undefined : top;
+  } catch {
+    return undefined;
+  }
+}

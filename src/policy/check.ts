@@ -1,7 +1,6 @@
 // check(): scan + read the release facts + evaluate. What `gonogo check` and the wrappers' preflight run.
-import { dirname, extname, isAbsolute, resolve } from "node:path";
-import { findRule } from "../../rules/index.js";
-import { loadConfig, parseConfigText, type GonogoConfig } from "../engine/config.js";
+import { dirname, isAbsolute, resolve } from "node:path";
+import { loadConfig, type GonogoConfig } from "../engine/config.js";
 import { scan } from "../engine/scan.js";
 import type { ScanOptions, ScanResult } from "../engine/types.js";
 import type { Decision, Finding } from "../types.js";
@@ -10,11 +9,9 @@ import { evaluate } from "./evaluate.js";
 import { hasApprovedRelease, readEnvironmentState, readUnresolvedFailure } from "./history.js";
 import { environmentMigrationScope } from "./release-scope.js";
 import { partitionByScope } from "./scope.js";
-import { loadPolicy, parsePolicyText, resolvePolicy } from "./load.js";
-import { defaultPolicy } from "./defaults.js";
-import { readFileAtRevision, revisionExists, validateGitRevision } from "../git.js";
-import { environmentWeakenings, ruleSettingWeakenings } from "./weakening.js";
-import { withRollbackApprovalOverrides } from "./rollback.js";
+import { loadPolicy } from "./load.js";
+import { revisionExists, validateGitRevision } from "../git.js";
+import { weakeningsSinceBase } from "./config-weakening.js";
 import { leftOutFacts, prepareScope, suppressionsWeakenings } from "./change-scope.js";
 import { readReleaseInputs, type ReleaseFactFiles, type ReleaseInputs } from "./readers/index.js";
 import type { Policy, ReleaseFacts } from "./types.js";
@@ -141,7 +138,16 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
     (facts.inputProblems ??= []).push({ kind: "base", file: options.base, message: `not known to git here (a shallow clone?): removed buckets and policy weakening were not checked${options.narrowToBase ? ", and every finding is judged" : ""}` });
   } else if (options.base !== undefined) {
     try {
-      const changes = await weakeningsSinceBase({ cwd, base: options.base, env: options.env, headConfig: loaded.config, configFile: loaded.file, policyFile: options.policyFile, headPolicy: policy });
+      const changes = await weakeningsSinceBase({
+        cwd,
+        base: options.base,
+        env: options.env,
+        headConfig: loaded.config,
+        configFile: loaded.file,
+        configOption: options.configFile,
+        policyFile: options.policyFile,
+        headPolicy: policy,
+      });
       if (scanResult.suppressions) changes.push(...(await suppressionsWeakenings(cwd, options.base, scanResult.suppressions.file)));
       if (changes.length > 0) facts.policyWeakenings = { base: options.base, changes };
     } catch (error) {
@@ -173,37 +179,4 @@ function configuredCurrent(config: GonogoConfig, env: string): string[] | undefi
   if (typeof current === "string") return [current];
   if (Array.isArray(current) && current.every((c) => typeof c === "string")) return current as string[];
   return undefined;
-}
-
-/** How the effective policy of `env` and the config's rule settings got weaker since `base`. */
-async function weakeningsSinceBase(o: {
-  cwd: string;
-  base: string;
-  env: string;
-  headConfig: GonogoConfig;
-  configFile: string | undefined;
-  policyFile: string | undefined;
-  headPolicy: Policy;
-}): Promise<string[]> {
-  let baseConfig: GonogoConfig = {};
-  if (o.configFile !== undefined) {
-    const text = await readFileAtRevision(o.cwd, o.base, o.configFile);
-    if (text !== undefined) baseConfig = parseConfigText(`${o.configFile}@${o.base}`, text);
-  }
-  let basePolicy = defaultPolicy();
-  const policyAtBase = o.policyFile !== undefined ? await readFileAtRevision(o.cwd, o.base, resolve(o.cwd, o.policyFile)) : undefined;
-  if (o.policyFile !== undefined && policyAtBase !== undefined) {
-    const shown = `${o.policyFile}@${o.base}`;
-    basePolicy = resolvePolicy(parsePolicyText(policyAtBase, shown, extname(o.policyFile).toLowerCase() === ".json"), { file: shown, prefix: [] });
-  } else if (baseConfig.policy !== undefined && baseConfig.policy !== null) {
-    basePolicy = resolvePolicy(baseConfig.policy, { file: `config@${o.base}`, prefix: ["policy"] });
-  }
-  // The config's environments.<name>.rollbackApproval overrides the policy's: compare with it applied.
-  basePolicy = withRollbackApprovalOverrides(basePolicy, baseConfig.environments);
-  const head = withRollbackApprovalOverrides(o.headPolicy, o.headConfig.environments).environments[o.env];
-  // An environment new since base is held to what base would have given the strictest one.
-  const before = basePolicy.environments[o.env] ?? basePolicy.environments.production;
-  const changes = head && before ? environmentWeakenings(o.env, before, head) : [];
-  changes.push(...ruleSettingWeakenings(baseConfig, o.headConfig, (id) => findRule(id)?.severity));
-  return changes;
 }

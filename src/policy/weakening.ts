@@ -47,30 +47,78 @@ export function environmentWeakenings(environment: string, base: EnvironmentPoli
 type Setting = Severity | "off";
 
 export interface RuleSettingsSnapshot {
+  ignore?: string[];
   rules?: Record<string, Setting>;
   overrides?: { files: string[]; rules?: Record<string, Setting> }[];
 }
 
 const rankOf = (setting: Setting | undefined, fallback: Severity | undefined): number =>
   setting === "off" ? -1 : setting !== undefined ? severityRank(setting) : fallback !== undefined ? severityRank(fallback) : -1;
+const shownSetting = (setting: Setting | undefined, fallback: Severity | undefined) => setting ?? `${fallback ?? "on"} by default`;
+const globsKey = (files: string[]) => JSON.stringify([...files].sort());
 
 /**
- * Rule settings of the config that are weaker at head than at base: a rule turned off or given a
- * lower severity, at top level or in an override. `defaults` gives each rule's default severity.
+ * Whether every file `inner` matches is matched by `outer` too, when that is plain from the globs:
+ * the same glob, or one under a directory `outer` takes whole (`legacy/**` holds `legacy/old/**`).
+ * Anything else is not proven (gonogo does not compare glob languages).
+ */
+export function globsWithin(inner: readonly string[], outer: readonly string[]): boolean {
+  return inner.every((glob) => outer.some((o) => o === glob || o === "**" || (o.endsWith("/**") && !/[*?[\]{}()!+@]/.test(o.slice(0, -3)) && glob.startsWith(o.slice(0, -2)))));
+}
+
+/** The setting the last override whose files hold `files` gives `ruleId`, if one does. */
+function heldBy(overrides: readonly { files: string[]; rules?: Record<string, Setting> }[], files: string[], ruleId: string): Setting | undefined {
+  return overrides.filter((o) => o.rules?.[ruleId] !== undefined && globsWithin(files, o.files)).at(-1)?.rules?.[ruleId];
+}
+
+/**
+ * What the config lets through at head that it did not at base: a rule turned off or given a lower
+ * severity (at top level or in an override), a stricter entry removed, an override moved to other
+ * files, more `ignore` globs. Making things stricter (an ignore glob removed, a rule raised, an
+ * override that relaxes applied to fewer files) is no weakening. `defaults` gives each rule's
+ * default severity.
  */
 export function ruleSettingWeakenings(base: RuleSettingsSnapshot, head: RuleSettingsSnapshot, defaults: (ruleId: string) => Severity | undefined): string[] {
   const out: string[] = [];
-  for (const [ruleId, setting] of Object.entries(head.rules ?? {})) {
+  const ignored = removed(head.ignore ?? [], base.ignore ?? []).filter((glob) => !globsWithin([glob], base.ignore ?? []));
+  if (ignored.length > 0) out.push(`ignore now also skips ${ignored.join(", ")}`);
+  for (const ruleId of new Set([...Object.keys(head.rules ?? {}), ...Object.keys(base.rules ?? {})])) {
     const before = base.rules?.[ruleId];
-    if (rankOf(setting, undefined) < rankOf(before, defaults(ruleId))) out.push(`rules.${ruleId} ${setting === "off" ? "turned off" : `lowered to ${setting}`} (was ${before ?? `${defaults(ruleId) ?? "on"} by default`})`);
+    const setting = head.rules?.[ruleId];
+    if (rankOf(setting, defaults(ruleId)) >= rankOf(before, defaults(ruleId))) continue;
+    if (setting === undefined) out.push(`rules.${ruleId} entry removed (was ${before}, now ${defaults(ruleId) ?? "on"} by default)`);
+    else out.push(`rules.${ruleId} ${setting === "off" ? "turned off" : `lowered to ${setting}`} (was ${shownSetting(before, defaults(ruleId))})`);
   }
-  const key = (files: string[]) => JSON.stringify([...files].sort());
-  (head.overrides ?? []).forEach((override, index) => {
-    const match = (base.overrides ?? []).find((o) => key(o.files) === key(override.files));
+  const baseOverrides = base.overrides ?? [];
+  const headOverrides = head.overrides ?? [];
+  // An override is the same one when it names the same globs; one at the same index naming other
+  // globs had its files changed.
+  const moved = (index: number, from: readonly { files: string[] }[], to: readonly { files: string[] }[]) => {
+    const other = to[index];
+    return other !== undefined && !from.some((o) => globsKey(o.files) === globsKey(other.files)) && globsKey(other.files) !== globsKey(from[index]!.files);
+  };
+  const describe = (index: number, override: { files: string[] }) => `overrides[${index}] (${override.files.join(", ")})`;
+  headOverrides.forEach((override, index) => {
+    const match = baseOverrides.find((o) => globsKey(o.files) === globsKey(override.files));
+    const where = match === undefined && moved(index, headOverrides, baseOverrides)
+      ? `overrides[${index}].files changed from ${baseOverrides[index]!.files.join(", ")} to ${override.files.join(", ")}:`
+      : `${describe(index, override)}:`;
     for (const [ruleId, setting] of Object.entries(override.rules ?? {})) {
-      const before = match?.rules?.[ruleId] ?? base.rules?.[ruleId];
-      if (rankOf(setting, undefined) < rankOf(before, defaults(ruleId)))
-        out.push(`overrides[${index}] (${override.files.join(", ")}): ${ruleId} ${setting === "off" ? "turned off" : `lowered to ${setting}`}`);
+      const before = match?.rules?.[ruleId] ?? heldBy(baseOverrides, override.files, ruleId) ?? base.rules?.[ruleId];
+      if (rankOf(setting, undefined) < rankOf(before, defaults(ruleId))) out.push(`${where} ${ruleId} ${setting === "off" ? "turned off" : `lowered to ${setting}`}`);
+    }
+  });
+  // A stricter entry of a base override that no longer applies to its files.
+  baseOverrides.forEach((override, index) => {
+    const match = headOverrides.find((o) => globsKey(o.files) === globsKey(override.files));
+    for (const [ruleId, setting] of Object.entries(override.rules ?? {})) {
+      if (match?.rules?.[ruleId] !== undefined) continue; // compared above
+      const now = heldBy(headOverrides, override.files, ruleId) ?? head.rules?.[ruleId];
+      if (rankOf(now, defaults(ruleId)) >= rankOf(setting, undefined)) continue;
+      const what = `${ruleId} ${setting} no longer applies to ${override.files.join(", ")} (now ${shownSetting(now, defaults(ruleId))})`;
+      if (match !== undefined) out.push(`${describe(index, override)}: ${ruleId} entry removed: ${what}`);
+      else if (moved(index, baseOverrides, headOverrides)) out.push(`overrides[${index}].files changed from ${override.files.join(", ")} to ${headOverrides[index]!.files.join(", ")}: ${what}`);
+      else out.push(`${describe(index, override)} removed: ${what}`);
     }
   });
   return out;
