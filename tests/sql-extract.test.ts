@@ -113,18 +113,18 @@ describe("PostgreSQL scripts", () => {
     expect(covered(text, facts.schemaChanges[0]!)).toBe("DROP TABLE t");
   });
 
-  it("does not read statements inside dollar-quoted function bodies as migration statements", async () => {
+  it("reads the statements of a function body in place: they run whenever it is called (issue 17)", async () => {
     const text = [
       "CREATE OR REPLACE FUNCTION purge_sessions() RETURNS void LANGUAGE plpgsql AS $fn$",
       "BEGIN",
-      "  DELETE FROM sessions; -- runs when called, not now",
+      "  DELETE FROM sessions; -- runs when called: by a trigger, a later statement, the application",
       "END;",
       "$fn$;",
       "DROP TABLE old_sessions;",
     ].join("\n");
     const facts = await extractSqlFile("x.sql", text, "postgresql");
-    expect(facts.schemaChanges.map(brief)).toEqual(["drop-table old_sessions"]);
-    expect(facts.schemaChanges[0]!.location.line).toBe(6);
+    expect(facts.schemaChanges.map(brief)).toEqual(["delete sessions", "drop-table old_sessions"]);
+    expect(facts.schemaChanges.map((c) => `${c.location.line}:${c.location.column}`)).toEqual(["3:3", "6:1"]);
   });
 
   it("knows serial, identity and generated columns have a value", async () => {

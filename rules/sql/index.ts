@@ -3,8 +3,10 @@ import type { Rule } from "../define.js";
 import addForeignKeyValidating from "./add-foreign-key-validating.js";
 import addNotNullWithoutDefault from "./add-not-null-without-default.js";
 import alterColumnType from "./alter-column-type.js";
+import copyProgram from "./copy-program.js";
 import createIndexNonConcurrently from "./create-index-non-concurrently.js";
 import deleteWithoutWhere from "./delete-without-where.js";
+import dropCascade from "./drop-cascade.js";
 import dropColumn from "./drop-column.js";
 import dropSchema from "./drop-schema.js";
 import dropTable from "./drop-table.js";
@@ -18,8 +20,10 @@ export const sqlRules: Rule[] = [
   addForeignKeyValidating,
   addNotNullWithoutDefault,
   alterColumnType,
+  copyProgram,
   createIndexNonConcurrently,
   deleteWithoutWhere,
+  dropCascade,
   dropColumn,
   dropSchema,
   dropTable,

@@ -25,6 +25,10 @@ export type SchemaChangeKind =
   | "create-schema"
   | "drop-schema"
   | "drop-database"
+  /** DROP EXTENSION/TYPE/DOMAIN/FUNCTION … CASCADE, DROP OWNED: drops whatever depends on it (columns, tables). */
+  | "drop-cascade"
+  /** COPY … FROM/TO PROGRAM: a shell command run on the database server. */
+  | "copy-program"
   | "other";
 
 /** Where a schema change was written. */

@@ -16,6 +16,12 @@ export interface SqlToken {
 
 export interface SqlTokenization {
   tokens: SqlToken[];
+  /**
+   * MySQL: what its lexer skips where others see a comment. `executable`: the `/*!50000` (or
+   * `/*M!100100`) opening and the closing star-slash of an executable comment, whose content MySQL
+   * runs; `dashes`: offsets of `--` not followed by whitespace, which MySQL reads as two minus signs.
+   */
+  mysql?: { executable: { start: number; end: number }[]; dashes: number[] };
   /** Set when the text ends inside a string, quoted identifier or comment. */
   error?: { message: string; offset: number };
 }
@@ -43,7 +49,10 @@ export function tokenizeSql(text: string, dialect: SqlDialect): SqlTokenization 
   const push = (kind: SqlTokenKind, start: number, end: number): void => {
     tokens.push({ kind, start, end, text: text.slice(start, end) });
   };
-  const fail = (message: string, offset: number): SqlTokenization => ({ tokens, error: { message, offset } });
+  const mysql = dialect === "mysql" ? { executable: [] as { start: number; end: number }[], dashes: [] as number[] } : undefined;
+  const fail = (message: string, offset: number): SqlTokenization => ({ tokens, error: { message, offset }, ...(mysql ? { mysql } : {}) });
+  // MySQL: inside an executable comment (`/*! …` up to its star-slash), whose content is SQL.
+  let executableOpen = false;
 
   // Reads a quoted run starting at `open` (the quote), doubling as escape; backslash escapes when asked.
   const readQuoted = (open: number, close: string, backslash: boolean): number => {
@@ -73,7 +82,29 @@ export function tokenizeSql(text: string, dialect: SqlDialect): SqlTokenization 
       i++;
       continue;
     }
-    // Comments.
+    // Comments. MySQL: `--` starts one only before whitespace or a control character; `/*!…` and
+    // `/*M!…` hold SQL it runs (on any version: the server's is not known here).
+    if (mysql && ch === "-" && text[i + 1] === "-" && i + 2 < n && text.charCodeAt(i + 2) > 32) {
+      mysql.dashes.push(i);
+      push("punctuation", i, i + 1);
+      push("punctuation", i + 1, i + 2);
+      i += 2;
+      continue;
+    }
+    if (mysql && ch === "/" && text[i + 1] === "*" && (text[i + 2] === "!" || (text[i + 2] === "M" && text[i + 3] === "!")) && !executableOpen) {
+      let j = i + (text[i + 2] === "!" ? 3 : 4);
+      while (j < n && j < i + 10 && isDigit(text.charCodeAt(j))) j++;
+      mysql.executable.push({ start: i, end: j });
+      executableOpen = true;
+      i = j;
+      continue;
+    }
+    if (executableOpen && ch === "*" && text[i + 1] === "/") {
+      mysql!.executable.push({ start: i, end: i + 2 });
+      executableOpen = false;
+      i += 2;
+      continue;
+    }
     if (ch === "-" && text[i + 1] === "-") {
       let j = i + 2;
       while (j < n && text[j] !== "\n" && text[j] !== "\r") j++;
@@ -187,7 +218,32 @@ export function tokenizeSql(text: string, dialect: SqlDialect): SqlTokenization 
     push("punctuation", i, i + width);
     i += width;
   }
-  return { tokens };
+  if (executableOpen) return fail("unterminated /*! comment", mysql!.executable[mysql!.executable.length - 1]!.start);
+  return mysql ? { tokens, mysql } : { tokens };
+}
+
+/**
+ * The text of [start, end) as MySQL reads it, for a parser that reads comments its own way: the
+ * markers of executable comments blanked, a space between the dashes of `--1`. `toIndex` maps an
+ * offset of the result back to an offset of `text`.
+ */
+export function readableAsMysql(text: string, start: number, end: number, marks: NonNullable<SqlTokenization["mysql"]>): { text: string; toIndex: (offset: number) => number } {
+  let out = "";
+  let at = start;
+  const inserted: number[] = [];
+  const edits = [...marks.executable.map((m) => ({ at: m.start, end: m.end, dash: false })), ...marks.dashes.map((d) => ({ at: d + 1, end: d + 1, dash: true }))]
+    .filter((e) => e.at >= start && e.end <= end)
+    .sort((a, b) => a.at - b.at);
+  for (const edit of edits) {
+    out += text.slice(at, edit.at);
+    if (edit.dash) {
+      inserted.push(out.length);
+      out += " ";
+    } else out += " ".repeat(edit.end - edit.at);
+    at = edit.end;
+  }
+  out += text.slice(at, end);
+  return { text: out, toIndex: (offset) => start + offset - inserted.filter((k) => k < offset).length };
 }
 
 /** A statement found by splitting a token stream; comments are excluded from `tokens`. */

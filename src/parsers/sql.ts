@@ -5,7 +5,7 @@
 // `PgStatement.toIndex`.
 import { createRequire } from "node:module";
 import type { SqlDialect } from "../types.js";
-import { splitSqlStatements, tokenizeSql, type SqlToken } from "./sql-lexer.js";
+import { readableAsMysql, splitSqlStatements, tokenizeSql, type SqlToken } from "./sql-lexer.js";
 import { readStatementGrammarLacks, type AstNode } from "./sql-readers.js";
 
 export type { SqlToken, SqlTokenKind } from "./sql-lexer.js";
@@ -229,16 +229,38 @@ function pgError(error: unknown, piece: string, base: number, tokens: SqlToken[]
  * SQL statements it runs, in order. Returns an error message when the body does not parse.
  */
 export async function parsePlpgsqlBody(body: string): Promise<{ statements: PlpgsqlStatement[] } | { error: string }> {
-  const pg = await loadPostgresParser();
   let tag = "gonogo";
   while (body.includes(`$${tag}$`)) tag += "_";
+  return parsePlpgsql(`DO $${tag}$${body}$${tag}$`);
+}
+
+/**
+ * Parses the body of one `CREATE FUNCTION|PROCEDURE … LANGUAGE plpgsql AS '…'` statement (its whole
+ * text, so parameters, trigger variables and the return type are known, as PostgreSQL compiles it
+ * at CREATE time). Lines are counted in the body. Only for a string body: libpg-query aborts on a
+ * BEGIN ATOMIC body.
+ */
+export async function parsePlpgsqlFunction(statement: string): Promise<{ statements: PlpgsqlStatement[] } | { error: string }> {
+  return parsePlpgsql(statement);
+}
+
+/** PL/pgSQL statements whose SQL is a static query, and those that run a string built at run time. */
+const STATIC_QUERIES: Record<string, string> = { PLpgSQL_stmt_execsql: "sqlstmt", PLpgSQL_stmt_fors: "query", PLpgSQL_stmt_return_query: "query", PLpgSQL_stmt_open: "query" };
+const DYNAMIC_QUERIES: Record<string, string> = { PLpgSQL_stmt_dynexecute: "query", PLpgSQL_stmt_dynfors: "query", PLpgSQL_stmt_return_query: "dynquery", PLpgSQL_stmt_open: "dynquery" };
+
+async function parsePlpgsql(source: string): Promise<{ statements: PlpgsqlStatement[] } | { error: string }> {
+  const pg = await loadPostgresParser();
   let parsed: unknown;
   try {
-    parsed = pg.parsePlPgSQLSync(`DO $${tag}$${body}$${tag}$`);
+    parsed = pg.parsePlPgSQLSync(source);
   } catch (error) {
     return { error: errorMessage(error) };
   }
   const statements: PlpgsqlStatement[] = [];
+  const expression = (node: unknown, field: string | undefined): string | undefined => {
+    const query = field ? (((node as AstNode)[field] as AstNode | undefined)?.PLpgSQL_expr as AstNode | undefined)?.query : undefined;
+    return typeof query === "string" ? query : undefined;
+  };
   const walk = (value: unknown, line: number): void => {
     if (Array.isArray(value)) {
       for (const item of value) walk(item, line);
@@ -248,13 +270,10 @@ export async function parsePlpgsqlBody(body: string): Promise<{ statements: Plpg
     const node = value as AstNode;
     for (const [key, child] of Object.entries(node)) {
       const childLine = typeof (child as AstNode | undefined)?.lineno === "number" ? ((child as AstNode).lineno as number) : line;
-      if (key === "PLpgSQL_stmt_execsql") {
-        const query = ((child as AstNode).sqlstmt as AstNode | undefined)?.PLpgSQL_expr as AstNode | undefined;
-        if (typeof query?.query === "string") statements.push({ query: query.query, line: childLine, dynamic: false });
-      } else if (key === "PLpgSQL_stmt_dynexecute") {
-        const query = ((child as AstNode).query as AstNode | undefined)?.PLpgSQL_expr as AstNode | undefined;
-        if (typeof query?.query === "string") statements.push({ query: query.query, line: childLine, dynamic: true });
-      }
+      const staticQuery = expression(child, STATIC_QUERIES[key]);
+      if (staticQuery !== undefined) statements.push({ query: staticQuery, line: childLine, dynamic: false });
+      const dynamicQuery = expression(child, DYNAMIC_QUERIES[key]);
+      if (dynamicQuery !== undefined) statements.push({ query: dynamicQuery, line: childLine, dynamic: true });
       walk(child, childLine);
     }
   };
@@ -303,7 +322,7 @@ function genericParser(dialect: Exclude<SqlDialect, "postgresql">): GenericParse
  * `loc` offsets in each AST are relative to the statement (add `start`).
  */
 export async function parseGenericScript(text: string, dialect: Exclude<SqlDialect, "postgresql">): Promise<ParsedScript> {
-  const { tokens, error } = tokenizeSql(text, dialect);
+  const { tokens, error, mysql } = tokenizeSql(text, dialect);
   const comments = tokens.filter((t) => t.kind === "comment");
   const statements: ParsedStatement[] = [];
   const errors: SqlSyntaxError[] = [];
@@ -311,7 +330,9 @@ export async function parseGenericScript(text: string, dialect: Exclude<SqlDiale
   const queue = splitSqlStatements(tokens, dialect, text);
   for (let q = 0; q < queue.length; q++) {
     const span = queue[q]!;
-    const piece = text.slice(span.start, span.end);
+    // MySQL runs what is inside `/*!…*/` and reads `--1` as `- -1`; node-sql-parser reads both as comments.
+    const readable = mysql ? readableAsMysql(text, span.start, span.end, mysql) : { text: text.slice(span.start, span.end), toIndex: (offset: number) => span.start + offset };
+    const piece = readable.text;
     const procedure = readStatementGrammarLacks(span.tokens, dialect);
     if (procedure) {
       statements.push({ ast: procedure, start: span.start, end: span.end, tokens: span.tokens, toIndex: (offset) => span.start + offset });
@@ -328,10 +349,10 @@ export async function parseGenericScript(text: string, dialect: Exclude<SqlDiale
         errors.push({ message: `statement not understood by the ${GENERIC_GRAMMARS[dialect].database} grammar`, start: span.start, end: span.tokens[0]!.end });
         continue;
       }
-      statements.push({ ast, start: span.start, end: span.end, tokens: span.tokens, toIndex: (offset) => span.start + offset });
+      statements.push({ ast, start: span.start, end: span.end, tokens: span.tokens, toIndex: readable.toIndex });
     } catch (caught) {
       const location = (caught as { location?: { start?: { offset?: number } } }).location;
-      const offset = span.start + (location?.start?.offset ?? 0);
+      const offset = readable.toIndex(location?.start?.offset ?? 0);
       // T-SQL does not need `;` between statements: when the grammar stops at a line that starts
       // with a statement keyword, read the two parts on their own.
       const at = span.tokens.findIndex((t) => t.start === offset);

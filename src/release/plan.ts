@@ -57,6 +57,8 @@ function destroyed(change: SchemaChange): string | undefined {
       return `schema ${change.schema ?? change.name ?? change.table ?? "?"}`;
     case "drop-database":
       return `database ${change.name ?? change.table ?? "?"}`;
+    case "drop-cascade":
+      return `${change.objects?.join(", ") ?? change.name ?? "?"} and what depends on it`;
     default:
       return undefined;
   }

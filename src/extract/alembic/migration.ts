@@ -627,6 +627,7 @@ class MigrationExtractor {
           executedBy: operation,
         }).then((result) => {
           this.facts.schemaChanges.push(...result.changes);
+          this.facts.dynamicSql.push(...result.dynamicSql);
           for (const problem of result.problems) this.facts.parseProblems.push({ ...problem, wholeFile: false });
         }),
       );

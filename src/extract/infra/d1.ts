@@ -32,5 +32,6 @@ export async function readPendingD1Sql(facts: FileFacts, source: SourceText): Pr
     const result = await extractSqlChanges({ sql: sql.text, mapOffset: (i) => fileOffset(sql, i), source, dialect: "sqlite", origin: "sql-in-command", executedBy: "wrangler d1 execute --command" });
     facts.schemaChanges.push(...result.changes);
     facts.parseProblems.push(...result.problems);
+    facts.dynamicSql.push(...result.dynamicSql);
   }
 }

@@ -19,9 +19,24 @@ export interface DraftProblem {
   end: number;
 }
 
-export interface DraftResult {
+/** SQL built at run time inside the SQL itself (PL/pgSQL `EXECUTE 'DROP TABLE ' || name`): it cannot be read. */
+export interface DraftDynamic {
+  /** Why, for the message: "EXECUTE of a string built at run time". */
+  reason: string;
+  /** The statement that runs it: `EXECUTE (PL/pgSQL)`. */
+  operation: string;
+  start: number;
+  end: number;
+}
+
+/** What readers write into as they go. */
+export interface DraftSink {
   changes: DraftChange[];
   problems: DraftProblem[];
+  dynamic: DraftDynamic[];
+}
+
+export interface DraftResult extends DraftSink {
   /** Top-level statements that parsed. */
   parsedStatements: number;
   /** Top-level comments, for directives. */

@@ -1,7 +1,8 @@
 // MySQL, SQLite and SQL Server statements (node-sql-parser ASTs) → schema changes.
 import { parseGenericScript, type AstNode, type ParsedStatement, type SqlToken } from "../../parsers/sql.js";
 import type { SqlDialect } from "../../types.js";
-import { sameExpression, skipQualifiedName, splitAtTopLevelCommas, subcommandRange, type ChangeFields, type DraftChange, type DraftResult } from "./draft.js";
+import { isGenericTautology } from "./truth.js";
+import { skipQualifiedName, splitAtTopLevelCommas, subcommandRange, type ChangeFields, type DraftChange, type DraftResult } from "./draft.js";
 
 const obj = (value: unknown): AstNode | undefined => (value && typeof value === "object" && !Array.isArray(value) ? (value as AstNode) : undefined);
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
@@ -30,37 +31,6 @@ function columnName(value: unknown): string | undefined {
   return text(obj(obj(column)?.expr)?.value);
 }
 
-function literalTruth(node: AstNode): boolean | undefined {
-  if (node.type === "bool") return node.value === true;
-  if (node.type === "number") return Number(node.value) !== 0;
-  return undefined;
-}
-
-const LITERAL_TYPES = new Set(["number", "bool", "single_quote_string", "double_quote_string", "string", "natural_string"]);
-
-/** Whether a WHERE clause matches every row: TRUE, 1, 'a' = 'a', x = x, … OR TRUE. */
-export function isGenericTautology(value: unknown): boolean {
-  const node = obj(value);
-  if (!node) return false;
-  const truth = literalTruth(node);
-  if (truth !== undefined) return truth;
-  if (node.type === "unary_expr" && text(node.operator)?.toUpperCase() === "NOT") {
-    const inner = obj(node.expr);
-    return inner !== undefined && literalTruth(inner) === false;
-  }
-  if (node.type !== "binary_expr") return false;
-  const op = text(node.operator)?.toUpperCase();
-  if (op === "OR") return isGenericTautology(node.left) || isGenericTautology(node.right);
-  if (op === "AND") return isGenericTautology(node.left) && isGenericTautology(node.right);
-  if (op === "=" || op === ">=" || op === "<=" || op === "IS") return sameExpression(node.left, node.right) && obj(node.left)?.type !== "null";
-  if (op === "<>" || op === "!=") {
-    const left = obj(node.left);
-    const right = obj(node.right);
-    return LITERAL_TYPES.has(text(left?.type) ?? "") && LITERAL_TYPES.has(text(right?.type) ?? "") && !sameExpression(left, right);
-  }
-  return false;
-}
-
 /** The type as written in a column definition: `VARCHAR(255)`, `DECIMAL(12, 2)`. */
 function typeOf(definition: unknown): string | undefined {
   const def = obj(definition);
@@ -75,7 +45,7 @@ export async function readGeneric(sql: string, dialect: Exclude<SqlDialect, "pos
   const script = await parseGenericScript(sql, dialect);
   const changes: DraftChange[] = [];
   for (const statement of script.statements) readStatement(statement, changes);
-  return { changes, problems: script.errors.map((e) => ({ ...e })), parsedStatements: script.statements.length, comments: script.comments };
+  return { changes, problems: script.errors.map((e) => ({ ...e })), dynamic: [], parsedStatements: script.statements.length, comments: script.comments };
 }
 
 function readStatement(statement: ParsedStatement, changes: DraftChange[]): void {

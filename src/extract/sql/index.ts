@@ -1,5 +1,5 @@
 // SQL text → SchemaChange facts. Used for `.sql` files and for SQL inside Python strings.
-import { emptyFileFacts, type Direction, type Directive, type FileFacts, type ParseProblem, type SchemaChange } from "../facts.js";
+import { emptyFileFacts, type Direction, type Directive, type DynamicSql, type FileFacts, type ParseProblem, type SchemaChange } from "../facts.js";
 import { parseDirectiveComment } from "../directives.js";
 import { SourceText } from "../source.js";
 import { splitSqlStatements, tokenizeSql } from "../../parsers/sql.js";
@@ -9,8 +9,7 @@ import { readPostgres } from "./postgres.js";
 import type { DraftResult } from "./draft.js";
 import { neutralizeBindParameters } from "./bind-parameters.js";
 
-export { isPostgresTautology } from "./postgres.js";
-export { isGenericTautology } from "./generic.js";
+export { isPostgresTautology, isGenericTautology } from "./truth.js";
 
 export interface SqlInput {
   /** The SQL text (for a Python string: its decoded value). */
@@ -32,6 +31,8 @@ export interface SqlInput {
 export interface SqlExtraction {
   changes: SchemaChange[];
   problems: ParseProblem[];
+  /** SQL the SQL itself builds at run time (PL/pgSQL `EXECUTE` of a computed string). */
+  dynamicSql: DynamicSql[];
   /** `-- gonogo-disable…` directives found in SQL comments (only for `.sql` files). */
   directives: Directive[];
   /** Top-level statements that parsed. */
@@ -65,6 +66,11 @@ export async function extractSqlChanges(input: SqlInput): Promise<SqlExtraction>
       location: locate(start, end),
     }),
   );
+  const dynamicSql = result.result.dynamic.map(({ reason, operation, start, end }): DynamicSql => {
+    const dynamic: DynamicSql = { reason, operation, location: locate(start, end) };
+    if (input.migration) dynamic.migration = { ...input.migration };
+    return dynamic;
+  });
   const directives: Directive[] = [];
   if (input.origin === "sql-file") {
     for (const comment of result.result.comments) {
@@ -73,7 +79,7 @@ export async function extractSqlChanges(input: SqlInput): Promise<SqlExtraction>
       if (directive) directives.push(directive);
     }
   }
-  return { changes, problems, directives, parsedStatements: result.result.parsedStatements };
+  return { changes, problems, dynamicSql, directives, parsedStatements: result.result.parsedStatements };
 }
 
 /** Facts of a `.sql` file. */
@@ -82,6 +88,7 @@ export async function extractSqlFile(file: string, text: string, dialect: SqlDia
   const result = await extractSqlChanges({ sql: text, mapOffset: (i) => i, source: new SourceText(file, text), dialect, origin: "sql-file" });
   facts.schemaChanges.push(...result.changes);
   facts.parseProblems.push(...result.problems);
+  facts.dynamicSql.push(...result.dynamicSql);
   facts.directives.push(...result.directives);
   return facts;
 }
@@ -99,7 +106,7 @@ async function readSafely(sql: string, dialect: SqlDialect): Promise<Reading> {
   } catch (error) {
     // A parser that throws where it should report (a WASM abort, an unexpected AST) must not
     // take the scan down, nor let the SQL pass unread.
-    result = { changes: [], problems: [{ message: `SQL could not be analysed: ${error instanceof Error ? error.message : String(error)}`, start: 0, end: sql.length }], parsedStatements: 0, comments: [] };
+    result = { changes: [], problems: [{ message: `SQL could not be analysed: ${error instanceof Error ? error.message : String(error)}`, start: 0, end: sql.length }], dynamic: [], parsedStatements: 0, comments: [] };
   }
   return { result, dialects: result.changes.map(() => dialect) };
 }
@@ -130,7 +137,7 @@ async function readInOtherDialects(sql: string, dialect: SqlDialect, primary: Re
     if (index >= 0 && problem.start > spans[index]!.end) index = -1;
     bySpan.set(index, [...(bySpan.get(index) ?? []), problem]);
   }
-  const result: DraftResult = { ...primary.result, changes: [...changes], problems: [] };
+  const result: DraftResult = { ...primary.result, changes: [...changes], problems: [], dynamic: [...primary.result.dynamic] };
   const dialects = [...primary.dialects];
   for (const [index, spanProblems] of bySpan) {
     const span = spans[index];
@@ -140,6 +147,7 @@ async function readInOtherDialects(sql: string, dialect: SqlDialect, primary: Re
       result.problems.push(...spanProblems);
       continue;
     }
+    for (const dynamic of read.result.dynamic) result.dynamic.push({ ...dynamic, start: dynamic.start + span.start, end: dynamic.end + span.start });
     for (const [k, change] of read.result.changes.entries()) {
       result.changes.push({ ...change, start: change.start + span.start, end: change.end + span.start });
       dialects.push(read.dialects[k]!);

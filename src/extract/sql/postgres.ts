@@ -1,43 +1,11 @@
-// PostgreSQL statements (libpg-query ASTs) → schema changes. DO blocks are opened and the
-// statements inside read with their own positions.
-import {
-  decodeSqlStringLiteral,
-  parsePlpgsqlBody,
-  parsePostgresExpression,
-  parsePostgresScript,
-  type AstNode,
-  type ParsedStatement,
-  type SqlToken,
-} from "../../parsers/sql.js";
-import { skipQualifiedName, splitAtTopLevelCommas, subcommandRange, sameExpression, type ChangeFields, type DraftChange, type DraftProblem, type DraftResult } from "./draft.js";
-
-const obj = (value: unknown): AstNode | undefined => (value && typeof value === "object" && !Array.isArray(value) ? (value as AstNode) : undefined);
-const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
-const text = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
-
-/** `{ String: { sval } }` → sval. */
-function sval(node: unknown): string | undefined {
-  return text(obj(obj(node)?.String)?.sval);
-}
-
-/** The only key of a node wrapper such as `{ DropStmt: {…} }`. */
-function unwrap(node: unknown): [string, AstNode] | undefined {
-  const wrapper = obj(node);
-  if (!wrapper) return undefined;
-  const key = Object.keys(wrapper)[0];
-  const inner = key ? obj(wrapper[key]) : undefined;
-  return key && inner ? [key, inner] : undefined;
-}
-
-function relation(node: unknown): { schema?: string; table?: string } {
-  const range = obj(node);
-  const result: { schema?: string; table?: string } = {};
-  const schema = text(range?.schemaname);
-  const table = text(range?.relname);
-  if (schema) result.schema = schema;
-  if (table) result.table = table;
-  return result;
-}
+// PostgreSQL statements (libpg-query ASTs) → schema changes. DO blocks and function bodies are
+// opened and the statements inside read with their own positions; DELETE/UPDATE/MERGE nested in
+// other statements (WITH, EXPLAIN ANALYZE, PREPARE, rules) are read where they are written.
+import { parsePostgresScript, type AstNode, type ParsedStatement, type SqlToken } from "../../parsers/sql.js";
+import { list, obj, relation, sval, text, unwrap } from "./postgres-ast.js";
+import { readDoBlock, readFunctionBody } from "./postgres-bodies.js";
+import { nestedDml, nestedRange, readDml } from "./postgres-dml.js";
+import { skipQualifiedName, splitAtTopLevelCommas, subcommandRange, type ChangeFields, type DraftResult, type DraftSink } from "./draft.js";
 
 function qualified(names: string[]): { schema?: string; table?: string; display: string } {
   const table = names[names.length - 1];
@@ -48,58 +16,7 @@ function qualified(names: string[]): { schema?: string; table?: string; display:
   return result;
 }
 
-/** Whether a WHERE clause matches every row: TRUE, 1, 'a' = 'a', x = x, … OR TRUE. */
-export function isPostgresTautology(node: unknown): boolean {
-  const entry = unwrap(node);
-  if (!entry) return false;
-  const [kind, inner] = entry;
-  switch (kind) {
-    case "A_Const":
-      return constantTruth(inner) === true;
-    case "TypeCast": {
-      const type = list(obj(inner.typeName)?.names).map(sval).pop();
-      const arg = unwrap(inner.arg);
-      return (type === "bool" || type === "boolean") && arg?.[0] === "A_Const" && constantTruth(arg[1]) === true;
-    }
-    case "A_Expr": {
-      if (inner.kind !== "AEXPR_OP") return false;
-      const op = list(inner.name).map(sval).pop();
-      if (op === "=" || op === ">=" || op === "<=") return sameExpression(inner.lexpr, inner.rexpr);
-      if (op === "<>" || op === "!=") return unwrap(inner.lexpr)?.[0] === "A_Const" && unwrap(inner.rexpr)?.[0] === "A_Const" && !sameExpression(inner.lexpr, inner.rexpr);
-      return false;
-    }
-    case "BoolExpr": {
-      const args = list(inner.args);
-      if (inner.boolop === "OR_EXPR") return args.some(isPostgresTautology);
-      if (inner.boolop === "AND_EXPR") return args.length > 0 && args.every(isPostgresTautology);
-      if (inner.boolop === "NOT_EXPR") {
-        const arg = unwrap(args[0]);
-        return arg?.[0] === "A_Const" && constantTruth(arg[1]) === false;
-      }
-      return false;
-    }
-    default:
-      return false;
-  }
-}
-
-/** The truth of a constant used as a condition, when it has one. */
-function constantTruth(constant: AstNode): boolean | undefined {
-  if ("boolval" in constant) return obj(constant.boolval)?.boolval === true;
-  if ("ival" in constant) return (obj(constant.ival)?.ival ?? 0) !== 0;
-  const string = text(obj(constant.sval)?.sval)?.toLowerCase();
-  if (string === undefined) return undefined;
-  if (["t", "true", "y", "yes", "on", "1"].includes(string)) return true;
-  if (["f", "false", "n", "no", "off", "0"].includes(string)) return false;
-  return undefined;
-}
-
 const SERIAL_TYPES = new Set(["serial", "serial2", "serial4", "serial8", "smallserial", "bigserial"]);
-
-interface Sink {
-  changes: DraftChange[];
-  problems: DraftProblem[];
-}
 
 /**
  * Reads a PostgreSQL script. `toOuter` maps offsets of `sql` to offsets of the caller's SQL text
@@ -107,27 +24,52 @@ interface Sink {
  */
 export async function readPostgres(sql: string, toOuter: (index: number) => number = (i) => i): Promise<DraftResult> {
   const script = await parsePostgresScript(sql);
-  const sink: Sink = { changes: [], problems: [] };
+  const sink: DraftSink = { changes: [], problems: [], dynamic: [] };
   for (const error of script.errors) sink.problems.push({ message: error.message, start: toOuter(error.start), end: toOuter(error.end) });
   for (const statement of script.statements) await readStatement(statement, sql, toOuter, sink);
   return { ...sink, parsedStatements: script.statements.length, comments: script.comments };
 }
 
-async function readStatement(statement: ParsedStatement, sql: string, toOuter: (index: number) => number, sink: Sink): Promise<void> {
+async function readStatement(statement: ParsedStatement, sql: string, toOuter: (index: number) => number, sink: DraftSink): Promise<void> {
   const entry = unwrap(statement.ast);
   if (!entry) return;
   const [kind, node] = entry;
   const add = (fields: ChangeFields, range: { start: number; end: number } = statement): void => {
     sink.changes.push({ ...fields, start: toOuter(range.start), end: toOuter(range.end) });
   };
+  await readTopLevel(kind, node, statement, sql, toOuter, sink, add);
+  for (const nested of nestedDml(kind, node)) readDml(nested.kind, nested.node, add, nestedRange(statement, nested), nested.via);
+}
+
+/** Kinds of objects whose DROP … CASCADE also drops table columns (of that type, domain, extension's types) or what depends on a function. */
+const CASCADE_LOSES_DATA: Record<string, string> = {
+  OBJECT_EXTENSION: "EXTENSION",
+  OBJECT_TYPE: "TYPE",
+  OBJECT_DOMAIN: "DOMAIN",
+  OBJECT_FUNCTION: "FUNCTION",
+};
+
+/** A dropped object's name parts: `s.t`, `TYPE s.t`, `FUNCTION s.f(int)`, `EXTENSION e`. */
+function objectNames(item: unknown): string[] {
+  const node = obj(item);
+  const parts = list(obj(node?.List)?.items).length > 0 ? list(obj(node?.List)?.items) : list(obj(node?.TypeName)?.names).length > 0 ? list(obj(node?.TypeName)?.names) : list(obj(node?.ObjectWithArgs)?.objname);
+  return parts.length > 0 ? parts.map((i) => sval(i) ?? "?") : [sval(item) ?? "?"];
+}
+
+type Add = (fields: ChangeFields, range?: { start: number; end: number }) => void;
+
+async function readTopLevel(kind: string, node: AstNode, statement: ParsedStatement, sql: string, toOuter: (index: number) => number, sink: DraftSink, add: Add): Promise<void> {
   switch (kind) {
     case "DropStmt": {
       const removeType = text(node.removeType);
-      const names = list(node.objects).map((item) => {
-        const items = list(obj(obj(item)?.List)?.items);
-        return items.length > 0 ? items.map((i) => sval(i) ?? "?") : [sval(item) ?? "?"];
-      });
+      const names = list(node.objects).map(objectNames);
       const ifExists = node.missing_ok === true;
+      const cascading = removeType ? CASCADE_LOSES_DATA[removeType] : undefined;
+      if (cascading && node.behavior === "DROP_CASCADE") {
+        const objects = names.map((n) => n.join("."));
+        add({ kind: "drop-cascade", operation: `DROP ${cascading} … CASCADE`, name: objects[0] ?? "?", ifExists, objects });
+        return;
+      }
       if (removeType === "OBJECT_TABLE") {
         const first = qualified(names[0] ?? []);
         add({ kind: "drop-table", operation: "DROP TABLE", ...pick(first), ifExists, objects: names.map((n) => n.join(".")) });
@@ -152,17 +94,23 @@ async function readStatement(statement: ParsedStatement, sql: string, toOuter: (
       return;
     }
     case "DeleteStmt":
-    case "UpdateStmt": {
-      const hasWhere = node.whereClause !== undefined;
-      add({
-        kind: kind === "DeleteStmt" ? "delete" : "update",
-        operation: kind === "DeleteStmt" ? "DELETE" : "UPDATE",
-        ...relation(node.relation),
-        hasWhere,
-        whereIsTautology: hasWhere && isPostgresTautology(node.whereClause),
-      });
+    case "UpdateStmt":
+    case "MergeStmt":
+      readDml(kind, node, add);
+      return;
+    case "DropOwnedStmt": {
+      const roles = list(node.roles).map((r) => text(obj(obj(r)?.RoleSpec)?.rolename) ?? "?");
+      add({ kind: "drop-cascade", operation: node.behavior === "DROP_CASCADE" ? "DROP OWNED … CASCADE" : "DROP OWNED", name: roles[0] ?? "?", objects: roles });
       return;
     }
+    case "CopyStmt":
+      if (node.is_program === true) {
+        const change: ChangeFields = { kind: "copy-program", operation: node.is_from === true ? "COPY … FROM PROGRAM" : "COPY … TO PROGRAM", ...relation(node.relation) };
+        const program = text(node.filename);
+        if (program !== undefined) change.name = program;
+        add(change);
+      }
+      return;
     case "InsertStmt":
       add({ kind: "insert", operation: "INSERT", ...relation(node.relation) });
       return;
@@ -200,7 +148,10 @@ async function readStatement(statement: ParsedStatement, sql: string, toOuter: (
       if (node.objtype === "OBJECT_TABLE") readAlterTable(statement, node, sql, add);
       return;
     case "DoStmt":
-      await readDoBlock(statement, node, toOuter, sink);
+      await readDoBlock(statement, node, toOuter, sink, readPostgres);
+      return;
+    case "CreateFunctionStmt":
+      await readFunctionBody(statement, node, sql, toOuter, sink, readPostgres);
       return;
     default:
       return;
@@ -300,64 +251,4 @@ function typeText(statement: ParsedStatement, typeName: AstNode | undefined, ran
     end = token.end;
   }
   return end > start ? sql.slice(start, end) : fallback;
-}
-
-/** Opens `DO $$ … $$` and reads the statements of its PL/pgSQL body in place. */
-async function readDoBlock(statement: ParsedStatement, node: AstNode, toOuter: (index: number) => number, sink: Sink): Promise<void> {
-  let body: string | undefined;
-  let bodyLocation: number | undefined;
-  let language = "plpgsql";
-  for (const arg of list(node.args)) {
-    const def = obj(obj(arg)?.DefElem);
-    if (def?.defname === "as") {
-      body = sval(def.arg);
-      bodyLocation = typeof def.location === "number" ? def.location : undefined;
-    } else if (def?.defname === "language") language = sval(def.arg) ?? language;
-  }
-  const whole = { start: toOuter(statement.start), end: toOuter(statement.end) };
-  if (body === undefined) return;
-  if (language.toLowerCase() !== "plpgsql") {
-    sink.problems.push({ message: `DO block in language ${language} cannot be analysed`, ...whole });
-    return;
-  }
-  // The body's characters map one to one into the string token (dollar quotes), or through the
-  // literal's escapes ('…' with doubled quotes).
-  const token = bodyLocation === undefined ? undefined : statement.tokens.find((t) => t.start === statement.toIndex(bodyLocation));
-  const literal = token ? decodeSqlStringLiteral(token.text) : undefined;
-  const bodyToOuter =
-    token && literal && literal.value === body ? (i: number) => toOuter(token.start + literal.map[Math.min(i, literal.map.length - 1)]!) : () => whole.start;
-  const parsed = await parsePlpgsqlBody(body);
-  if ("error" in parsed) {
-    const at = token ? { start: toOuter(token.start), end: toOuter(token.end) } : whole;
-    sink.problems.push({ message: `PL/pgSQL block does not parse: ${parsed.error}`, ...at });
-    return;
-  }
-  const lineStarts = [0];
-  for (let i = 0; i < body.length; i++) if (body[i] === "\n") lineStarts.push(i + 1);
-  let cursor = 0;
-  for (const inner of parsed.statements) {
-    // PL/pgSQL keeps each statement's text as written and its line: find it there.
-    const from = Math.max(cursor, lineStarts[inner.line - 1] ?? 0);
-    let at = body.indexOf(inner.query, from);
-    if (at < 0) at = body.indexOf(inner.query);
-    if (at < 0) continue;
-    cursor = at + inner.query.length;
-    const queryToOuter = (i: number): number => bodyToOuter(at + i);
-    if (!inner.dynamic) {
-      const result = await readPostgres(inner.query, queryToOuter);
-      sink.changes.push(...result.changes);
-      sink.problems.push(...result.problems);
-      continue;
-    }
-    // EXECUTE 'constant SQL' is as static as a plain statement; anything computed is not read.
-    const expression = await parsePostgresExpression(inner.query);
-    const constant = expression ? unwrap(expression) : undefined;
-    if (constant?.[0] !== "A_Const" || typeof obj(constant[1].sval)?.sval !== "string") continue;
-    const trimmedStart = inner.query.length - inner.query.trimStart().length;
-    const executed = decodeSqlStringLiteral(inner.query.trim());
-    if (!executed) continue;
-    const result = await readPostgres(executed.value, (i) => queryToOuter(trimmedStart + executed.map[Math.min(i, executed.map.length - 1)]!));
-    sink.changes.push(...result.changes);
-    sink.problems.push(...result.problems);
-  }
 }
