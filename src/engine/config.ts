@@ -30,6 +30,8 @@ export interface GonogoConfig {
   log?: string;
   pendingExpiry?: string | number;
   environments?: Record<string, unknown>;
+  /** Webhooks (schema/release.json#/definitions/notify); read by the release wrappers. */
+  notify?: unknown[];
 }
 
 export interface LoadedConfig {

@@ -6,6 +6,7 @@ import { ConfigError, loadConfig, type GonogoConfig } from "../engine/config.js"
 import { allRules } from "../../rules/index.js";
 import { parseDuration } from "./duration.js";
 import { DEFAULT_LOG_PATH } from "./log.js";
+import { notifyTargetsFrom, type NotifyTarget } from "./notify-config.js";
 import { signalsSpecFrom, type SignalsSpec } from "./signals.js";
 import { PLACEHOLDERS, placeholdersIn, validateProject } from "./validate.js";
 
@@ -52,6 +53,8 @@ export interface ReleaseConfig {
   /** How long a pending release stays answerable (default 24 h). */
   pendingExpiryMs: number;
   environments: Record<string, EnvironmentSpec>;
+  /** Webhooks told about release outcomes (`notify:`), their `${VARIABLE}`s read. */
+  notify?: NotifyTarget[];
   /** The whole config, for the policy. */
   raw: GonogoConfig;
 }
@@ -105,7 +108,7 @@ function step(raw: RawStep, baseDir: string, inherited: Record<string, string>, 
 }
 
 /** Builds the release config from an already validated config object. */
-export function releaseConfigFrom(config: GonogoConfig, options: { baseDir: string; file?: string }): ReleaseConfig {
+export function releaseConfigFrom(config: GonogoConfig, options: { baseDir: string; file?: string; env?: Record<string, string | undefined> }): ReleaseConfig {
   const file = options.file;
   if (!config.project) throw new ConfigError(`${file ?? "config"}: "project" is required to deploy, roll back or cascade`);
   try {
@@ -147,6 +150,7 @@ export function releaseConfigFrom(config: GonogoConfig, options: { baseDir: stri
     }
     environments[name] = spec;
   }
+  const notify = notifyTargetsFrom(config.notify, { ...(file ? { file } : {}), env: options.env ?? process.env });
   const migrations = config.migrations === undefined ? [] : Array.isArray(config.migrations) ? config.migrations : [config.migrations];
   return {
     project: config.project,
@@ -156,14 +160,15 @@ export function releaseConfigFrom(config: GonogoConfig, options: { baseDir: stri
     logPath: path.resolve(options.baseDir, config.log ?? DEFAULT_LOG_PATH),
     pendingExpiryMs: config.pendingExpiry !== undefined ? parseDuration(config.pendingExpiry, `${file ?? "config"}: pendingExpiry`) : DEFAULT_PENDING_EXPIRY_MS,
     environments,
+    ...(notify.length > 0 ? { notify } : {}),
     raw: config,
   };
 }
 
 /** Loads and validates the config file (found upward from `cwd` unless given). */
-export function loadReleaseConfig(options: { cwd: string; configFile?: string }): ReleaseConfig {
+export function loadReleaseConfig(options: { cwd: string; configFile?: string; env?: Record<string, string | undefined> }): ReleaseConfig {
   // Rule ids are checked here too, so a typo in `rules:` stops a release before anything is logged.
   const loaded = loadConfig({ cwd: options.cwd, knownRuleIds: allRules.map((r) => r.id), ...(options.configFile ? { configFile: options.configFile } : {}) });
   if (!loaded.file) throw new ConfigError(`no gonogo.config.yaml found from ${options.cwd} upward (deploy, rollback and cascade need one; pass --config FILE)`);
-  return releaseConfigFrom(loaded.config, { baseDir: path.dirname(loaded.file), file: loaded.file });
+  return releaseConfigFrom(loaded.config, { baseDir: path.dirname(loaded.file), file: loaded.file, ...(options.env ? { env: options.env } : {}) });
 }

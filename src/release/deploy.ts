@@ -191,7 +191,7 @@ async function settlePending(run: Run, events: readonly LogEvent[]): Promise<str
   for (const pending of pendingReleases(events, run.config.project, run.environment.name)) {
     const waited = now.getTime() - Date.parse(pendingSince(pending));
     if (waited > run.config.pendingExpiryMs) {
-      await run.log.append({
+      const expired: LogEvent = {
         v: 1,
         ts: now.toISOString(),
         releaseId: pending.releaseId,
@@ -202,7 +202,9 @@ async function settlePending(run: Run, events: readonly LogEvent[]): Promise<str
         kind: pending.kind,
         reason: "expired",
         message: `no approval within ${formatDuration(run.config.pendingExpiryMs)}`,
-      });
+      };
+      await run.log.append(expired);
+      run.notifier.observe(expired);
       run.say(`! release ${pending.releaseId} (${pending.version}) waited ${formatDuration(waited)} for an approval: expired`);
     } else if (pending.kind === "deploy" && pending.version === run.version) {
       resume = pending.releaseId;

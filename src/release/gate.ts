@@ -30,6 +30,9 @@ export async function withEnvironmentLock(run: Run, started: Date, body: (outcom
     return await body(outcome);
   } finally {
     await lock.release();
+    // Webhooks are told (or given up on) before the release returns; a failing one changes nothing.
+    const deliveries = await run.notifier.settle();
+    if (deliveries.length > 0) outcome.notifications = deliveries;
   }
 }
 

@@ -42,3 +42,7 @@ export type { LogFormat } from "./report.js";
 export { readSignals, signalsSpecFrom, thresholdsFor, valueAtPath, describeSource, MAX_SIGNAL_BYTES } from "./signals.js";
 export type { SignalsSpec, SignalSource, SignalThresholds, SignalsReading, ErrorRateReading, LatencyReading } from "./signals.js";
 export type { HealthFailureReason } from "./health.js";
+export { NOTIFY_EVENTS } from "./notify-config.js";
+export type { NotifyEvent, NotifyFormat, NotifyTarget } from "./notify-config.js";
+export type { NotificationDelivery } from "./notify.js";
+export type { Notification, NotificationReason } from "./notify-format.js";

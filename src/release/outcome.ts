@@ -9,6 +9,7 @@ import type { ApprovingRequest } from "./request.js";
 import type { ReleaseConfig } from "./config.js";
 import type { HealthOutcome } from "./health.js";
 import type { ReleaseBusyError } from "./log.js";
+import type { NotificationDelivery } from "./notify.js";
 import type { RollbackPlan } from "./plan.js";
 import type { Approver, Clock, Executor, HealthProbe, ReleaseKind } from "./types.js";
 
@@ -74,6 +75,8 @@ export interface ReleaseOptions extends ReleaseFactFiles {
   env?: Record<string, string | undefined>;
   /** Progress and reports, already redacted. */
   out?: (text: string) => void;
+  /** Warnings (a webhook notification not delivered), already redacted; default process.stderr. */
+  warn?: (text: string) => void;
   /** Aborting (SIGINT/SIGTERM) stops the running step; the release is logged as interrupted. */
   signal?: AbortSignal;
   /** Output kept per step (default 64 KiB). */
@@ -159,6 +162,8 @@ export interface ReleaseOutcome {
   health?: HealthOutcome;
   rollback?: RollbackOutcome;
   plan?: RollbackPlan;
+  /** One entry per webhook notification sent (config `notify:`), delivered or given up on. */
+  notifications?: NotificationDelivery[];
 }
 
 export interface CascadeStage {

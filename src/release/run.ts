@@ -11,6 +11,7 @@ import { processExecutor } from "./executor.js";
 import { describeSource, readSignals, thresholdsFor, type SignalsReading } from "./signals.js";
 import { httpHealthProbe, runHealthChecks, type HealthOutcome } from "./health.js";
 import { DeploymentLog, type LogEvent, type LogEventName } from "./log.js";
+import { Notifier, withWebhookUrlsRedacted } from "./notify.js";
 import { finish, type ReleaseOptions, type ReleaseOutcome, type StepOutcome } from "./outcome.js";
 import { createRedactor, redactDeep, type Redactor } from "./redact.js";
 import type { Clock, Executor, ExecResult, HealthProbe, ReleaseKind } from "./types.js";
@@ -26,6 +27,8 @@ export class Run {
   readonly executor: Executor;
   readonly probe: HealthProbe;
   readonly env: Record<string, string | undefined>;
+  /** Tells the config's webhooks about each outcome this run logs. */
+  readonly notifier: Notifier;
   releaseId = "";
   version: string;
   private readonly print: (text: string) => void;
@@ -41,7 +44,9 @@ export class Run {
     this.log = new DeploymentLog(config.logPath);
     this.env = options.env ?? process.env;
     const stepEnvs = [...environment.steps, ...environment.rollback, ...(environment.migrationRollback ? [environment.migrationRollback] : [])].map((s) => s.env);
-    this.redact = createRedactor(this.env, ...stepEnvs);
+    // A webhook URL is a secret (a Slack token sits in its path) wherever it would show up.
+    this.redact = withWebhookUrlsRedacted(createRedactor(this.env, ...stepEnvs), config.notify ?? []);
+    this.notifier = new Notifier(config.notify ?? [], { redact: this.redact, warn: options.warn ?? ((text) => process.stderr.write(text)) });
     this.clock = options.clock ?? systemClock;
     this.executor = options.executor ?? processExecutor();
     this.probe = options.healthProbe ?? httpHealthProbe();
@@ -66,7 +71,9 @@ export class Run {
       ...(this.options.cascadeId ? { cascadeId: this.options.cascadeId } : {}),
       ...fields,
     };
-    await this.log.append(redactDeep(record, this.redact));
+    const redacted = redactDeep(record, this.redact);
+    await this.log.append(redacted);
+    this.notifier.observe(redacted);
   }
 
   async runStep(step: StepSpec, values: PlaceholderValues, phase: "deploy" | "rollback"): Promise<StepOutcome> {
@@ -234,7 +241,7 @@ function indent(text: string): string {
 }
 
 export function resolveConfig(options: ReleaseOptions): ReleaseConfig {
-  return options.config ?? loadReleaseConfig({ cwd: options.cwd ?? process.cwd(), ...(options.configFile ? { configFile: options.configFile } : {}) });
+  return options.config ?? loadReleaseConfig({ cwd: options.cwd ?? process.cwd(), ...(options.configFile ? { configFile: options.configFile } : {}), ...(options.env ? { env: options.env } : {}) });
 }
 
 export function environmentOf(config: ReleaseConfig, name: string): EnvironmentSpec {

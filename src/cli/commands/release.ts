@@ -83,6 +83,7 @@ function releaseOptions(flags: CommonFlags, io: CliIO, signal: AbortSignal): Rel
     ...(approver ? { approver } : {}),
     env: io.env,
     out: (text) => io.stdout.write(text),
+    warn: (text) => io.stderr.write(text),
     signal,
   };
 }
