@@ -36,7 +36,18 @@ describe("gonogo check", () => {
     const r = await run(project("drop-table"), ["check", "--env", "staging", "--log", join(fixtures, "logs", "deployments.jsonl")]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^DEPLOYMENT SAFETY VIOLATIONS DETECTED\n/);
-    expect(r.stdout).toMatch(/CRITICAL \(1\)\n {2}alembic\/versions\/0002_drop_legacy_sessions\.py:\d+ {2}sql\/drop-table\n[^\n]*legacy_sessions[^\n]*\n {4}code: blocking-finding/);
+    // The team's report shape: file:line:column, message, Pattern (matched code), Reason (why), Code (source line), Policy (reason code).
+    expect(r.stdout).toContain(
+      [
+        "CRITICAL (1)",
+        "  alembic/versions/0002_drop_legacy_sessions.py:17:5  sql/drop-table",
+        "    Table legacy_sessions is dropped",
+        '    Pattern: op.drop_table("legacy_sessions")',
+        "    Reason:  The data is gone the moment the statement commits; only a backup restore brings it back. Every release still running reads or writes the table and starts failing at once, so even a rollback of the code cannot help.",
+        '    Code:    17 |     op.drop_table("legacy_sessions")',
+        "    Policy:  blocking-finding",
+      ].join("\n"),
+    );
     expect(r.stdout).toContain("[NO-GO] blocking-finding");
   });
 
@@ -62,7 +73,7 @@ describe("gonogo check", () => {
     const r = await run(project("empty-downgrade"), ["check", "--env", "production", "--junit", junitPass]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^DEPLOYMENT SAFETY VIOLATIONS DETECTED\n/);
-    expect(r.stdout).toMatch(/HIGH \(1\)\n {2}alembic\/versions\/0002_add_order_status\.py:\d+ {2}alembic\/empty-downgrade\n {4}downgrade\(\) of 0002 is empty[^\n]*\n {4}code: blocking-finding/);
+    expect(r.stdout).toMatch(/HIGH \(1\)\n {2}alembic\/versions\/0002_add_order_status\.py:\d+:\d+ {2}alembic\/empty-downgrade\n {4}downgrade\(\) of 0002 is empty[^\n]*\n {4}Pattern: [^\n]+\n {4}Reason: [^\n]+\n {4}Code: +\d+ \| [^\n]+\n {4}Policy: +blocking-finding/);
     expect(r.stdout).toContain("DECISION: NO-GO — production (shop)");
   });
 

@@ -208,7 +208,35 @@ describe("gonogo log", () => {
     expect(report.out).toContain("DEPLOYMENT COMPLETE");
     expect(report.out).toMatch(/Environment:\s+development/);
     const md = await run(ws.dir, ["log", "--format", "markdown"]);
-    expect(md.out).toContain("| Date | Environment |");
+    expect(md.out).toContain("| Date | Environment | Version | Type | Status | Rollback | Notes |");
+    expect(md.out).toMatch(/\| staging \| 1\.0\.0 \| deploy \| completed \| - \| approver bob; revision 0002; r-[0-9a-f-Z]+ \|/);
+  });
+
+  it("one release's report: previous version, expected and actual health, a timestamped timeline; a failed one says why", async () => {
+    const ws = await workspace();
+    expect((await run(ws.dir, ["deploy", "--env", "development", "--version", "1.0.0"])).code).toBe(0);
+    expect((await run(ws.dir, ["deploy", "--env", "development", "--version", "1.1.0-bad"])).code).toBe(1);
+    const id = ws.events().find((e) => e.version === "1.1.0-bad")!.releaseId as string;
+    const report = (await run(ws.dir, ["log", "--release", id])).out;
+    expect(report).toContain("DEPLOYMENT FAILED");
+    expect(report).toMatch(/Previous: +1\.0\.0/);
+    expect(report).toMatch(/Health: +expected 200, got 500: FAILED after 3 check\(s\)/);
+    expect(report).toContain("Timeline:");
+    const timeline = report.slice(report.indexOf("Timeline:")).split("\n").slice(1).filter((l) => /^ {2}\d\d:\d\d:\d\d\.\d{3} {2}/.test(l)).map((l) => l.slice(16));
+    expect(timeline).toEqual([
+      "requested (running 1.0.0)",
+      expect.stringMatching(/^decision go \(d-[0-9a-f]+\)$/),
+      "step deploy started",
+      expect.stringMatching(/^step deploy ok in /),
+      "health FAILED (expected 200, got 500)",
+      "rollback step rollback started",
+      expect.stringMatching(/^rollback step rollback ok in /),
+      "health ok (expected 200, got 200)",
+      "rolled back to 1.0.0 (automatic)",
+      expect.stringMatching(/^failed \(health-failed\): health check failed/),
+    ]);
+    const md = (await run(ws.dir, ["log", "--format", "markdown"])).out;
+    expect(md).toMatch(/\| development \| 1\.1\.0-bad \| deploy \| failed \| automatic \| from 1\.0\.0; health check failed[^|]*; r-/);
   });
 });
 

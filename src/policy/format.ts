@@ -21,18 +21,41 @@ function findingEntries(decision: Decision, blocking: boolean) {
     .flatMap((reason) => (reason.findings ?? []).map((finding) => ({ finding, reason })));
 }
 
-/** The operators' banner style, for terminals and CI logs. */
-export function formatDecisionText(decision: Decision): string {
+const findingKey = (f: FindingRef): string => `${f.file}\0${f.line}\0${f.column}\0${f.ruleId}`;
+
+/** The code a finding matched: its range on its first line (… when the range goes on). */
+function patternOf(f: Finding): string | undefined {
+  const line = f.excerpt;
+  if (line === undefined) return undefined;
+  // A shortened excerpt (a very long line) no longer lines up with the columns: the whole of it.
+  if (line.endsWith("…")) return line.trim();
+  const text = f.endLine === f.line ? line.slice(f.column - 1, Math.max(f.column, f.endColumn - 1)) : `${line.slice(f.column - 1)} …`;
+  const trimmed = text.trim();
+  return trimmed.length > 0 ? trimmed : line.trim() || undefined;
+}
+
+/**
+ * The operators' banner style, for terminals and CI logs. With the findings (as the scan returned
+ * them, excerpts included) each blocking one shows Pattern (the matched code), Reason (why it is
+ * dangerous) and Code (its source line); Policy is the decision's reason code.
+ */
+export function formatDecisionText(decision: Decision, findings: readonly Finding[] = []): string {
   const out: string[] = [];
+  const full = new Map(findings.map((f) => [findingKey(f), f]));
   const blocking = findingEntries(decision, true);
   if (blocking.length > 0) {
     out.push("DEPLOYMENT SAFETY VIOLATIONS DETECTED", "=====================================", "");
     for (const [severity, entries] of groupBySeverity(blocking)) {
       out.push(`${severity.toUpperCase()} (${entries.length})`);
       for (const { finding, reason } of entries) {
-        out.push(`  ${finding.file}:${finding.line}  ${finding.ruleId}`);
+        out.push(`  ${finding.file}:${finding.line}:${finding.column}  ${finding.ruleId}`);
         out.push(`    ${finding.message}`);
-        out.push(`    code: ${reason.code}`);
+        const f = full.get(findingKey(finding));
+        const pattern = f ? patternOf(f) : undefined;
+        if (pattern) out.push(`    Pattern: ${pattern}`);
+        if (f?.why) out.push(`    Reason:  ${f.why}`);
+        if (f?.excerpt?.trim()) out.push(`    Code:    ${finding.line} | ${f.excerpt.trimEnd()}`);
+        out.push(`    Policy:  ${reason.code}`);
       }
       out.push("");
     }

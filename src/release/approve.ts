@@ -3,7 +3,8 @@
 // results, its --base/--from-revision/--all/--policy), and only while the decision it asked
 // approval for still stands: the config, the policy and the inputs must hash as they did.
 import { deploy } from "./deploy.js";
-import { DeploymentLog, summarizeReleases } from "./log.js";
+import { DeploymentLog } from "./log.js";
+import { summarizeReleases } from "./summary.js";
 import type { ReleaseOptions, ReleaseOutcome } from "./outcome.js";
 import { resolveConfig } from "./run.js";
 import { recordedDecision } from "./request.js";

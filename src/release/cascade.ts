@@ -3,7 +3,8 @@
 import { BUILTIN_ENVIRONMENTS } from "../policy/defaults.js";
 import { singleAnswerApprover } from "./approver.js";
 import { deploy } from "./deploy.js";
-import { currentVersion, DeploymentLog } from "./log.js";
+import { DeploymentLog } from "./log.js";
+import { currentVersion } from "./summary.js";
 import type { CascadeOptions, CascadeOutcome, CascadeStage } from "./outcome.js";
 import { environmentOf, loadReleasePolicy, resolveConfig } from "./run.js";
 import { ReleaseInputError, validateEnvironment, validateVersion } from "./validate.js";

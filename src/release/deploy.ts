@@ -5,7 +5,8 @@ import { check } from "../policy/check.js";
 import type { EnvironmentPolicy } from "../policy/types.js";
 import { decide, withEnvironmentLock } from "./gate.js";
 import type { HealthOutcome } from "./health.js";
-import { currentVersion, newReleaseId, pendingReleases, pendingSince, type LogEvent } from "./log.js";
+import { newReleaseId, type LogEvent } from "./log.js";
+import { currentVersion, pendingReleases, pendingSince } from "./summary.js";
 import { formatDuration } from "./duration.js";
 import { unresolvedFailureOf } from "../policy/history.js";
 import { ReleaseInputError } from "./validate.js";
@@ -220,7 +221,7 @@ async function preflightHealth(run: Run): Promise<{ ok: boolean; url: string; de
   if (!health?.preflight) return undefined;
   const result = await run.probe.check({ url: health.url, expect: health.expect, timeoutMs: health.timeoutMs, ...(run.options.signal ? { signal: run.options.signal } : {}) });
   const detail = result.ok ? `status ${result.status ?? "?"}` : result.error ?? `status ${result.status ?? "?"}, expected ${health.expect}`;
-  await run.event("health", { phase: "preflight", url: health.url, ok: result.ok, checks: 1, ...(result.status !== undefined ? { status: result.status } : {}), ...(result.error ? { error: result.error } : {}) });
+  await run.event("health", { phase: "preflight", url: health.url, expect: health.expect, ok: result.ok, checks: 1, ...(result.status !== undefined ? { status: result.status } : {}), ...(result.error ? { error: result.error } : {}) });
   run.say(`▶ preflight health ${health.url}: ${result.ok ? "ok" : `FAILED (${detail})`}`);
   return { ok: result.ok, url: health.url, detail };
 }

@@ -1,7 +1,8 @@
 // `gonogo log`: the deployment history (table, JSON, markdown) and one release's report in the
 // operators' "Deployment Complete" format.
 import { formatDuration } from "./duration.js";
-import type { LogProblem, ReleaseSummary } from "./log.js";
+import type { LogEvent, LogProblem } from "./log.js";
+import type { ReleaseSummary } from "./summary.js";
 
 export type LogFormat = "table" | "json" | "markdown";
 
@@ -43,6 +44,17 @@ const COLUMNS: [keyof Row, string][] = [
   ["release", "RELEASE"],
 ];
 
+/** The Notes cell of the markdown history: previous version, approver, why it ended, revision, release id. */
+function notesOf(release: ReleaseSummary, row: Row): string {
+  const notes: string[] = [];
+  if (release.previousVersion) notes.push(`from ${release.previousVersion}`);
+  if (row.approver !== "-") notes.push(`approver ${row.approver}`);
+  if (release.reason && release.status !== "completed") notes.push(release.reason.length > 160 ? `${release.reason.slice(0, 159)}…` : release.reason);
+  if (row.revision !== "-") notes.push(`revision ${row.revision}`);
+  notes.push(release.releaseId);
+  return notes.join("; ");
+}
+
 /** The history; with `now`, a pending release's status shows how long it has waited. */
 export function formatHistory(releases: ReleaseSummary[], format: LogFormat, problems: LogProblem[] = [], now?: Date): string {
   if (format === "json") {
@@ -58,11 +70,12 @@ export function formatHistory(releases: ReleaseSummary[], format: LogFormat, pro
   const data = rows(releases, now);
   const notes = problems.map((p) => `line ${p.line} of the log skipped: ${p.message}`);
   if (format === "markdown") {
-    const escape = (text: string): string => text.replace(/\|/g, "\\|");
+    // The operators' history table: Date | Environment | Version | Type | Status | Rollback | Notes.
+    const escape = (text: string): string => text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
     const lines = [
-      `| ${COLUMNS.map(([, h]) => h.charAt(0) + h.slice(1).toLowerCase()).join(" | ")} |`,
-      `| ${COLUMNS.map(() => "---").join(" | ")} |`,
-      ...data.map((row) => `| ${COLUMNS.map(([key]) => escape(row[key])).join(" | ")} |`),
+      "| Date | Environment | Version | Type | Status | Rollback | Notes |",
+      "| --- | --- | --- | --- | --- | --- | --- |",
+      ...data.map((row, i) => `| ${[row.date, row.environment, row.version, row.kind, row.status, row.rollback, notesOf(releases[i]!, row)].map(escape).join(" | ")} |`),
     ];
     if (data.length === 0) lines.push("", "_No deployments recorded._");
     if (notes.length > 0) lines.push("", ...notes.map((n) => `> ${n}`));
@@ -97,6 +110,7 @@ export function formatReleaseReport(release: ReleaseSummary, format: LogFormat):
   field("Project", release.project);
   field("Environment", release.environment);
   field("Version", release.version);
+  field(release.kind === "rollback" ? "Rolled back from" : "Previous", release.previousVersion ?? "none (first release here)");
   field("Release", release.releaseId);
   if (release.cascadeId) field("Cascade", release.cascadeId);
   field("Started", release.startedAt);
@@ -119,15 +133,52 @@ export function formatReleaseReport(release: ReleaseSummary, format: LogFormat):
     }
   }
   const health = release.events.filter((e) => e.event === "health");
-  for (const h of health) lines.push(`${md ? "- " : ""}Health:        ${h.ok ? "passed" : "FAILED"} after ${String(h.checks)} check(s)${h.error ? ` (${String(h.error)})` : ""}`);
+  for (const h of health) {
+    const expected = h.expect !== undefined ? `expected ${String(h.expect)}, got ${h.status !== undefined ? String(h.status) : h.error ? "no answer" : "?"}: ` : "";
+    const label = h.phase === "preflight" ? "Health before" : "Health";
+    lines.push(`${md ? `- **${label}:** ` : `${`${label}:`.padEnd(14)}`}${expected}${h.ok ? "passed" : "FAILED"} after ${String(h.checks)} check(s)${h.error ? ` (${String(h.error)})` : ""}`);
+  }
   const decision = release.events.find((e) => e.event === "decision");
   const reasons = Array.isArray(decision?.reasons) ? (decision.reasons as { code: string; effect: string; message: string }[]) : [];
   if (reasons.length > 0) {
     lines.push(md ? "\n**Reasons**\n" : "\nReasons:");
     for (const r of reasons) lines.push(`${md ? "- " : "  - "}[${r.code}] ${r.message}`);
   }
-  lines.push(md ? "" : "");
+  lines.push(md ? "\n**Timeline**\n" : "\nTimeline:");
+  const day = release.startedAt.slice(0, 10);
+  for (const e of release.events) {
+    const at = e.ts.slice(0, 10) === day ? e.ts.slice(11, 23) : `${e.ts.slice(0, 10)} ${e.ts.slice(11, 23)}`;
+    lines.push(`${md ? "- `" : "  "}${at}${md ? "`" : ""}  ${timelineEntry(e)}`);
+  }
+  lines.push("");
   field("Rollback", release.rollback ?? (release.status === "completed" ? "not needed" : "none"));
   if (release.reason) field("Reason", release.reason);
   return `${lines.join("\n")}\n`;
+}
+
+/** One event of a release, in a few words, for the report's timeline. */
+function timelineEntry(e: LogEvent): string {
+  const text = (value: unknown): string => (typeof value === "string" || typeof value === "number" ? String(value) : "?");
+  switch (e.event) {
+    case "requested":
+      return `requested${e.previousVersion ? ` (running ${text(e.previousVersion)})` : e.from ? ` (running ${text(e.from)})` : ""}${e.resumed ? ", resuming the pending release" : ""}`;
+    case "decision":
+      return `decision ${text(e.decision)}${e.decisionId ? ` (${text(e.decisionId)})` : ""}`;
+    case "approval":
+      return `${e.answer === "approved" ? "approved" : e.answer === "rejected" ? "rejected" : "paused"} by ${text(e.approver)}`;
+    case "acknowledged":
+      return `${text(e.approver)} acknowledged failed release ${text(e.acknowledges)}`;
+    case "step-started":
+      return `${e.phase === "rollback" ? "rollback " : ""}step ${text(e.step)} started`;
+    case "step-finished":
+      return `${e.phase === "rollback" ? "rollback " : ""}step ${text(e.step)} ${e.ok ? "ok" : e.timedOut ? "timed out" : `failed (exit ${text(e.exitCode ?? e.signal)})`} in ${formatDuration(Number(e.durationMs ?? 0))}`;
+    case "health":
+      return `${e.phase === "preflight" ? "preflight " : ""}health ${e.ok ? "ok" : "FAILED"}${e.expect !== undefined ? ` (expected ${text(e.expect)}, got ${e.status !== undefined ? text(e.status) : "no answer"})` : ""}`;
+    case "rolled-back":
+      return `rolled back${e.to ? ` to ${text(e.to)}` : ""} (${e.automatic === false ? "manual" : "automatic"}${e.ok === false ? ", FAILED" : ""})`;
+    case "completed":
+      return "completed";
+    default:
+      return `${e.event}${e.reason ? ` (${text(e.reason)})` : ""}${e.message ? `: ${text(e.message)}` : ""}`;
+  }
 }

@@ -177,6 +177,7 @@ export class Run {
     );
     await this.event("health", {
       url: health.url,
+      expect: health.expect,
       ok: outcome.ok,
       checks: outcome.checks,
       consecutiveFailures: outcome.consecutiveFailures,

@@ -105,7 +105,7 @@ export const registerCheck: CommandRegistrar = (program, io, done) => {
             ? formatDecisionMarkdown(decision, findings)
             : flags.format === "html"
               ? formatHtml(scan.results.map((r) => ({ ...r, findings: r.findings.filter((f) => judged.has(f)) })), { decision, revisionGraphs: scan.facts.revisionGraphs })
-              : formatDecisionText(decision);
+              : formatDecisionText(decision, findings);
       io.stdout.write(output);
       done(CHECK_EXIT_CODES[decision.decision]);
     });
