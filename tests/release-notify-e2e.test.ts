@@ -131,3 +131,26 @@ describe("a failing webhook never changes a release", () => {
     expect(slow.hits).toBe(7);
   });
 });
+
+describe("every wrapper notifies", () => {
+  it("a cascade tells each stage's outcome with its cascade id; `gonogo approve` tells the outcome of the release it carries out", async () => {
+    const hook = await startWebhook("ok");
+    servers.push(hook);
+    const ws = await workspace(`notify:\n  - url: ${hook.url}/ops\n    link: https://ci.example.com/{project}/{environment}/{releaseId}\n`);
+    const junit = path.join(FIXTURES, "junit-pass.xml");
+    const cascade = await run(ws.dir, ["cascade", "--version", "1.0.0", "--junit", junit, "--answer", "yes", "--approver", "carol"]);
+    expect(cascade.code).toBe(3);
+    expect(cascade.err).toBe("");
+    const stages = hook.received.map((r) => r.body);
+    expect(stages.map((b) => `${b.event} ${b.environment} ${b.approver ?? "-"}`)).toEqual(["completed development -", "completed staging carol", "pending production -"]);
+    expect(stages.every((b) => b.cascadeId === "c-credentialmate-1.0.0")).toBe(true);
+    expect(stages[1]).toMatchObject({ decision: "needs-approval", reasons: expect.arrayContaining([expect.objectContaining({ code: "first-time-approval" })]) });
+    const pendingId = stages[2]!.releaseId as string;
+    expect(stages[2]!.link).toBe(`https://ci.example.com/credentialmate/production/${pendingId}`);
+
+    const approved = await run(ws.dir, ["approve", pendingId, "--answer", "yes", "--approver", "alice"]);
+    expect(approved.code).toBe(0);
+    expect(hook.received.at(-1)!.body).toMatchObject({ event: "completed", environment: "production", version: "1.0.0", releaseId: pendingId, approver: "alice", decision: "needs-approval" });
+    expect(hook.received).toHaveLength(4);
+  });
+});

@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { deploy, releaseConfigFrom, rollback, type Clock, type ExecRequest, type Executor, type Preflight, type ReleaseConfig } from "../src/release/index.js";
 import type { Decision, DecisionReason, DecisionValue } from "../src/types.js";
+import { notificationPayload, type Notification } from "../src/release/notify-format.js";
 import { startWebhook, type WebhookServer } from "./notify-helpers.js";
 
 const servers: WebhookServer[] = [];
@@ -238,14 +239,44 @@ describe("secrets", () => {
     }
   });
 
-  it("a step that prints the webhook URL has it redacted in the log", async () => {
+  it("a step that prints the webhook URL, or only its token path, has it redacted in the log", async () => {
     const hook = await webhook();
     const url = `${hook.url}/services/${HOOK_SECRET}`;
-    const cfg = config([{ url: "${WEBHOOK}" }], { WEBHOOK: url });
-    await deploy({ ...common, config: cfg, clock: steppingClock(), environment: "development", version: "1.0.0", executor: executor("", `webhook is ${url}\n`), preflight: preflight("go") });
+    const other = await webhook();
+    const cfg = config([{ url: "${WEBHOOK}" }, { url: `${other.url}/hooks/\${DISCORD_PART}` }], { WEBHOOK: url, DISCORD_PART: "9988776655/discordtokenABC" });
+    const output = `webhook is ${url}\npath /services/${HOOK_SECRET}\npart 9988776655/discordtokenABC\n`;
+    await deploy({ ...common, config: cfg, clock: steppingClock(), environment: "development", version: "1.0.0", executor: executor("", output), preflight: preflight("go") });
     const log = readFileSync(cfg.logPath, "utf8");
     expect(log).not.toContain(HOOK_SECRET);
+    expect(log).not.toContain("discordtokenABC");
     expect(log).toContain("webhook is [REDACTED:notify-url]");
+    expect(log).toContain("path [REDACTED:notify-url]");
+    expect(log).toContain("part [REDACTED:notify-url]");
+    expect(other.received).toHaveLength(1);
     expect(hook.received).toHaveLength(1);
+  });
+});
+
+describe("payload bounds", () => {
+  const many: Notification = {
+    event: "no-go",
+    ts: "2024-06-01T12:00:00.000Z",
+    project: "shop",
+    environment: "production",
+    version: "2.0.0",
+    kind: "deploy",
+    releaseId: "r-1",
+    reasons: Array.from({ length: 150 }, (_, i) => ({ code: "blocking-finding", effect: "no-go", message: `finding ${i} @everyone` })),
+  };
+
+  it("json carries 100 reasons and counts the rest; slack and discord list 10", () => {
+    const json = notificationPayload(many, "json");
+    expect((json.reasons as unknown[]).length).toBe(100);
+    expect(json.reasonsOmitted).toBe(50);
+    const slack = notificationPayload(many, "slack") as { blocks: { text: { text: string } }[] };
+    expect(slack.blocks[0]!.text.text).toContain("• `blocking-finding` finding 9 @everyone\n• … and 140 more");
+    const discord = notificationPayload(many, "discord") as { content: string };
+    expect(discord.content).toContain("• … and 140 more");
+    expect(discord.content.length).toBeLessThanOrEqual(2000);
   });
 });

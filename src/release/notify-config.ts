@@ -30,6 +30,8 @@ export interface NotifyTarget {
   retries: number;
   /** What messages show instead of the URL: `notify[0] (slack, https://hooks.slack.com/…)`. */
   label: string;
+  /** Parts of the URL redacted wherever they show up: the values of its `${VARIABLE}`s, and its path when long enough to be a token. */
+  secrets?: string[];
 }
 
 interface RawTarget {
@@ -84,10 +86,15 @@ export function describeUrl(url: string): string {
   }
 }
 
-function expandUrl(raw: string, env: Record<string, string | undefined>, file: string | undefined, at: (string | number)[]): string {
+/** Shorter parts are not redacted on their own: they would mangle ordinary output. */
+const MIN_SECRET_PART = 8;
+
+function expandUrl(raw: string, env: Record<string, string | undefined>, file: string | undefined, at: (string | number)[]): { url: string; secrets: string[] } {
+  const secrets: string[] = [];
   const url = raw.replace(VARIABLE, (_whole, name: string) => {
     const value = env[name];
     if (value === undefined || value.trim() === "") throw configError(file, at, `needs the environment variable ${name}, which is not set (expected the webhook URL or a part of it)`);
+    if (value.trim().length >= MIN_SECRET_PART) secrets.push(value.trim());
     return value.trim();
   });
   let parsed: URL;
@@ -98,7 +105,10 @@ function expandUrl(raw: string, env: Record<string, string | undefined>, file: s
     throw configError(file, at, `is not a valid URL once ${raw.includes("${") ? "its ${…} variables are read" : "parsed"} (expected http://… or https://…)`);
   }
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw configError(file, at, `must be an http:// or https:// URL once its \${…} variables are read (got ${parsed.protocol})`);
-  return url;
+  // A Slack or Discord webhook's token is its path: redacted even when printed without the host.
+  const pathAndQuery = `${parsed.pathname}${parsed.search}`;
+  if (pathAndQuery.length >= 2 * MIN_SECRET_PART) secrets.push(pathAndQuery);
+  return { url, secrets };
 }
 
 /**
@@ -111,7 +121,7 @@ export function notifyTargetsFrom(raw: unknown, options: { file?: string; env: R
   if (!Array.isArray(raw)) throw configError(file, ["notify"], "must be a list of webhooks ({ url, format, events })");
   return (raw as RawTarget[]).map((entry, index) => {
     const at = ["notify", index];
-    const url = expandUrl(entry.url, env, file, [...at, "url"]);
+    const { url, secrets } = expandUrl(entry.url, env, file, [...at, "url"]);
     if (entry.link !== undefined) {
       for (const match of entry.link.matchAll(PLACEHOLDER)) {
         const name = match[1] ?? "";
@@ -137,6 +147,7 @@ export function notifyTargetsFrom(raw: unknown, options: { file?: string; env: R
       timeoutMs,
       retries: entry.retries ?? DEFAULT_NOTIFY_RETRIES,
       label: `notify[${index}] (${format}, ${describeUrl(url)})`,
+      secrets,
     };
   });
 }

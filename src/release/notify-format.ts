@@ -36,8 +36,9 @@ export interface Notification {
   link?: string;
 }
 
-/** Reasons listed in a chat message; the JSON format carries all of them. */
+/** Reasons listed in a chat message, and carried by the JSON format (the rest are counted). */
 const MAX_REASONS_SHOWN = 10;
+const MAX_REASONS_JSON = 100;
 const SLACK_SECTION_MAX = 2900;
 const DISCORD_MAX = 1900;
 
@@ -89,7 +90,9 @@ function slackEscape(text: string): string {
 export function notificationPayload(n: Notification, format: NotifyFormat): Record<string, unknown> {
   if (format === "json") {
     // Keys in a fixed order, absent values left out: one compact object per event.
-    return Object.fromEntries(Object.entries({ ...n }).filter(([, value]) => value !== undefined));
+    const omitted = n.reasons.length - MAX_REASONS_JSON;
+    const capped = omitted > 0 ? { ...n, reasons: n.reasons.slice(0, MAX_REASONS_JSON), reasonsOmitted: omitted } : n;
+    return Object.fromEntries(Object.entries(capped).filter(([, value]) => value !== undefined));
   }
   if (format === "slack") {
     const body = [slackEscape(headline(n)), ...detailLines(n, (c) => `\`${c}\``).map(slackEscape)].join("\n");

@@ -217,9 +217,10 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** `redact`, and every webhook URL replaced by `[REDACTED:notify-url]`. */
+/** `redact`, and every webhook URL (and the secret parts of one: its variables, a long path) replaced by `[REDACTED:notify-url]`. */
 export function withWebhookUrlsRedacted(redact: Redactor, targets: readonly NotifyTarget[]): Redactor {
-  const urls = [...new Set(targets.map((t) => t.url))].sort((a, b) => b.length - a.length);
-  if (urls.length === 0) return redact;
-  return (text: string) => redact(urls.reduce((out, url) => out.split(url).join("[REDACTED:notify-url]"), text));
+  // Longest first, so a URL is replaced whole before its path is.
+  const parts = [...new Set(targets.flatMap((t) => [t.url, ...(t.secrets ?? [])]))].sort((a, b) => b.length - a.length);
+  if (parts.length === 0) return redact;
+  return (text: string) => redact(parts.reduce((out, part) => out.split(part).join("[REDACTED:notify-url]"), text));
 }
