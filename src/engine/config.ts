@@ -4,14 +4,13 @@ import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { ErrorObject } from "ajv";
 import picomatch from "picomatch";
 import type { Document, LineCounter as LineCounterType } from "yaml";
 import { ConfigError } from "../errors.js";
+import { lineOf, parseStructuredText, pathText, schemaErrorLines } from "./structured-text.js";
 
-// ajv and yaml load only when a config file is read: a `--no-config` pre-commit scan skips them.
+// ajv loads only when a config file is read: a `--no-config` pre-commit scan skips it.
 const require = createRequire(import.meta.url);
-const yaml = () => require("yaml") as typeof import("yaml");
 import type { Severity, SqlDialect } from "../types.js";
 import type { RuleSetting } from "./types.js";
 
@@ -98,99 +97,16 @@ export function loadConfig(options: { cwd: string; configFile?: string | false; 
 
 /** Parses and validates config text; `file` is used in messages and decides YAML vs JSON. */
 export function parseConfigText(file: string, text: string, knownRuleIds?: readonly string[]): GonogoConfig {
-  const { LineCounter, parseDocument } = yaml();
-  const lineCounter = new LineCounter();
-  let data: unknown;
-  let document: Document | undefined;
-  if (file.endsWith(".json")) {
-    try {
-      data = JSON.parse(text);
-    } catch (error) {
-      throw new ConfigError(`${file}: invalid JSON: ${(error as Error).message}`);
-    }
-  } else {
-    document = parseDocument(text, { lineCounter, prettyErrors: false });
-    if (document.errors.length > 0) {
-      const e = document.errors[0]!;
-      const pos = lineCounter.linePos(e.pos[0]);
-      throw new ConfigError(`${file}:${pos.line}:${pos.col}: invalid YAML: ${e.message.split("\n")[0]}`);
-    }
-    try {
-      data = document.toJS();
-    } catch (error) {
-      // The yaml package refuses aliases that expand without bound (a "billion laughs" document).
-      throw new ConfigError(`${file}: invalid YAML: ${(error as Error).message} (aliases that expand without bound); expected a config without nested alias expansion`);
-    }
-  }
+  const { data: parsed, document, lineCounter } = parseStructuredText(file, text, "a config");
+  let data = parsed;
   if (data === null || data === undefined) data = {};
   const validate = configValidator();
   if (!validate(data)) {
-    const errors = (validate.errors ?? []).filter(usefulError);
-    const messages = errors.slice(0, 5).map((e) => describeSchemaError(file, e, document, lineCounter));
-    throw new ConfigError(messages.join("\n"));
+    throw new ConfigError(schemaErrorLines(file, validate.errors ?? [], document, lineCounter).join("\n"));
   }
   const config = data as GonogoConfig;
   checkSemantics(file, config, knownRuleIds, document, lineCounter);
   return config;
-}
-
-function usefulError(error: ErrorObject, _index: number, all: ErrorObject[]): boolean {
-  // oneOf/anyOf wrappers repeat what their branches said; keep the branch errors when there are any.
-  if ((error.keyword === "oneOf" || error.keyword === "anyOf") && all.some((e) => e !== error && e.instancePath.startsWith(error.instancePath))) return false;
-  return true;
-}
-
-/** JSON Pointer → its segments, unescaped. */
-function segmentsOf(instancePath: string): string[] {
-  return instancePath
-    .split("/")
-    .slice(1)
-    .map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
-}
-
-/** Segments → a readable path such as `environments.production.steps[0].run`. */
-function pathText(segments: string[]): string {
-  if (segments.length === 0) return "(top level)";
-  return segments
-    .map((part) => (/^\d+$/.test(part) ? `[${part}]` : `.${part}`))
-    .join("")
-    .replace(/^\./, "");
-}
-
-function lineOf(document: Document | undefined, lineCounter: LineCounterType, segments: string[]): string {
-  if (!document) return "";
-  const { isMap, isSeq } = yaml();
-  let node: unknown = document.contents;
-  for (const segment of segments) {
-    if (isMap(node)) node = node.get(segment, true);
-    else if (isSeq(node)) node = node.get(Number(segment), true);
-    else break;
-  }
-  const range = (node as { range?: [number, number, number] } | undefined)?.range;
-  if (!range) return "";
-  const pos = lineCounter.linePos(range[0]);
-  return `:${pos.line}:${pos.col}`;
-}
-
-function describeSchemaError(file: string, error: ErrorObject, document: Document | undefined, lineCounter: LineCounterType): string {
-  const segments = segmentsOf(error.instancePath);
-  let where = pathText(segments);
-  let expected = error.message ?? "is invalid";
-  if (error.keyword === "additionalProperties") {
-    const key = (error.params as { additionalProperty: string }).additionalProperty;
-    segments.push(key);
-    where = pathText(segments);
-    expected = "is not a known key";
-  } else if (error.keyword === "enum") {
-    expected = `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(", ")}`;
-  } else if (error.keyword === "type") {
-    expected = `must be of type ${(error.params as { type: string }).type}`;
-  } else if (error.keyword === "pattern" || error.keyword === "propertyNames") {
-    expected = error.keyword === "propertyNames" ? `has a key that is not a rule id (family/name): ${JSON.stringify((error.params as { propertyName?: string }).propertyName)}` : `must match ${(error.params as { pattern: string }).pattern}`;
-  } else if (error.keyword === "required") {
-    expected = `is missing required key "${(error.params as { missingProperty: string }).missingProperty}"`;
-  }
-  return `${file}${lineOf(document, lineCounter, segments)}: ${where} ${expected}`;
 }
 
 function checkSemantics(file: string, config: GonogoConfig, knownRuleIds: readonly string[] | undefined, document: Document | undefined, lineCounter: LineCounterType): void {
