@@ -35,6 +35,7 @@ async function check(cwd = repo) {
     cwd,
     env: {},
   });
+  if (process.env.DEBUG_WEAKEN) console.log(stdout);
   const reasons = code === 2 ? [] : (JSON.parse(stdout) as { reasons: { code: string; effect: string; message: string }[] }).reasons;
   return { code, stderr, weakened: reasons.find((r) => r.code === "policy-weakened") };
 }
@@ -160,5 +161,92 @@ describe("ruleSettingWeakenings and globsWithin", () => {
     expect(globsWithin(["ab/**"], ["a/**"])).toBe(false);
     expect(globsWithin(["a/b/**"], ["a*/**"])).toBe(false);
     expect(globsWithin(["{a,b}/**"], ["a/**"])).toBe(false);
+  });
+});
+
+// The downgrade cannot bring dropped data back; accepted for the whole file (on base and head alike).
+const migration = (body: string, header = "") => `"""drop legacy"""
+# gonogo-disable alembic/empty-downgrade -- the dropped tables were emptied in 0002
+from alembic import op
+${header}
+revision = "0003"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+${body}
+
+
+def downgrade():
+    pass
+`;
+const M3 = "alembic/versions/0003_drop_legacy.py";
+const DIRECTIVE = "    # gonogo-disable-next-line sql/drop-table -- emptied in 0002";
+
+describe("inline gonogo-disable directives added by the change", () => {
+  async function scanJson(cwd = repo) {
+    let stdout = "";
+    const code = await main(["scan", "--format", "json", "--no-config", "alembic"], { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: () => {} }, cwd, env: {} });
+    const messages = (JSON.parse(stdout) as { filePath: string; messages: { ruleId: string; line: number; message: string }[] }[]).flatMap((r) => r.messages);
+    return { code, messages };
+  }
+
+  it("a directive that hides a finding in a changed file is a production no-go; the same directive on base, with lines moved above it, is not", async () => {
+    write(M3, migration(`${DIRECTIVE}\n    op.drop_table("legacy_orders")`));
+    const head = await scanJson();
+    expect(head.messages.filter((m) => m.ruleId === "sql/drop-table")).toEqual([]);
+    await expectNoGo(`inline gonogo-disable directives hide more findings than at main: ${M3} sql/drop-table 0 → 1 (line 13)`);
+    git("add", "-A");
+    git("commit", "-q", "-m", "accepted drop");
+    git("branch", "-f", "main", "HEAD");
+    await expectNeedsApproval();
+    // Code added above the directive moves it down: the same findings are hidden, nothing new.
+    write(M3, migration(`${DIRECTIVE}\n    op.drop_table("legacy_orders")`, "import sqlalchemy as sa\nimport logging\n"));
+    await expectNeedsApproval();
+    // Moved onto another statement that it now hides as well: more hidden than at base.
+    write(M3, migration(`${DIRECTIVE}\n    op.drop_table("legacy_orders")\n    # gonogo-disable-next-line sql/drop-table -- also emptied\n    op.drop_table("orders")`));
+    await expectNoGo(`${M3} sql/drop-table 1 → 2 (lines 13, 15)`);
+  });
+
+  it("a gonogo-disable block on base that hides a new finding added under it is a weakening too", async () => {
+    write(M3, migration(`    # gonogo-disable sql/drop-table -- legacy tables, emptied in 0002\n    op.drop_table("legacy_orders")`));
+    git("add", "-A");
+    git("commit", "-q", "-m", "block");
+    git("branch", "-f", "main", "HEAD");
+    await expectNeedsApproval();
+    write(M3, migration(`    # gonogo-disable sql/drop-table -- legacy tables, emptied in 0002\n    op.drop_table("legacy_orders")\n    op.drop_table("orders")`));
+    await expectNoGo(`${M3} sql/drop-table 1 → 2`);
+  });
+
+  it("removing a directive (stricter) is no weakening", async () => {
+    write(M3, migration(`${DIRECTIVE}\n    op.drop_table("legacy_orders")`));
+    git("add", "-A");
+    git("commit", "-q", "-m", "accepted drop");
+    git("branch", "-f", "main", "HEAD");
+    write(M3, migration(`    op.drop_table("legacy_orders")`));
+    const r = await check();
+    expect(r.weakened).toBeUndefined();
+    expect(r.code).toBe(1); // the drop table itself blocks production
+  });
+
+  it("an inline directive never hides a file that could not be analysed; the suppressions file (accepted history) may", async () => {
+    const dynamic = (note: string) => migration(`    # ${note}\n    # gonogo-disable-next-line alembic/parse-error -- dynamic on purpose\n    getattr(op, "drop_" + "table")("legacy_orders")`);
+    write(M3, dynamic("first"));
+    const head = await scanJson();
+    expect(head.messages.filter((m) => m.ruleId === "alembic/parse-error").map((m) => m.line)).toEqual([14]);
+    expect(head.messages.find((m) => m.ruleId === "gonogo/unused-directive")).toMatchObject({ line: 13, message: expect.stringContaining("cannot hide a file that could not be analysed") });
+    const blocked = await check();
+    expect(blocked.code).toBe(1);
+    expect(blocked.weakened?.message).not.toContain("alembic/parse-error"); // that directive hid nothing
+    // Accepted in the bulk suppressions file on the base branch, then the file changes again: the
+    // decision asks for an approval.
+    await main(["scan", "--suppress-rule", "alembic/parse-error"], { stdout: { write: () => {} }, stderr: { write: () => {} }, cwd: repo, env: {} });
+    git("add", "-A");
+    git("commit", "-q", "-m", "accept");
+    git("branch", "-f", "main", "HEAD");
+    write(M3, dynamic("second"));
+    await expectNeedsApproval();
   });
 });

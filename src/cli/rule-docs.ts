@@ -4,6 +4,7 @@
 import type { Rule, RuleExample } from "../../rules/define.js";
 import { docsUrlFor } from "../../rules/define.js";
 import { compareStrings, eslintSeverity } from "../types.js";
+import { UNANALYSED_RULE_IDS } from "../engine/types.js";
 
 /** Where a rule's page lives, relative to the repository root (docsUrlFor points there). */
 export function ruleDocPath(ruleId: string): string {
@@ -104,9 +105,17 @@ export function renderRuleMarkdown(rule: Rule): string {
     "",
     fenced(`rules:\n  ${rule.id}: ${rule.severity}\n`, "yaml"),
     "",
-    "Suppress one occurrence, with the reason after `--`:",
-    "",
-    fenced(`${directivePrefix(invalidFile)} gonogo-disable-next-line ${rule.id} -- <why this one is safe>\n`, fenceLanguage(invalidFile)),
+    ...(UNANALYSED_RULE_IDS.includes(rule.id)
+      ? [
+          "An inline `gonogo-disable` directive never hides this finding: a file gonogo could not analyse is an unknown, and production fails closed on it. Accept it as history in the bulk suppressions file on the base branch instead:",
+          "",
+          fenced(`npx gonogo scan --suppress-rule ${rule.id}\n`, "sh"),
+        ]
+      : [
+          "Suppress one occurrence, with the reason after `--`:",
+          "",
+          fenced(`${directivePrefix(invalidFile)} gonogo-disable-next-line ${rule.id} -- <why this one is safe>\n`, fenceLanguage(invalidFile)),
+        ]),
     "",
   );
   return lines.join("\n");

@@ -168,6 +168,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   }
 
   const findings: Finding[] = [];
+  const hiddenByDirectives: Finding[] = [];
   const byFile = groupBy(raw, (f) => f.file);
   const filesWithDirectives = allFacts.filter((f) => f.directives.length > 0).map((f) => f.file);
   for (const file of new Set([...byFile.keys(), ...filesWithDirectives])) {
@@ -175,6 +176,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     const outcome = applySuppressions(byFile.get(file) ?? [], directives);
     findings.push(...outcome.kept);
     if (!isReported(file)) continue;
+    hiddenByDirectives.push(...outcome.suppressed);
     for (const d of outcome.missingReason) {
       const rule = ruleById("gonogo/directive-missing-reason");
       const setting = settingFor(rule, file);
@@ -183,7 +185,10 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     for (const d of outcome.unused) {
       const rule = ruleById("gonogo/unused-directive");
       const setting = settingFor(rule, file);
-      if (setting !== "off") findings.push(makeFinding(rule, setting, d.location, `Suppression directive ${describeDirective(d)} suppresses nothing; remove it`));
+      const message = outcome.refused.has(d)
+        ? `Suppression directive ${describeDirective(d)} cannot hide a file that could not be analysed; fix the file, or accept the finding in the suppressions file`
+        : `Suppression directive ${describeDirective(d)} suppresses nothing; remove it`;
+      if (setting !== "off") findings.push(makeFinding(rule, setting, d.location, message));
     }
   }
 
@@ -220,6 +225,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
     unanalysed: findings.filter((f) => UNANALYSED_RULE_IDS.includes(f.ruleId)).map((f) => ({ file: f.file, ruleId: f.ruleId, message: f.message })),
     facts,
   };
+  if (hiddenByDirectives.length > 0) result.suppressedByDirectives = hiddenByDirectives.sort(compareFindings);
   if (loaded.file) result.configFile = loaded.file;
   if (bulk.suppressions) result.suppressions = bulk.suppressions;
   if (options.scope) result.outOfScope = { base: options.scope.base, count: bulk.outOfScope };

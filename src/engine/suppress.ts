@@ -1,8 +1,10 @@
 // Suppression directives: a finding on a line covered by a directive naming its rule (or naming
 // none) is dropped. A directive needs a reason after `--`; one without is reported and suppresses
-// nothing; one that suppresses nothing is reported as unused.
+// nothing; one that suppresses nothing is reported as unused. A finding that says a file could not
+// be analysed is never dropped by a directive (the bulk suppressions file, accepted history, may).
 import type { Directive } from "../extract/facts.js";
 import type { Finding } from "../types.js";
+import { UNANALYSED_RULE_IDS } from "./types.js";
 
 export interface SuppressionOutcome {
   kept: Finding[];
@@ -11,6 +13,8 @@ export interface SuppressionOutcome {
   missingReason: Directive[];
   /** Directives with a reason that matched no finding. */
   unused: Directive[];
+  /** Of `unused`: those that covered only findings of a file that could not be analysed. */
+  refused: Set<Directive>;
 }
 
 function covers(directive: Directive, finding: Finding, directives: Directive[]): boolean {
@@ -30,9 +34,15 @@ function covers(directive: Directive, finding: Finding, directives: Directive[])
 export function applySuppressions(findings: Finding[], directives: Directive[]): SuppressionOutcome {
   const active = directives.filter((d) => d.kind !== "enable" && d.reason !== undefined);
   const used = new Set<Directive>();
+  const refused = new Set<Directive>();
   const kept: Finding[] = [];
   const suppressed: Finding[] = [];
   for (const finding of findings) {
+    if (UNANALYSED_RULE_IDS.includes(finding.ruleId)) {
+      for (const d of active) if (covers(d, finding, directives)) refused.add(d);
+      kept.push(finding);
+      continue;
+    }
     const by = active.find((d) => covers(d, finding, directives));
     if (by) {
       used.add(by);
@@ -44,5 +54,6 @@ export function applySuppressions(findings: Finding[], directives: Directive[]):
     suppressed,
     missingReason: directives.filter((d) => d.kind !== "enable" && d.reason === undefined),
     unused: active.filter((d) => !used.has(d)),
+    refused: new Set([...refused].filter((d) => !used.has(d))),
   };
 }

@@ -87,6 +87,8 @@ export interface ScanResult {
   facts: ProjectFacts;
   /** The config file used, if any. */
   configFile?: string;
+  /** Findings in reported files that inline `gonogo-disable` directives hid (ESLint's `suppressedMessages`). */
+  suppressedByDirectives?: Finding[];
   /** With `applySuppressions`: the suppressions file and how many findings it left out. */
   suppressions?: SuppressionsSummary;
   /** With `scope`: how many findings were left out because their files did not change since `base`. */

@@ -12,6 +12,7 @@ import { partitionByScope } from "./scope.js";
 import { loadPolicy } from "./load.js";
 import { revisionExists, validateGitRevision } from "../git.js";
 import { weakeningsSinceBase } from "./config-weakening.js";
+import { directiveWeakenings } from "./directive-weakening.js";
 import { leftOutFacts, prepareScope, suppressionsWeakenings } from "./change-scope.js";
 import { readReleaseInputs, type ReleaseFactFiles, type ReleaseInputs } from "./readers/index.js";
 import type { Policy, ReleaseFacts } from "./types.js";
@@ -149,6 +150,8 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
         headPolicy: policy,
       });
       if (scanResult.suppressions) changes.push(...(await suppressionsWeakenings(cwd, options.base, scanResult.suppressions.file)));
+      const configFile = options.configFile === false ? false : (loaded.file ?? false);
+      changes.push(...(await directiveWeakenings({ cwd, base: options.base, configFile, hidden: scanResult.suppressedByDirectives ?? [] })));
       if (changes.length > 0) facts.policyWeakenings = { base: options.base, changes };
     } catch (error) {
       (facts.inputProblems ??= []).push({ kind: "base", file: options.base, message: `cannot compare the policy with ${options.base}: ${(error as Error).message}` });
