@@ -172,8 +172,10 @@ describe("PL/pgSQL DO blocks", () => {
     ].join("\n");
     const facts = await extractSqlFile("x.sql", text, "postgresql");
     expect(facts.parseProblems).toEqual([]);
-    expect(facts.schemaChanges.map(brief)).toEqual(["drop-table tmp_import", "update tenants", "truncate audit_events", "delete jobs"]);
-    const [drop, update, truncate, del] = facts.schemaChanges;
+    expect(facts.schemaChanges.map(brief)).toEqual(["drop-table tmp_import", "update tenants", "truncate audit_events", "drop-table ?", "delete jobs"]);
+    const [drop, update, truncate, formatted, del] = facts.schemaChanges;
+    // EXECUTE format('… %I', …): the quoted name is a placeholder; the statement starts in the format string.
+    expect(formatted!.location).toMatchObject({ line: 12, column: 19 });
     expect(drop!.location).toMatchObject({ line: 6, column: 5, endLine: 6, endColumn: 26 });
     expect(update!.location).toMatchObject({ line: 9, column: 5 });
     expect(covered(text, update!)).toBe("UPDATE tenants SET migrated = true");

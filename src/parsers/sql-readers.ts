@@ -15,7 +15,7 @@ export function readStatementGrammarLacks(tokens: SqlToken[], dialect: Exclude<S
     case "sqlite":
       return readSqliteDropIndex(tokens) ?? readSqlitePragma(tokens) ?? readSqliteMaintenance(tokens);
     case "mysql":
-      return readMysqlTableMaintenance(tokens) ?? readMysqlAlterCharset(tokens);
+      return readMysqlTableMaintenance(tokens) ?? readMysqlAlterCharset(tokens) ?? readMysqlSetNames(tokens) ?? readMysqlToggleKeys(tokens);
   }
 }
 
@@ -254,4 +254,22 @@ function readMssqlSetOption(tokens: SqlToken[]): AstNode | undefined {
   const options = tokens.slice(1, -1);
   if (options.length === 0 || options.some((t, i) => (i % 2 === 0 ? t.kind !== "word" || t.text.startsWith("@") : t.text !== ",")) || options.length % 2 === 0) return undefined;
   return { type: "set", option: options.filter((t) => t.kind === "word").map((t) => t.text.toUpperCase()).join(", ") };
+}
+
+/** MySQL `SET NAMES cs [COLLATE c]` / `SET NAMES DEFAULT` / `SET CHARACTER SET cs` (mysqldump headers): a connection setting. */
+function readMysqlSetNames(tokens: SqlToken[]): AstNode | undefined {
+  if (word(tokens[0]) !== "SET") return undefined;
+  let k = word(tokens[1]) === "NAMES" ? 2 : word(tokens[1]) === "CHARSET" ? 2 : word(tokens[1]) === "CHARACTER" && word(tokens[2]) === "SET" ? 3 : -1;
+  if (k < 0 || (!isName(tokens[k]) && tokens[k]?.kind !== "string")) return undefined;
+  k++;
+  if (word(tokens[k]) === "COLLATE" && (isName(tokens[k + 1]) || tokens[k + 1]?.kind === "string")) k += 2;
+  return k === tokens.length ? { type: "set", option: "NAMES" } : undefined;
+}
+
+/** MySQL `ALTER TABLE t DISABLE KEYS` / `ENABLE KEYS` (mysqldump around its INSERTs): index maintenance, no data change. */
+function readMysqlToggleKeys(tokens: SqlToken[]): AstNode | undefined {
+  if (word(tokens[0]) !== "ALTER" || word(tokens[1]) !== "TABLE") return undefined;
+  const k = skipName(tokens, 2);
+  if (k < 0 || (word(tokens[k]) !== "DISABLE" && word(tokens[k]) !== "ENABLE") || word(tokens[k + 1]) !== "KEYS" || k + 2 !== tokens.length) return undefined;
+  return { type: "alter", table: [], expr: [{ action: word(tokens[k]).toLowerCase(), resource: "keys" }] };
 }

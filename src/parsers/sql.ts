@@ -281,14 +281,21 @@ async function parsePlpgsql(source: string): Promise<{ statements: PlpgsqlStatem
   return { statements };
 }
 
-/** Parses a single PostgreSQL expression (e.g. the argument of EXECUTE) as `SELECT <expr>`. */
-export async function parsePostgresExpression(expression: string): Promise<AstNode | undefined> {
+/**
+ * Parses a single PostgreSQL expression (e.g. the argument of EXECUTE) as `SELECT <expr>`. `toIndex`
+ * maps a node `location` to a UTF-16 offset in `expression`.
+ */
+export async function parsePostgresExpression(expression: string): Promise<{ node: AstNode; toIndex: (location: number) => number } | undefined> {
   const pg = await loadPostgresParser();
+  const text = `SELECT ${expression}`;
   try {
-    const parsed = pg.parseSync(`SELECT ${expression}`);
+    const parsed = pg.parseSync(text);
+    if ((parsed.stmts ?? []).length !== 1) return undefined;
     const select = parsed.stmts?.[0]?.stmt as AstNode | undefined;
-    const target = ((select?.SelectStmt as AstNode | undefined)?.targetList as AstNode[] | undefined)?.[0];
-    return (target?.ResTarget as AstNode | undefined)?.val as AstNode | undefined;
+    const targets = (select?.SelectStmt as AstNode | undefined)?.targetList as AstNode[] | undefined;
+    const node = targets?.length === 1 ? ((targets[0]?.ResTarget as AstNode | undefined)?.val as AstNode | undefined) : undefined;
+    const toIndex = byteOffsetMapper(text);
+    return node ? { node, toIndex: (location) => toIndex(location) - "SELECT ".length } : undefined;
   } catch {
     return undefined;
   }

@@ -2,8 +2,9 @@
 // (`LANGUAGE sql`, `LANGUAGE plpgsql`). The statements inside are read in place, with their own
 // positions in the file; `EXECUTE` of a string built at run time cannot be read and is reported as
 // dynamic SQL (production fails closed on it).
-import { decodeSqlStringLiteral, parsePlpgsqlBody, parsePlpgsqlFunction, parsePostgresExpression, type AstNode, type ParsedStatement, type PlpgsqlStatement } from "../../parsers/sql.js";
-import { list, obj, sval, text, unwrap } from "./postgres-ast.js";
+import { decodeSqlStringLiteral, parsePlpgsqlBody, parsePlpgsqlFunction, type AstNode, type ParsedStatement, type PlpgsqlStatement } from "../../parsers/sql.js";
+import { list, obj, sval } from "./postgres-ast.js";
+import { executedTemplate } from "./plpgsql-template.js";
 import type { DraftResult, DraftSink } from "./draft.js";
 
 /** Reads a PostgreSQL script whose offsets map to the caller's text through `toOuter`. */
@@ -102,17 +103,17 @@ async function readPlpgsqlStatements(statements: PlpgsqlStatement[], body: strin
       merge(sink, await readScript(inner.query, queryToOuter));
       continue;
     }
-    // EXECUTE 'constant SQL' is as static as a plain statement; anything computed cannot be read.
-    const expression = await parsePostgresExpression(inner.query);
-    const constant = expression ? unwrap(expression) : undefined;
+    // EXECUTE 'constant SQL' is as static as a plain statement, and so is a string whose run-time
+    // parts are quoted names and values (format('DROP TABLE %I', t)); raw run-time text is not.
     const trimmedStart = inner.query.length - inner.query.trimStart().length;
-    const executed = constant?.[0] === "A_Const" && text(obj(constant[1].sval)?.sval) !== undefined ? decodeSqlStringLiteral(inner.query.trim()) : undefined;
-    if (!executed) {
-      const end = inner.query.trimEnd().length;
-      sink.dynamic.push({ reason: "a string built at run time", operation: "EXECUTE in PL/pgSQL", start: queryToOuter(trimmedStart), end: queryToOuter(Math.max(trimmedStart, end)) });
+    const end = Math.max(trimmedStart, inner.query.trimEnd().length);
+    const template = await executedTemplate(inner.query);
+    const result = template ? await readScript(template.sql, (i) => queryToOuter(template.map[Math.min(i, template.map.length - 1)]!)) : undefined;
+    if (!template || !result || (template.placeholders && (result.problems.length > 0 || result.parsedStatements === 0))) {
+      sink.dynamic.push({ reason: "a string built at run time", operation: "EXECUTE in PL/pgSQL", start: queryToOuter(trimmedStart), end: queryToOuter(end) });
       continue;
     }
-    merge(sink, await readScript(executed.value, (i) => queryToOuter(trimmedStart + executed.map[Math.min(i, executed.map.length - 1)]!)));
+    merge(sink, result);
   }
 }
 
