@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { allRules } from "../rules/index.js";
 import { scan } from "../src/engine/scan.js";
 import { UNANALYSED_RULE_IDS, type ScanResult } from "../src/engine/types.js";
+import { decodePythonSource } from "../src/parsers/python-source.js";
 import type { Finding } from "../src/types.js";
 
 const SEEDS_DIR = path.join(import.meta.dirname, "..", "fixtures", "hardening", "seeds");
@@ -67,7 +68,7 @@ const key = (f: Finding) => `${f.ruleId}@${f.line}:${f.column}`;
 
 /** What holds for any input: known rules, ranges inside the text, no rule crashed, bounded messages. */
 function expectSaneFindings(result: ScanResult, file: string, text: string | undefined): void {
-  const lines = text === undefined ? 1 : text.split("\n").length;
+  const lines = text === undefined ? 1 : lineStartsOf(text).length;
   for (const f of result.findings) {
     expect(KNOWN_RULE_IDS.has(f.ruleId), f.ruleId).toBe(true);
     expect(f.ruleId, f.message).not.toBe("gonogo/internal-error");
@@ -82,14 +83,28 @@ function expectSaneFindings(result: ScanResult, file: string, text: string | und
 }
 
 /** The text the scanner will see for these bytes, or undefined when it must refuse them. */
-function decoded(bytes: Uint8Array): string | undefined {
+function decoded(file: string, bytes: Uint8Array): string | undefined {
   if (bytes.subarray(0, 8000).includes(0)) return undefined;
+  // Python is decoded as CPython decodes it (coding cookie, universal newlines).
+  if (file.endsWith(".py")) {
+    const python = decodePythonSource(bytes);
+    return python.ok ? python.text : undefined;
+  }
   try {
     const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
     return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   } catch {
     return undefined;
   }
+}
+
+/** Offsets where lines start: after LF, CRLF, or a lone CR (a line break for Python; counting it for any file only raises the bound). */
+function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === "\n" || (text[i] === "\r" && text[i + 1] !== "\n")) starts.push(i + 1);
+  }
+  return starts;
 }
 
 const baselines = new Map<string, Finding[]>();
@@ -160,11 +175,11 @@ describe("mutated bytes never crash the scan", () => {
       fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 4 }), async (mutations) => {
         const bytes = apply(original, mutations);
         const result = await scanBytes(file, bytes);
-        const text = decoded(bytes);
+        const text = decoded(file, bytes);
         expectSaneFindings(result, file, text);
         if (text === undefined) {
-          // Binary or invalid UTF-8: refused, and said so, never silently skipped.
-          expect(result.findings).toEqual([expect.objectContaining({ ruleId: expect.stringMatching(/parse-error$/), message: expect.stringMatching(/binary file|invalid UTF-8/) })]);
+          // Binary, invalid UTF-8 or a coding cookie gonogo cannot honour: refused, and said so, never silently skipped.
+          expect(result.findings).toEqual([expect.objectContaining({ ruleId: expect.stringMatching(/parse-error$/), message: expect.stringMatching(/binary file|invalid UTF-8|coding cookie|is not valid/) })]);
         }
         // Whatever else happened, no extractor threw on this input (that would be a bug caught by the safety net).
         for (const f of result.findings) expect(f.message).not.toContain("analysis failed");
@@ -177,7 +192,7 @@ describe("mutated bytes never crash the scan", () => {
     const original = seedBytes(file);
     const text = original.toString("utf8");
     const findings = (await baseline(file)).filter(isLocal);
-    const lineStarts = [0, ...[...text.matchAll(/\n/g)].map((m) => m.index + 1)];
+    const lineStarts = lineStartsOf(text);
     await fc.assert(
       fc.asyncProperty(fc.nat(), async (pick) => {
         // Cut at the end of a line at or after the first finding's last line.

@@ -5,7 +5,7 @@
 import { availableParallelism } from "node:os";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { ExtractContext } from "../extract/index.js";
+import { isSqlFile, type ExtractContext } from "../extract/index.js";
 import { analyseUncached, type Analysis, type AnalysisInput } from "./pool-worker.js";
 
 /** Below this many files, starting workers (≈100 ms each) costs more than it saves. */
@@ -16,7 +16,7 @@ const workerFile = new URL("./pool-worker.js", import.meta.url);
 
 /** Whether `file` may be analysed off the main thread (its extractor reads no sibling files). */
 export function isWorkerSafe(file: string): boolean {
-  return file.endsWith(".py") || file.endsWith(".sql");
+  return file.endsWith(".py") || isSqlFile(file);
 }
 
 /** How many worker threads to use for `count` files with `jobs` requested (undefined: automatic). */

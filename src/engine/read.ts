@@ -2,8 +2,10 @@
 // invalid UTF-8 each become a described problem instead of an exception.
 import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
 import { open, stat } from "node:fs/promises";
+import { checkPythonText, decodePythonSource } from "../parsers/python-source.js";
 
-export type ReadOutcome = { ok: true; text: string } | { ok: false; reason: string };
+/** A failure may say where in the file it lies (a coding cookie on line 2); else line 1, column 1. */
+export type ReadOutcome = { ok: true; text: string } | { ok: false; reason: string; line?: number; column?: number };
 
 export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
 
@@ -32,7 +34,7 @@ export async function readSourceFile(absolutePath: string, maxBytes: number = DE
   } catch (error) {
     return { ok: false, reason: describeFsError(error) };
   }
-  return decodeSource(bytes, maxBytes);
+  return decodeSource(bytes, maxBytes, absolutePath);
 }
 
 /**
@@ -54,7 +56,7 @@ export function readSourceFileSync(absolutePath: string, maxBytes: number = DEFA
     if (info.size > maxBytes) {
       return { ok: false, reason: `file is ${formatBytes(info.size)}, over the ${formatBytes(maxBytes)} analysis limit (maxFileBytes)` };
     }
-    return decodeSource(readFileSync(fd), maxBytes);
+    return decodeSource(readFileSync(fd), maxBytes, absolutePath);
   } catch (error) {
     return { ok: false, reason: describeFsError(error) };
   } finally {
@@ -62,11 +64,25 @@ export function readSourceFileSync(absolutePath: string, maxBytes: number = DEFA
   }
 }
 
-/** Decodes bytes as UTF-8 source text (BOM removed), refusing binary content and invalid UTF-8. */
-export function decodeSource(bytes: Uint8Array, maxBytes: number = DEFAULT_MAX_FILE_BYTES): ReadOutcome {
+/** Whether a file is Python source, decoded as CPython decodes it (coding cookie, universal newlines). */
+export function isPythonSource(file: string): boolean {
+  return file.endsWith(".py");
+}
+
+/**
+ * Decodes bytes as UTF-8 source text (BOM removed), refusing binary content and invalid UTF-8. A
+ * Python file (`file` ending in .py) is decoded as CPython decodes it: its coding cookie is honoured
+ * or, when gonogo cannot honour it, the file is refused with the reason.
+ */
+export function decodeSource(bytes: Uint8Array, maxBytes: number = DEFAULT_MAX_FILE_BYTES, file?: string): ReadOutcome {
   if (bytes.length > maxBytes) return { ok: false, reason: `file is ${formatBytes(bytes.length)}, over the ${formatBytes(maxBytes)} analysis limit (maxFileBytes)` };
   const probe = bytes.subarray(0, 8000);
   if (probe.includes(0)) return { ok: false, reason: "binary file (contains NUL bytes)" };
+  if (file !== undefined && isPythonSource(file)) {
+    const decoded = decodePythonSource(bytes);
+    if (decoded.ok || !decoded.reason.startsWith("invalid UTF-8")) return decoded;
+    return { ok: false, reason: `invalid UTF-8 at byte ${firstInvalidUtf8(bytes)}` };
+  }
   let text: string;
   try {
     text = decoder.decode(bytes);
@@ -75,6 +91,15 @@ export function decodeSource(bytes: Uint8Array, maxBytes: number = DEFAULT_MAX_F
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   return { ok: true, text };
+}
+
+/** Source handed over as text (the scan API's in-memory files): a Python file's cookie is still checked. */
+export function decodeSourceText(text: string, maxBytes: number, file: string): ReadOutcome {
+  if (!isPythonSource(file)) return decodeSource(Buffer.from(text, "utf8"), maxBytes);
+  const size = Buffer.byteLength(text, "utf8");
+  if (size > maxBytes) return { ok: false, reason: `file is ${formatBytes(size)}, over the ${formatBytes(maxBytes)} analysis limit (maxFileBytes)` };
+  if (text.slice(0, 8000).includes("\0")) return { ok: false, reason: "binary file (contains NUL bytes)" };
+  return checkPythonText(text);
 }
 
 function firstInvalidUtf8(bytes: Uint8Array): number {

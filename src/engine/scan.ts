@@ -9,6 +9,8 @@ import {
   buildRevisionGraphs,
   directoryOf,
   isCandidateFile,
+  isCompiledPython,
+  isSqlFile,
   isVersionsDirectory,
   storageActionsRemovedSince,
   unreadableFileFacts,
@@ -22,7 +24,7 @@ import { compareStrings, eslintSeverity, severityRank, type FileResult, type Fin
 import { ConfigError } from "../errors.js";
 import { loadConfig, ruleSettingFor, type GonogoConfig } from "./config.js";
 import { DEFAULT_IGNORES, discoverFiles, toPosix } from "./discover.js";
-import { DEFAULT_MAX_FILE_BYTES, decodeSource, readSourceFileSync, type ReadOutcome } from "./read.js";
+import { DEFAULT_MAX_FILE_BYTES, decodeSourceText, readSourceFileSync, type ReadOutcome } from "./read.js";
 import { applySuppressions } from "./suppress.js";
 import { applyBulkSuppressions, applyScope, resolveSuppressionsLocation, type SuppressionsSummary } from "./suppressions.js";
 import { FactsCache, contentHash, resolveCacheLocation } from "./cache.js";
@@ -32,6 +34,7 @@ import { analyseAll } from "./pool.js";
 import type { Analysis, AnalysisInput } from "./pool-worker.js";
 import { UNANALYSED_RULE_IDS, type RuleSetting, type ScanOptions, type ScanResult } from "./types.js";
 import { readdir } from "node:fs/promises";
+import { compiledMigrationOutcome, isCompiledMigrationCandidate } from "./sourceless.js";
 
 const MAX_EXCERPT = 400;
 
@@ -56,7 +59,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const maxBytes = options.maxFileBytes ?? config.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
 
   // 1. Which files, and which of them are reported.
-  const { files: loadedFiles, reportFiles, discoveryProblems } = await collectFiles(options, cwd, config, maxBytes);
+  const { files: loadedFiles, reportFiles, discoveryProblems } = await collectFiles(options, cwd, config, maxBytes, context);
 
   // 2. Facts per file (from the cache for unchanged files with --cache).
   const cache = options.cache
@@ -75,7 +78,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   // Each file's SQL dialect where its path, alembic.ini or env.py (or an override) tells one.
   const dialectOf = dialectResolver({ cwd, config, texts });
   const withDialect = (input: AnalysisInput): AnalysisInput => {
-    const dialect = input.file.endsWith(".py") || input.file.endsWith(".sql") ? dialectOf(input.file) : undefined;
+    const dialect = input.file.endsWith(".py") || isSqlFile(input.file) ? dialectOf(input.file) : undefined;
     return dialect ? { ...input, dialect } : input;
   };
   const readable: AnalysisInput[] = loadedFiles.flatMap(({ file, outcome }) =>
@@ -88,7 +91,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   for (const { file, outcome } of loadedFiles) {
     if (!outcome.ok) {
       const role = guessRole(file, context);
-      factsByFile.set(file, unreadableFileFacts(file, outcome.reason, role));
+      factsByFile.set(file, unreadableFileFacts(file, outcome.reason, role, outcome.line !== undefined ? { line: outcome.line, column: outcome.column ?? 1 } : undefined));
       continue;
     }
     const { role, facts: fileFacts } = analysisOf.get(file)!;
@@ -292,8 +295,8 @@ async function analyseFiles(
 }
 
 function guessRole(file: string, context: ExtractContext): FileRole | "unknown" {
-  if (file.endsWith(".sql")) return "sql";
-  if (file.endsWith(".py") && isVersionsDirectory(directoryOf(file), context)) return "migration";
+  if (isSqlFile(file)) return "sql";
+  if ((file.endsWith(".py") || isCompiledPython(file)) && isVersionsDirectory(directoryOf(file), context)) return "migration";
   if (isInfraCandidate(file)) return "infra";
   return "unknown";
 }
@@ -303,6 +306,7 @@ async function collectFiles(
   cwd: string,
   config: GonogoConfig,
   maxBytes: number,
+  context: ExtractContext,
 ): Promise<{ files: LoadedFile[]; reportFiles?: Set<string>; discoveryProblems: { file: string; reason: string }[] }> {
   const ignore = [...DEFAULT_IGNORES, ...(config.ignore ?? []), ...(options.ignore ?? [])];
   // The cache file is gonogo's own output, never input (a `--cache-location cache.json` would be).
@@ -312,13 +316,13 @@ async function collectFiles(
     const files = options.files
       .map((f) => ({ file: toPosix(path.normalize(f.path)), content: f.content }))
       .filter((f) => !isIgnored(f.file))
-      .map((f) => ({ file: f.file, outcome: decodeSource(Buffer.from(f.content, "utf8"), maxBytes) }));
+      .map((f) => ({ file: f.file, outcome: decodeSourceText(f.content, maxBytes, f.file) }));
     let reportFiles = options.reportOnly ? new Set(options.reportOnly.map((p) => toPosix(path.normalize(p)))) : undefined;
     if (options.shard) reportFiles = new Set([...(reportFiles ?? files.map((f) => f.file))].filter((f) => inShard(f, options.shard!)));
     return { files, ...(reportFiles ? { reportFiles } : {}), discoveryProblems: [] };
   }
   const paths = options.paths && options.paths.length > 0 ? options.paths : ["."];
-  const discovered = await discoverFiles({ cwd, paths, ignore, isCandidate: isCandidateFile });
+  const discovered = await discoverFiles({ cwd, paths, ignore, isCandidate: (f) => isCandidateFile(f) || isCompiledMigrationCandidate(f, context) });
   const all = new Set(discovered.files);
   // Files named one by one (pre-commit passes staged files): only they are reported, but the
   // migrations beside them are read too, so the revision graph is complete.
@@ -345,7 +349,12 @@ async function collectFiles(
     }
   }
   // Synchronous reads: for thousands of small files far faster than the promise API (see read.ts).
-  const files: LoadedFile[] = [...all].sort().map((file) => ({ file, outcome: readSourceFileSync(path.resolve(cwd, file), maxBytes) }));
+  const files: LoadedFile[] = [];
+  for (const file of [...all].sort()) {
+    // A compiled migration is not read (bytecode); it is either skipped or reported as not analysed.
+    const outcome = isCompiledMigrationCandidate(file, context) ? compiledMigrationOutcome(file, cwd) : readSourceFileSync(path.resolve(cwd, file), maxBytes);
+    if (outcome !== "skip") files.push({ file, outcome });
+  }
   return { files, ...(reportFiles ? { reportFiles } : {}), discoveryProblems: problems };
 }
 

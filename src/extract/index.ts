@@ -24,9 +24,23 @@ export interface ExtractContext {
   siblingsOf?: (file: string) => { file: string; text: string }[];
 }
 
+/** Extensions read as SQL, in any case: `.sql`, and the `.psql`/`.pgsql` PostgreSQL users write. */
+const SQL_EXTENSIONS = [".sql", ".psql", ".pgsql"];
+
+/** Whether a file is read as a SQL script (decided on its extension, in any case: `.SQL` too). */
+export function isSqlFile(file: string): boolean {
+  const dot = file.lastIndexOf(".");
+  return dot !== -1 && SQL_EXTENSIONS.includes(file.slice(dot).toLowerCase());
+}
+
+/** Compiled Python: Alembic loads it from a versions directory when `sourceless = true`. */
+export function isCompiledPython(file: string): boolean {
+  return file.endsWith(".pyc") || file.endsWith(".pyo");
+}
+
 /** Whether a file may be worth reading at all (decided on its name alone). */
 export function isCandidateFile(file: string): boolean {
-  return file.endsWith(".py") || file.endsWith(".sql") || isInfraCandidate(file);
+  return file.endsWith(".py") || isSqlFile(file) || isInfraCandidate(file);
 }
 
 export function directoryOf(file: string): string {
@@ -46,7 +60,7 @@ function stripSlash(p: string): string {
 export type FileRole = "migration" | "sql" | "python" | "infra" | "none";
 
 export function roleOf(file: string, text: string | undefined, context: ExtractContext): FileRole {
-  if (file.endsWith(".sql")) return "sql";
+  if (isSqlFile(file)) return "sql";
   if (file.endsWith(".py")) {
     if (path.posix.basename(file) === "__init__.py" || path.posix.basename(file) === "env.py") return isInfraCandidate(file) ? "python" : "none";
     if (isVersionsDirectory(directoryOf(file), context)) return "migration";
@@ -82,7 +96,7 @@ export function extractMigrationHeaderFacts(file: string, text: string, context:
 }
 
 /** Facts for a file that could not be read as text: one whole-file problem in the right family. */
-export function unreadableFileFacts(file: string, reason: string, role: FileRole | "unknown"): FileFacts {
+export function unreadableFileFacts(file: string, reason: string, role: FileRole | "unknown", at?: { line: number; column: number }): FileFacts {
   const family: ParseProblem["family"] = role === "migration" ? "alembic" : role === "sql" ? "sql" : role === "infra" || role === "python" ? "infra" : "gonogo";
   const facts = emptyFileFacts(file, role === "unknown" ? "unknown" : role);
   facts.parseProblems.push({
@@ -90,7 +104,7 @@ export function unreadableFileFacts(file: string, reason: string, role: FileRole
     family,
     wholeFile: true,
     message: `${file} cannot be analysed: ${reason}`,
-    location: new SourceText(file, "").location(0, 0),
+    location: at ? { file, line: at.line, column: at.column, endLine: at.line, endColumn: at.column } : new SourceText(file, "").location(0, 0),
   });
   return facts;
 }

@@ -1,5 +1,6 @@
 // Python string literals → their value plus a map from each character of the value back to its
 // offset in the source, so SQL found inside a string is located exactly.
+import { characterNamed } from "../../parsers/python-names.js";
 import type { PyNode } from "./nodes.js";
 
 /** A string value assembled from one or more literals, with the source offset of every character. */
@@ -33,7 +34,10 @@ const SIMPLE_ESCAPES: Record<string, string> = {
   r: "\r",
   t: "\t",
   v: "\v",
+  // A backslash before a line break joins the lines (CRLF is one line break for Python).
   "\n": "",
+  "\r\n": "",
+  "\r": "",
 };
 
 function decodeEscape(text: string): string {
@@ -43,7 +47,9 @@ function decodeEscape(text: string): string {
   const kind = body[0];
   if (kind === "x" || kind === "u" || kind === "U") return String.fromCodePoint(parseInt(body.slice(1), 16));
   if (kind !== undefined && kind >= "0" && kind <= "7") return String.fromCodePoint(parseInt(body, 8));
-  // \N{NAME} and unknown escapes: keep the text as written; SQL rarely depends on them.
+  // \N{NAME}: the character Python names (a line feed ends a SQL comment as the database will end it).
+  if (kind === "N" && body[1] === "{" && body.endsWith("}")) return characterNamed(body.slice(2, -1));
+  // Unknown escapes: Python keeps the backslash and the character.
   return text;
 }
 
@@ -57,7 +63,8 @@ function decodeEscape(text: string): string {
 function plainQuoteLength(node: PyNode): number {
   const text = node.text;
   const first = text[0];
-  if ((first !== '"' && first !== "'") || text.includes("\\")) return 0;
+  // A CR (of a CRLF) is not part of the value: Python reads CRLF as one line break.
+  if ((first !== '"' && first !== "'") || text.includes("\\") || text.includes("\r")) return 0;
   const triple = first.repeat(3);
   if (text.startsWith(triple)) return text.length >= 6 && text.endsWith(triple) ? 3 : 0;
   // A one-quote literal spans one line; anything else is tree-sitter recovering from an error.
@@ -122,6 +129,13 @@ export function decodeStringNode(node: PyNode): MappedString | undefined {
     const pushText = (from: number, to: number) => {
       const text = child.text.slice(from - child.startIndex, to - child.startIndex);
       for (let i = 0; i < text.length; i++) {
+        // CRLF in the source is one "\n" in the value (Python's universal newlines), where the CR is.
+        if (text[i] === "\r" && text[i + 1] === "\n") {
+          value += "\n";
+          offsets.push(from + i);
+          i++;
+          continue;
+        }
         value += text[i];
         offsets.push(from + i);
       }

@@ -37,27 +37,90 @@ export function stringValue(node: DataNode | undefined): string | undefined {
   return node?.kind === "scalar" && typeof node.value === "string" ? node.value : undefined;
 }
 
-/** Converts a `yaml` document node. `text` is the whole file. */
-export function fromYaml(node: YamlNode | null | undefined, text: string): DataNode | undefined {
+/** Most nodes that expanding aliases may produce in one document (an alias bomb stops here). */
+export const MAX_ALIAS_EXPANSION = 100_000;
+
+/** What reading a YAML document's aliases and merge keys needs, and what it could not resolve. */
+export interface YamlResolution {
+  /** Anchored nodes by name, in document order (an alias names the last one before it). */
+  anchors: Map<string, { offset: number; node: YamlNode }[]>;
+  /** Nodes produced so far by expanding aliases. */
+  expanded: number;
+  /** Nodes being expanded through an alias: an alias among them is a cycle. */
+  expanding: Set<YamlNode>;
+  /** What could not be resolved, with the source range to point at. */
+  problems: { message: string; start: number; end: number }[];
+}
+
+/** Collects the anchors of a document, once (yaml's Alias.resolve walks the whole document per alias). */
+export function yamlResolution(root: YamlNode | null | undefined): YamlResolution {
+  const y = yamlModule();
+  const anchors: YamlResolution["anchors"] = new Map();
+  if (root) {
+    y.visit(root, (_key, node) => {
+      const anchored = node as { anchor?: string; range?: [number, number, number] } | null;
+      if (!anchored?.anchor || !(y.isNode(node))) return;
+      const list = anchors.get(anchored.anchor) ?? [];
+      list.push({ offset: anchored.range?.[0] ?? 0, node: node as YamlNode });
+      anchors.set(anchored.anchor, list);
+    });
+    for (const list of anchors.values()) list.sort((a, b) => a.offset - b.offset);
+  }
+  return { anchors, expanded: 0, expanding: new Set(), problems: [] };
+}
+
+function anchoredBefore(res: YamlResolution, name: string, offset: number): YamlNode | undefined {
+  let found: YamlNode | undefined;
+  for (const a of res.anchors.get(name) ?? []) if (a.offset < offset) found = a.node;
+  return found;
+}
+
+/**
+ * Converts a `yaml` document node. `text` is the whole file. Aliases are replaced by the node they
+ * name (whose offsets are those of the anchored text) and `<<` merge keys by the entries they
+ * bring, so `run:`/`script:` written once under an anchor is read wherever it is used. An alias with
+ * no anchor before it, a cycle, or an expansion past MAX_ALIAS_EXPANSION nodes is recorded in
+ * `res.problems` (the file is then not analysed) and read as a scalar without a value.
+ */
+export function fromYaml(node: YamlNode | null | undefined, text: string, res: YamlResolution = yamlResolution(undefined)): DataNode | undefined {
   const y = yamlModule();
   if (!node) return undefined;
   const [start, valueEnd] = node.range ?? [0, 0, 0];
   const tag = typeof node.tag === "string" && node.tag.startsWith("!") && !node.tag.startsWith("!!") ? node.tag : undefined;
   const base = tag ? { start, end: valueEnd, tag } : { start, end: valueEnd };
+  const unresolved = (): DataNode => ({ ...base, kind: "scalar", value: undefined, embedded: () => alignedText("", text, start, valueEnd) });
+  if (y.isAlias(node)) return fromAlias(node, start, valueEnd, text, res) ?? unresolved();
+  if (res.expanding.size > 0 && ++res.expanded > MAX_ALIAS_EXPANSION) return unresolved();
   if (y.isMap(node)) {
     const entries: DataEntry[] = [];
+    const merged: DataNode[] = [];
     for (const pair of node.items) {
       const key = pair.key as YamlNode | null;
-      const keyText = y.isScalar(key) ? String(key.value) : key ? String(key) : "";
       const [ks, ke] = key?.range ?? [start, start];
-      entries.push({ key: keyText, keyStart: ks, keyEnd: ke, value: fromYaml(pair.value as YamlNode | null, text) });
+      if (y.isScalar(key) && key.value === "<<" && key.type === "PLAIN") {
+        const value = fromYaml(pair.value as YamlNode | null, text, res);
+        const sources = value?.kind === "seq" ? value.items : value ? [value] : [];
+        for (const source of sources) {
+          if (source.kind === "map") merged.push(source);
+          else if (source.kind !== "scalar" || source.value !== undefined) res.problems.push({ message: "YAML merge key << whose value is not a mapping", start: ks, end: ke });
+        }
+        continue;
+      }
+      const keyNode = y.isAlias(key) ? fromAlias(key, ks, ke, text, res) : undefined;
+      const keyText = keyNode ? String(stringValue(keyNode) ?? "") : y.isScalar(key) ? String(key.value) : key ? String(key) : "";
+      entries.push({ key: keyText, keyStart: ks, keyEnd: ke, value: fromYaml(pair.value as YamlNode | null, text, res) });
+    }
+    // Explicit keys win over merged ones; among merged mappings the first one naming a key wins.
+    for (const source of merged) {
+      if (source.kind !== "map") continue;
+      for (const e of source.entries) if (!entries.some((own) => own.key === e.key)) entries.push(e);
     }
     return { ...base, kind: "map", entries };
   }
   if (y.isSeq(node)) {
     const items: DataNode[] = [];
     for (const item of node.items) {
-      const converted = fromYaml(item as YamlNode | null, text);
+      const converted = fromYaml(item as YamlNode | null, text, res);
       if (converted) items.push(converted);
     }
     return { ...base, kind: "seq", items };
@@ -71,8 +134,28 @@ export function fromYaml(node: YamlNode | null | undefined, text: string): DataN
       embedded: () => alignedText(typeof value === "string" ? value : String(value), text, start, valueEnd),
     };
   }
-  // Aliases and anything else: a scalar without a value.
-  return { ...base, kind: "scalar", value: undefined, embedded: () => alignedText("", text, start, valueEnd) };
+  return unresolved();
+}
+
+function fromAlias(node: YamlNode, start: number, end: number, text: string, res: YamlResolution): DataNode | undefined {
+  const name = (node as { source?: string }).source ?? "";
+  const target = anchoredBefore(res, name, start);
+  if (!target) {
+    res.problems.push({ message: `YAML alias *${name} names no anchor (&${name}) before it`, start, end });
+    return undefined;
+  }
+  if (res.expanding.has(target)) {
+    res.problems.push({ message: `YAML alias *${name} is inside the node it names (a cycle)`, start, end });
+    return undefined;
+  }
+  if (res.expanded > MAX_ALIAS_EXPANSION) return undefined;
+  res.expanding.add(target);
+  const converted = fromYaml(target, text, res);
+  res.expanding.delete(target);
+  if (res.expanded > MAX_ALIAS_EXPANSION && !res.problems.some((p) => p.message.startsWith("YAML aliases expand"))) {
+    res.problems.push({ message: `YAML aliases expand past ${MAX_ALIAS_EXPANSION.toLocaleString("en-US")} nodes (an alias bomb?): too large to analyse`, start, end });
+  }
+  return converted;
 }
 
 /** Converts a JSON/JSONC document parsed by @babel/parser's parseExpression. */

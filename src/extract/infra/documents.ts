@@ -2,12 +2,13 @@
 // package.json scripts and wrangler configuration (TOML or JSON).
 import { JsSyntaxError, parseJsonWithPositions } from "../../parsers/js.js";
 import { parseToml, TomlSyntaxError } from "../../parsers/toml.js";
-import { parseYaml } from "../../parsers/yaml.js";
+import { parseYaml, yamlModule } from "../../parsers/yaml.js";
 import { emptyFileFacts, type FileFacts } from "../facts.js";
 import { SourceText } from "../source.js";
 import { analyseCloudFormation, isCloudFormationTemplate } from "./cloudformation.js";
 import { addCommentDirective, infraProblem, type BucketResource, type InfraAnalysis } from "./common.js";
-import { child, fromJson, fromYaml, stringValue, yamlComments, type DataNode } from "./data.js";
+import { child, fromJson, fromYaml, stringValue, yamlComments, yamlResolution, type DataNode } from "./data.js";
+import { resolveGitlabReferences } from "./gitlab-references.js";
 import { extractShellActions } from "./shell.js";
 
 export { documentKind, type DocumentKind } from "./kinds.js";
@@ -48,7 +49,23 @@ function parseDocument(file: string, text: string, source: SourceText, facts: Fi
     if (report) facts.parseProblems.push(infraProblem("yaml", `YAML syntax error: ${first.message}`, source.location(first.offset, Math.max(first.offset + 1, first.endOffset))));
     return { root: undefined, ok: false };
   }
-  return { root: fromYaml(documents[0]?.contents, text), ok: true };
+  // A GitLab CI file may open with a `spec:` header document; its jobs are in the next one.
+  const header = documents.length > 1 && isSpecHeader(documents[0]!.contents);
+  const contents = documents[header ? 1 : 0]?.contents;
+  const resolution = yamlResolution(contents);
+  const root = fromYaml(contents, text, resolution);
+  if (resolution.problems.length > 0) {
+    // An alias that cannot be resolved hides what it stands for: the file is not analysed.
+    const first = resolution.problems[0]!;
+    if (report) facts.parseProblems.push(infraProblem("yaml", `${first.message}: not analysed`, source.location(first.start, Math.max(first.start + 1, first.end))));
+    return { root: undefined, ok: false };
+  }
+  return { root, ok: true };
+}
+
+function isSpecHeader(node: unknown): boolean {
+  const y = yamlModule();
+  return y.isMap(node) && node.items.length > 0 && node.items.every((pair) => y.isScalar(pair.key) && pair.key.value === "spec");
 }
 
 function scriptsOf(node: DataNode | undefined): DataNode[] {
@@ -58,9 +75,17 @@ function scriptsOf(node: DataNode | undefined): DataNode[] {
   return [];
 }
 
+/** Script scalars already read, per file: an alias or merge key brings the same text more than once. */
+const readScripts = new WeakMap<FileFacts, Set<string>>();
+
 function runShell(nodes: DataNode[], source: SourceText, facts: FileFacts): void {
+  let seen = readScripts.get(facts);
+  if (!seen) readScripts.set(facts, (seen = new Set()));
   for (const node of nodes) {
     if (node.kind !== "scalar") continue;
+    const at = `${node.start}:${node.end}`;
+    if (seen.has(at)) continue;
+    seen.add(at);
     extractShellActions(node.embedded(), source, facts, { directives: true, reportErrors: true });
   }
 }
@@ -98,13 +123,14 @@ const GITLAB_SCRIPT_KEYS = ["before_script", "script", "after_script"];
 
 function gitlabCi(root: DataNode | undefined, source: SourceText, facts: FileFacts): void {
   if (root?.kind !== "map") return;
+  const scripts = (node: DataNode | undefined) => scriptsOf(resolveGitlabReferences(node, root, source, facts));
   for (const top of root.entries) {
     if (GITLAB_SCRIPT_KEYS.includes(top.key)) {
-      runShell(scriptsOf(top.value), source, facts);
+      runShell(scripts(top.value), source, facts);
       continue;
     }
     if (top.value?.kind !== "map") continue;
-    for (const key of GITLAB_SCRIPT_KEYS) runShell(scriptsOf(child(top.value, key)), source, facts);
+    for (const key of GITLAB_SCRIPT_KEYS) runShell(scripts(child(top.value, key)), source, facts);
   }
 }
 
