@@ -18,8 +18,8 @@ export interface WebhookServer {
   close(): Promise<void>;
 }
 
-/** `ok`: 200; `error`: 500; `slow`: answers after `delayMs` (beyond the client's timeout). */
-export async function startWebhook(mode: "ok" | "error" | "slow", delayMs = 2000): Promise<WebhookServer> {
+/** `ok`: 200; `error`: 500; `slow`: answers after `delayMs` (beyond the client's timeout); `endless`: 200 and a body that never ends. */
+export async function startWebhook(mode: "ok" | "error" | "slow" | "endless", delayMs = 2000, errorStatus = 500): Promise<WebhookServer> {
   const state: WebhookServer = { url: "", received: [], hits: 0, close: async () => undefined };
   const timers = new Set<NodeJS.Timeout>();
   const server = http.createServer((req, res) => {
@@ -28,10 +28,17 @@ export async function startWebhook(mode: "ok" | "error" | "slow", delayMs = 2000
     req.on("data", (chunk: string) => (raw += chunk));
     req.on("end", () => {
       state.hits++;
+      if (mode === "endless") {
+        res.writeHead(200, { "content-type": "application/octet-stream" });
+        const timer = setInterval(() => res.write(Buffer.alloc(64 * 1024)), 5);
+        timers.add(timer);
+        res.on("close", () => clearInterval(timer));
+        return;
+      }
       if (mode === "ok") state.received.push({ path: req.url ?? "", contentType: req.headers["content-type"], body: JSON.parse(raw) as Record<string, unknown>, raw });
       const answer = () => {
         if (res.destroyed) return;
-        res.writeHead(mode === "error" ? 500 : 200, { "content-type": "text/plain" });
+        res.writeHead(mode === "error" ? errorStatus : 200, { "content-type": "text/plain" });
         res.end(mode === "error" ? "boom" : "ok");
       };
       if (mode === "slow") {
@@ -45,7 +52,7 @@ export async function startWebhook(mode: "ok" | "error" | "slow", delayMs = 2000
   state.url = `http://127.0.0.1:${port}`;
   state.close = () =>
     new Promise((resolve) => {
-      for (const timer of timers) clearTimeout(timer);
+      for (const timer of timers) clearInterval(timer);
       server.closeAllConnections();
       server.close(() => resolve());
     });

@@ -14,8 +14,8 @@ afterAll(async () => {
   for (const s of servers) await s.close();
 });
 
-async function webhook(mode: "ok" | "error" | "slow" = "ok"): Promise<WebhookServer> {
-  const s = await startWebhook(mode);
+async function webhook(mode: "ok" | "error" | "slow" | "endless" = "ok", errorStatus = 500): Promise<WebhookServer> {
+  const s = await startWebhook(mode, 2000, errorStatus);
   servers.push(s);
   return s;
 }
@@ -278,5 +278,35 @@ describe("payload bounds", () => {
     const discord = notificationPayload(many, "discord") as { content: string };
     expect(discord.content).toContain("• … and 140 more");
     expect(discord.content.length).toBeLessThanOrEqual(2000);
+  });
+});
+
+describe("delivery", () => {
+  it("an answer's body is not read: a webhook that streams without end is delivered at once", async () => {
+    const endless = await webhook("endless");
+    const cfg = config([{ url: endless.url, timeout: "3s" }]);
+    const started = Date.now();
+    const outcome = await deploy({ ...common, config: cfg, clock: steppingClock(), environment: "development", version: "1.0.0", executor: executor(), preflight: preflight("go") });
+    expect(outcome.notifications).toEqual([{ target: `notify[0] (json, ${endless.url}/…)`, event: "completed", releaseId: outcome.releaseId, ok: true, tries: 1, status: 200 }]);
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it("a 4xx answer is not retried; a 5xx is, up to `retries`", async () => {
+    const failing = await webhook("error");
+    const warnings: string[] = [];
+    const cfg = config([{ url: failing.url, retries: 3 }]);
+    const outcome = await deploy({ ...common, warn: (t) => warnings.push(t), config: cfg, clock: steppingClock(), environment: "development", version: "1.0.0", executor: executor(), preflight: preflight("go") });
+    expect(outcome.status).toBe("completed");
+    expect(outcome.exitCode).toBe(0);
+    expect(failing.hits).toBe(4);
+    expect(outcome.notifications).toMatchObject([{ ok: false, tries: 4, status: 500, error: "HTTP 500" }]);
+    expect(warnings).toHaveLength(1);
+
+    const gone = await webhook("error", 404);
+    const cfg404 = config([{ url: gone.url, retries: 3 }]);
+    const refused = await deploy({ ...common, config: cfg404, clock: steppingClock(), environment: "development", version: "1.0.0", executor: executor(), preflight: preflight("go") });
+    expect(refused.status).toBe("completed");
+    expect(gone.hits).toBe(1);
+    expect(refused.notifications).toMatchObject([{ ok: false, tries: 1, status: 404, error: "HTTP 404" }]);
   });
 });

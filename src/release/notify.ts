@@ -201,7 +201,8 @@ async function post(target: NotifyTarget, body: string): Promise<PostResult> {
       redirect: "manual",
       signal,
     });
-    await response.arrayBuffer().catch(() => undefined);
+    // The answer's body is not read: a webhook streaming a large one costs nothing.
+    await response.body?.cancel().catch(() => undefined);
     if (response.status >= 200 && response.status < 300) return { ok: true, status: response.status, retry: false };
     const redirect = response.status >= 300 && response.status < 400 ? " (redirects are not followed)" : "";
     return { ok: false, status: response.status, error: `HTTP ${response.status}${redirect}`, retry: response.status === 429 || response.status >= 500 };
