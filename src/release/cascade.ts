@@ -1,11 +1,14 @@
 // cascade: one version through the stages in order (development → staging → production by
 // default), each stage a deploy; the first stage that does not complete stops the rest.
+import path from "node:path";
 import { BUILTIN_ENVIRONMENTS } from "../policy/defaults.js";
 import { singleAnswerApprover } from "./approver.js";
 import { deploy } from "./deploy.js";
 import { DeploymentLog } from "./log.js";
 import { currentVersion } from "./summary.js";
-import type { CascadeOptions, CascadeOutcome, CascadeStage } from "./outcome.js";
+import type { CascadeOptions, CascadeOutcome, CascadeStage, PlanOptions, PlanOutcome, PlanItemOutcome } from "./outcome.js";
+import { DEFAULT_COMPLETION_PROMISE, readPlanFile, writePlanStatuses } from "./plan-file.js";
+import { ConfigError } from "../errors.js";
 import { environmentOf, loadReleasePolicy, resolveConfig } from "./run.js";
 import { ReleaseInputError, validateEnvironment, validateVersion } from "./validate.js";
 
@@ -60,4 +63,69 @@ export async function cascade(options: CascadeOptions): Promise<CascadeOutcome> 
   for (const stage of result) say(`  ${stage.environment.padEnd(14)} ${stage.status.toUpperCase().padEnd(12)} ${stage.message}${stage.releaseId ? ` (${stage.releaseId})` : ""}`);
   if (exitCode === 3) say(`Halted for approval. Run the same cascade again with --answer yes --approver NAME to resume.`);
   return { cascadeId, project: config.project, version, stages: result, exitCode };
+}
+
+/**
+ * Runs a plan file's items in order, each a deploy (one --answer approves one item), stopping at the
+ * first that does not complete. Items whose status is not pending are skipped; with writeStatus each
+ * item's status is written back as it ends, so a scheduler can resume. When every item has completed
+ * the last line printed is the last item's completion_promise (default DEPLOYMENT_COMPLETE).
+ */
+export async function runPlan(options: PlanOptions): Promise<PlanOutcome> {
+  const config = resolveConfig(options);
+  const plan = readPlanFile(options.plan);
+  // Every item is checked before anything runs: a bad one is a config error naming the file and the item.
+  for (const item of plan.items) {
+    try {
+      environmentOf(config, item.environment);
+      validateVersion(item.version);
+    } catch (error) {
+      throw new ConfigError(`${plan.file}: item ${item.id} (${plan.shape === "list" ? `[${item.index}]` : `features[${item.index}]`}): ${(error as Error).message}`);
+    }
+  }
+  await loadReleasePolicy(config, options.policyFile);
+  const planId = `p-${config.project.replace(/[^A-Za-z0-9._-]/g, "_")}-${path.basename(plan.file).replace(/[^A-Za-z0-9._-]/g, "_")}`;
+  const say = (text: string): void => options.out?.(`${text}\n`);
+  say(`gonogo plan ${plan.file}: ${plan.items.length} item(s) (${planId})`);
+  const log = new DeploymentLog(config.logPath);
+  const approver = options.approver && !options.approver.interactive ? singleAnswerApprover(options.approver) : options.approver;
+  const statuses = new Map<number, string>();
+  const results: PlanItemOutcome[] = [];
+  let exitCode: 0 | 1 | 3 = 0;
+  let stopped = false;
+  for (const item of plan.items) {
+    const base = { id: item.id, environment: item.environment, version: item.version };
+    if (stopped) {
+      results.push({ ...base, status: "not-run", message: "not run: an earlier item did not complete" });
+      continue;
+    }
+    if (item.status !== "pending") {
+      results.push({ ...base, status: item.status === "completed" ? "skipped" : "not-run", message: `status ${item.status} in the plan: not run` });
+      continue;
+    }
+    const { events } = await log.read();
+    say(`\n== item ${item.id}: ${item.version} → ${item.environment}${item.migrations ? "" : " (no migrations)"}`);
+    if (currentVersion(events, config.project, item.environment) === item.version) {
+      results.push({ ...base, status: "skipped", message: `already at ${item.version}` });
+      statuses.set(item.index, "completed");
+      say(`${item.environment} already runs ${item.version}: skipped`);
+    } else {
+      const outcome = await deploy({ ...options, ...(approver ? { approver } : {}), config, environment: item.environment, version: item.version, cascadeId: planId, ...(item.migrations ? {} : { skipMigrationSteps: true }) });
+      results.push({ ...base, status: outcome.status, message: outcome.message, ...(outcome.releaseId ? { releaseId: outcome.releaseId } : {}) });
+      statuses.set(item.index, outcome.status);
+      if (outcome.status !== "completed") {
+        stopped = true;
+        exitCode = outcome.exitCode === 0 ? 1 : outcome.exitCode;
+      }
+    }
+    if (options.writeStatus) await writePlanStatuses(plan, statuses);
+  }
+  say(`\nPLAN REPORT ${plan.file}`);
+  for (const r of results) say(`  ${r.id.padEnd(10)} ${r.environment.padEnd(12)} ${r.version.padEnd(12)} ${r.status.toUpperCase().padEnd(12)} ${r.message}${r.releaseId ? ` (${r.releaseId})` : ""}`);
+  if (exitCode === 3) say("Halted for approval. Run the same plan again with --answer yes --approver NAME to resume.");
+  const done = plan.items.every((item) => (statuses.get(item.index) ?? item.status) === "completed");
+  const last = plan.items.at(-1);
+  const completionPromise = done && last ? (last.completionPromise ?? DEFAULT_COMPLETION_PROMISE) : undefined;
+  if (completionPromise) say(completionPromise);
+  return { file: plan.file, items: results, exitCode, ...(completionPromise ? { completionPromise } : {}) };
 }

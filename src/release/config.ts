@@ -17,6 +17,8 @@ export interface StepSpec {
   /** Absolute working directory. */
   cwd: string;
   env: Record<string, string>;
+  /** The step applies the migrations (skipped for a plan item without migrations). */
+  migrations?: boolean;
 }
 
 export interface HealthSpec {
@@ -68,6 +70,7 @@ interface RawStep {
   timeout?: string | number;
   cwd?: string;
   env?: Record<string, string>;
+  migrations?: boolean;
 }
 
 interface RawEnvironment {
@@ -104,6 +107,7 @@ function step(raw: RawStep, baseDir: string, inherited: Record<string, string>, 
     timeoutMs,
     cwd: path.resolve(baseDir, raw.cwd ?? "."),
     env: { ...inherited, ...(raw.env ?? {}) },
+    ...(raw.migrations === true ? { migrations: true } : {}),
   };
 }
 

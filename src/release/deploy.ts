@@ -83,7 +83,7 @@ export async function deploy(options: DeployOptions): Promise<ReleaseOutcome> {
     const previousVersion = currentVersion(events, config.project, environment.name);
     if (previousVersion) outcome.previousVersion = previousVersion;
     const acknowledged = options.acknowledgeFailure !== undefined ? acknowledgement(events, config.project, environment.name, options.acknowledgeFailure, options.acknowledgedBy) : undefined;
-    await run.event("requested", { ...(previousVersion ? { previousVersion } : {}), ...(resumed ? { resumed: true } : {}), pid: process.pid, user: options.env?.USER ?? process.env.USER ?? null });
+    await run.event("requested", { ...(previousVersion ? { previousVersion } : {}), ...(resumed ? { resumed: true } : {}), ...(options.skipMigrationSteps ? { skipMigrations: true } : {}), pid: process.pid, user: options.env?.USER ?? process.env.USER ?? null });
     if (acknowledged) {
       // Logged before the preflight, which then no longer counts the failure as unresolved.
       await run.event("acknowledged", { acknowledges: acknowledged.releaseId, failedVersion: acknowledged.version, approver: acknowledged.approver });
@@ -143,7 +143,10 @@ export async function deploy(options: DeployOptions): Promise<ReleaseOutcome> {
     // The policy the preflight decided on (the same file, loaded again by check()), else the one loaded above.
     const envPolicy = pre.policy?.environments[environment.name] ?? loadedEnvPolicy;
     const values: PlaceholderValues = { version, environment: environment.name, project: config.project, releaseId: run.releaseId, ...(previousVersion ? { previousVersion } : {}) };
-    outcome.steps = await run.runSteps(environment.steps, values, "deploy");
+    // A plan item without migrations skips the steps marked `migrations: true`.
+    const steps = options.skipMigrationSteps ? environment.steps.filter((s) => !s.migrations) : environment.steps;
+    if (steps.length < environment.steps.length) run.say(`  no migrations in this release: skipping step(s) ${environment.steps.filter((s) => s.migrations).map((s) => s.name).join(", ")}`);
+    outcome.steps = await run.runSteps(steps, values, "deploy");
     const failedStep = outcome.steps.find((s) => !s.ok);
     if (failedStep?.interrupted || options.signal?.aborted) return await interrupted(run, outcome, failedStep?.name);
     let failure: string | undefined = failedStep ? `step ${failedStep.name} failed` : undefined;
@@ -155,7 +158,7 @@ export async function deploy(options: DeployOptions): Promise<ReleaseOutcome> {
         failure = health.reason === "consecutive-failures" || !health.failure ? `health check failed (${health.consecutiveFailures} consecutive failures)` : `health verification failed: ${health.failure}`;
     }
     if (failure) {
-      const migrations = migrationRecovery(pre, pre.policy ?? policy, { environment: environment.name, project: config.project, version: previousVersion ?? version, evaluatedAt: run.clock.now().toISOString() });
+      const migrations = options.skipMigrationSteps ? undefined : migrationRecovery(pre, pre.policy ?? policy, { environment: environment.name, project: config.project, version: previousVersion ?? version, evaluatedAt: run.clock.now().toISOString() });
       outcome.rollback = await recover(run, decision, envPolicy, previousVersion, failure, migrations);
       const rolled = outcome.rollback.automatic ? (outcome.rollback.ok ? `; rolled back to ${outcome.rollback.to}` : "; automatic rollback FAILED") : "";
       await run.event("failed", {
@@ -169,7 +172,8 @@ export async function deploy(options: DeployOptions): Promise<ReleaseOutcome> {
     }
     // What the environment runs now: the commit shipped and the head of each revision graph.
     const commit = await headCommit(config.baseDir);
-    const recorded = pre.scan ? recordedHeads(pre.scan) : undefined;
+    // Migrations skipped: the environment still runs the revision its earlier release recorded.
+    const recorded = pre.scan && !options.skipMigrationSteps ? recordedHeads(pre.scan) : undefined;
     await run.event("completed", {
       durationMs: run.clock.now().getTime() - started.getTime(),
       ...(previousVersion ? { previousVersion } : {}),

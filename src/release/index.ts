@@ -1,7 +1,9 @@
 // The release wrappers' public API.
 export { deploy } from "./deploy.js";
 export { rollback } from "./rollback.js";
-export { cascade, cascadeIdOf } from "./cascade.js";
+export { cascade, cascadeIdOf, runPlan } from "./cascade.js";
+export { readPlanFile, writePlanStatuses, DEFAULT_COMPLETION_PROMISE } from "./plan-file.js";
+export type { PlanFile, PlanItem } from "./plan-file.js";
 export { approve } from "./approve.js";
 export type { ApproveOptions } from "./approve.js";
 export type { RecordedRequest, ApprovingRequest } from "./request.js";
@@ -15,6 +17,9 @@ export type {
   ReleaseStatus,
   CascadeOutcome,
   CascadeStage,
+  PlanOptions,
+  PlanOutcome,
+  PlanItemOutcome,
   StepOutcome,
   RollbackOutcome,
   Preflight,

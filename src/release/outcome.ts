@@ -94,6 +94,8 @@ export interface DeployOptions extends ReleaseOptions {
   acknowledgedBy?: string;
   /** Release facts recorded earlier (gonogo approve), used instead of reading junit/coverage/audit/sarif. */
   releaseInputs?: ReleaseInputs;
+  /** Skip the steps marked `migrations: true` (a plan item without migrations); nothing new is recorded as applied. */
+  skipMigrationSteps?: boolean;
   /** Set by approve: the pending release answered, and the decision it must still get. */
   approving?: ApprovingRequest;
 }
@@ -171,6 +173,31 @@ export interface CascadeStage {
   status: ReleaseStatus | "skipped" | "not-run";
   message: string;
   releaseId?: string;
+}
+
+export interface PlanOptions extends ReleaseOptions {
+  /** The plan file (YAML or JSON): a list of items or a work queue with `features`. */
+  plan: string;
+  /** Write each item's status back into the file as it ends. */
+  writeStatus?: boolean;
+}
+
+export interface PlanItemOutcome {
+  id: string;
+  environment: string;
+  version: string;
+  status: ReleaseStatus | "skipped" | "not-run";
+  message: string;
+  releaseId?: string;
+}
+
+export interface PlanOutcome {
+  file: string;
+  items: PlanItemOutcome[];
+  /** 0 every item run completed, 3 one is pending approval, 1 one did not complete. */
+  exitCode: 0 | 1 | 3;
+  /** Printed last when every item of the plan has completed. */
+  completionPromise?: string;
 }
 
 export interface CascadeOutcome {

@@ -16,6 +16,7 @@ import {
   parseApprovalAnswer,
   ReleaseInputError,
   rollback,
+  runPlan,
   summarizeReleases,
   ttyApprover,
   validateEnvironment,
@@ -158,12 +159,22 @@ export const registerRelease: CommandRegistrar = (program, io, done) => {
   withScopeOptions(withCommonOptions(
     program
       .command("cascade")
-      .description("Deploy a version development → staging → production, stopping at the first stage that does not complete; resumable")
-      .requiredOption("--version <version>", "version to cascade")
-      .option("--through <environment>", "last stage (default production)"),
-  )).action(async (flags: CommonFlags & { version: string; through?: string }) => {
+      .description("Deploy a version development → staging → production, or the items of a plan file in order, stopping at the first that does not complete; resumable")
+      .option("--version <version>", "version to cascade")
+      .option("--through <environment>", "last stage (default production)")
+      .option("--plan <file>", "run a plan file's items instead (YAML or JSON: a list of { environment, version, migrations } or a work queue with features)")
+      .option("--write-status", "with --plan: write each item's status back into the plan file"),
+  )).action(async (flags: CommonFlags & { version?: string; through?: string; plan?: string; writeStatus?: boolean }) => {
+    if ((flags.plan === undefined) === (flags.version === undefined)) throw new UsageError("gonogo cascade needs --version V or --plan FILE (one of them)");
+    if (flags.plan !== undefined && flags.through !== undefined) throw new UsageError("--through applies to --version cascades; a plan lists its own items");
+    if (flags.writeStatus && flags.plan === undefined) throw new UsageError("--write-status needs --plan FILE");
+    const plan = flags.plan;
     const outcome = await guarded(() =>
-      withSignals((signal) => cascade({ ...releaseOptions(flags, io, signal), version: flags.version, ...(flags.through ? { through: flags.through } : {}) })),
+      withSignals<{ exitCode: 0 | 1 | 3 }>((signal) =>
+        plan !== undefined
+          ? runPlan({ ...releaseOptions(flags, io, signal), plan: path.resolve(io.cwd, plan), ...(flags.writeStatus ? { writeStatus: true } : {}) })
+          : cascade({ ...releaseOptions(flags, io, signal), version: flags.version!, ...(flags.through ? { through: flags.through } : {}) }),
+      ),
     );
     done(outcome.exitCode);
   });
