@@ -2,11 +2,9 @@
 // (schema/release.json#/definitions/notify) checks shapes; this module reads `${VARIABLE}`s from
 // the environment and checks the link template, with errors that name file:line:column and path.
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { ConfigError } from "../errors.js";
+import { lineOf, parseStructuredText, pathText } from "../engine/structured-text.js";
 import { parseDuration } from "./duration.js";
-
-const require = createRequire(import.meta.url);
 
 export const NOTIFY_EVENTS = ["pending", "completed", "failed", "rolled-back", "no-go", "rejected"] as const;
 export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
@@ -46,34 +44,20 @@ interface RawTarget {
 const VARIABLE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 const PLACEHOLDER = /\{([A-Za-z]*)\}/g;
 
-/** The line and column of `segments` (map keys and list indexes) in a YAML/JSON file (":12:7" or ""). */
-function positionOf(file: string | undefined, segments: (string | number)[]): string {
-  if (!file) return "";
-  try {
-    const { parseDocument, LineCounter, isMap, isSeq } = require("yaml") as typeof import("yaml");
-    const lineCounter = new LineCounter();
-    const document = parseDocument(readFileSync(file, "utf8"), { lineCounter });
-    let node: unknown = document.contents;
-    let found: unknown = node;
-    for (const segment of segments) {
-      if (isMap(node)) node = node.get(String(segment), true);
-      else if (isSeq(node)) node = node.get(Number(segment), true);
-      else break;
-      if (node === undefined) break;
-      found = node;
-    }
-    const range = (found as { range?: [number, number, number] } | undefined)?.range;
-    if (!range) return "";
-    const pos = lineCounter.linePos(range[0]);
-    return `:${pos.line}:${pos.col}`;
-  } catch {
-    return "";
-  }
-}
-
+/** `file:line:column: notify[0].url message`; the position is read again from the file (a JSON config has none, as in schema errors). */
 function configError(file: string | undefined, segments: (string | number)[], message: string): ConfigError {
-  const at = segments.map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`)).join("");
-  return new ConfigError(`${file ?? "config"}${positionOf(file, segments)}: ${at} ${message}`, file, at);
+  const path = segments.map(String);
+  const at = pathText(path);
+  let position = "";
+  if (file) {
+    try {
+      const { document, lineCounter } = parseStructuredText(file, readFileSync(file, "utf8"), "a gonogo config");
+      position = lineOf(document, lineCounter, path);
+    } catch {
+      // The file was valid a moment ago; without it the message still names the file and the path.
+    }
+  }
+  return new ConfigError(`${file ?? "config"}${position}: ${at} ${message}`, file, at);
 }
 
 /** The URL's scheme and host only: what a message may show of a webhook. */
