@@ -96,8 +96,9 @@ describe("which files are read (item 3)", () => {
     expect(reason?.message).toMatch(/alembic\/parse-error/);
   }, 60_000);
 
-  it("twin: a .pyc beside its .py (Alembic loads the .py) is skipped: needs approval", async () => {
-    const twin = await production({ "alembic/versions/0002_add_order_status.pyc": Buffer.from([0x6f, 0x0d, 0x0d, 0x0a, 0, 0, 0, 0]) });
+  it("twin: a .pyc beside its .py (Alembic loads the .py) and __init__.pyc (never a migration) are skipped: needs approval", async () => {
+    const pyc = Buffer.from([0x6f, 0x0d, 0x0d, 0x0a, 0, 0, 0, 0]);
+    const twin = await production({ "alembic/versions/0002_add_order_status.pyc": pyc, "alembic/versions/__init__.pyc": pyc });
     expect(twin.decision, JSON.stringify(twin.reasons)).toBe("needs-approval");
   }, 60_000);
 

@@ -12,8 +12,11 @@ import type { FileRole } from "../extract/index.js";
 import { VERSION } from "../version.js";
 
 export const DEFAULT_CACHE_LOCATION = ".gonogocache";
-/** Bumped when the shape of cached facts changes without a version change (development builds). */
-const CACHE_FORMAT = 1;
+/**
+ * Bumped when cached facts change shape or meaning without a version change (development builds).
+ * 2: Python string values decode \N{…} and CRLF, YAML aliases and merge keys are resolved.
+ */
+const CACHE_FORMAT = 2;
 
 export interface CachedFile {
   /** sha256 of the file's text. */

@@ -10,6 +10,9 @@ import type { ReadOutcome } from "./read.js";
 
 /** Whether discovery should list a file because it is compiled Python in a versions directory. */
 export function isCompiledMigrationCandidate(file: string, context: ExtractContext): boolean {
+  // Alembic skips __init__ and editor lock files (`.#name`) by name, compiled or not.
+  const name = path.posix.basename(file);
+  if (name.startsWith("__init__.") || name.startsWith(".#")) return false;
   return isCompiledPython(file) && isVersionsDirectory(directoryOf(file), context);
 }
 
