@@ -119,6 +119,39 @@ describe("which outcomes notify", () => {
   });
 });
 
+describe("outcomes that end a release early", () => {
+  it("an interrupted release is a `failed` notification with the manual rollback command", async () => {
+    const hook = await webhook();
+    const cfg = config([{ url: hook.url }]);
+    seedCompleted(cfg, "development", "1.0.0");
+    const controller = new AbortController();
+    const interrupting: Executor = {
+      async run() {
+        controller.abort(new Error("received SIGINT"));
+        return { exitCode: null, signal: "SIGINT", timedOut: false, interrupted: true, output: "", outputBytes: 0, truncated: false, durationMs: 5 };
+      },
+    };
+    const outcome = await deploy({ ...common, config: cfg, clock: steppingClock(), environment: "development", version: "1.1.0", executor: interrupting, preflight: preflight("go"), signal: controller.signal });
+    expect(outcome.status).toBe("interrupted");
+    expect(hook.received.map((r) => r.body)).toMatchObject([
+      { event: "failed", version: "1.1.0", previousVersion: "1.0.0", message: "interrupted by a signal", manualRollback: "gonogo rollback --env development --to 1.0.0" },
+    ]);
+  });
+
+  it("a pending release closed as expired by the next deploy is a `failed` notification of that release", async () => {
+    const hook = await webhook();
+    const cfg = { ...config([{ url: hook.url }]), pendingExpiryMs: 60_000 };
+    mkdirSync(path.dirname(cfg.logPath), { recursive: true });
+    const old = { v: 1, releaseId: "r-20240501-120000Z-abcdef", project: "shop", environment: "production", version: "1.9.0", kind: "deploy" };
+    appendFileSync(cfg.logPath, [{ ...old, ts: "2024-05-01T12:00:00.000Z", event: "requested" }, { ...old, ts: "2024-05-01T12:00:01.000Z", event: "pending", reason: "approval-required" }].map((e) => JSON.stringify(e)).join("\n") + "\n");
+    await deploy({ ...common, config: cfg, clock: steppingClock(), environment: "production", version: "2.0.0", executor: executor(), preflight: preflight("no-go") });
+    expect(hook.received.map((r) => [r.body.event, r.body.releaseId, r.body.version, r.body.message])).toEqual([
+      ["failed", "r-20240501-120000Z-abcdef", "1.9.0", "no approval within 1m00s"],
+      ["no-go", expect.stringMatching(/^r-2024/), "2.0.0", "the policy said no-go"],
+    ]);
+  });
+});
+
 describe("payloads", () => {
   const reasons: DecisionReason[] = [
     { code: "approval-required", effect: "needs-approval", message: "production releases need an approval" },
