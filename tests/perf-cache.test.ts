@@ -1,6 +1,6 @@
 // --cache: per-file facts are reused only while the content, the gonogo version and the analysis
 // settings are unchanged; a hit never calls the extractor and yields the same facts.
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { tempProject } from "./helpers.js";
@@ -185,5 +185,75 @@ describe("the cache file", () => {
     const result = await scan({ cwd, cache: true, cacheLocation: "cache.json" });
     expect(extractFile.calls).toEqual([]);
     expect(result.findings.some((f) => f.file === "cache.json")).toBe(false);
+  });
+});
+
+const { main } = await import("../src/cli/main.js");
+const { cacheKey, cacheMac, userCacheKeyFile } = await import("../src/engine/cache-key.js");
+
+describe("a cache file inside the checkout is never trusted (issue 17, item 7)", () => {
+  const KEY = "k".repeat(40);
+  const run = async (cwd: string, key = KEY) => {
+    let stdout = "";
+    const code = await main(["scan", "--cache", "--format", "json"], { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: () => {} }, cwd, env: { GONOGO_CACHE_KEY: key } });
+    const ruleIds = (JSON.parse(stdout) as { messages: { ruleId: string }[] }[]).flatMap((r) => r.messages.map((m) => m.ruleId));
+    return { code, ruleIds };
+  };
+  /** The cache a change could commit: the drop migration's facts emptied, the content hash kept. */
+  const forge = (cwd: string, mac: (text: string) => string | undefined) => {
+    const file = path.join(cwd, ".gonogocache");
+    const document = JSON.parse(readFileSync(file, "utf8")) as { format: number; version: string; settings: string; mac: string; files: Record<string, { facts?: { schemaChanges: unknown[] } }> };
+    document.files["db/versions/b2_drop_legacy.py"]!.facts!.schemaChanges = [];
+    const filesJson = JSON.stringify(document.files);
+    document.mac = mac(`${document.format}\n${document.version}\n${document.settings}\n${filesJson}`) ?? document.mac;
+    writeFileSync(file, `{"format":${document.format},"version":${JSON.stringify(document.version)},"settings":${JSON.stringify(document.settings)},"mac":${JSON.stringify(document.mac)},"files":${filesJson}}`);
+  };
+
+  it("a forged cache (edited, or MACed under another key) is ignored: the drop is still reported, scan exits 1", async () => {
+    const cwd = project();
+    const first = await run(cwd);
+    expect(first.ruleIds).toContain("sql/drop-table");
+    for (const mac of [() => undefined, (text: string) => cacheMac("the attacker's key", text)]) {
+      forge(cwd, mac);
+      extractFile.calls.length = 0;
+      const forged = await run(cwd);
+      expect(extractFile.calls).toContain("db/versions/b2_drop_legacy.py");
+      expect(forged.ruleIds).toContain("sql/drop-table");
+      expect(forged.code).toBe(1);
+    }
+  });
+
+  it("harmless twin: the cache this key wrote is used (no extraction), and the same forgery under the real key would be believed", async () => {
+    const cwd = project();
+    await run(cwd);
+    extractFile.calls.length = 0;
+    const warm = await run(cwd);
+    expect(extractFile.calls).toEqual([]);
+    expect(warm.ruleIds).toContain("sql/drop-table");
+    // Proof that the MAC is what stands between a forged file and the report: with the key, it passes.
+    forge(cwd, (text) => cacheMac(KEY, text));
+    const believed = await run(cwd);
+    expect(believed.ruleIds).not.toContain("sql/drop-table");
+    // Another key (another machine, another CI secret) does not trust it either.
+    extractFile.calls.length = 0;
+    expect((await run(cwd, "another key")).ruleIds).toContain("sql/drop-table");
+  });
+
+  it("without GONOGO_CACHE_KEY the key lives in the user's cache directory, outside the work tree, mode 0600", async () => {
+    const home = tempProject({});
+    const saved = process.env.XDG_CACHE_HOME;
+    process.env.XDG_CACHE_HOME = home;
+    try {
+      const key = cacheKey(project());
+      expect(userCacheKeyFile()).toBe(path.join(home, "gonogo", "cache-key"));
+      expect(readFileSync(path.join(home, "gonogo", "cache-key"), "utf8").trim()).toBe(key);
+      expect(statSync(path.join(home, "gonogo", "cache-key")).mode & 0o077).toBe(0);
+      expect(cacheKey(project())).toBe(key);
+      // A key file inside the scanned tree could be committed: not used (a key for this process only).
+      expect(cacheKey(path.dirname(home))).not.toBe(key);
+    } finally {
+      if (saved === undefined) delete process.env.XDG_CACHE_HOME;
+      else process.env.XDG_CACHE_HOME = saved;
+    }
   });
 });

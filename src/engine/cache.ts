@@ -1,7 +1,9 @@
 // The ESLint-style `--cache`: per-file FACTS (never findings: graph rules need every migration, and
 // a finding depends on other files) keyed by the file's path and a hash of its content, valid only
 // for the gonogo version and the analysis settings (config, dialect…) that produced them. A cache
-// that cannot be read is ignored; one that cannot be written costs only the next run's time.
+// that cannot be read is ignored; one that cannot be written costs only the next run's time. The
+// document is bound by an HMAC to a key the checkout cannot supply (see cache-key.ts): a cache file
+// committed into the work tree, or edited, does not verify and is ignored.
 import * as crypto from "node:crypto";
 import { createHash } from "node:crypto";
 import { lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
@@ -10,13 +12,15 @@ import path from "node:path";
 import type { FileFacts } from "../extract/facts.js";
 import type { FileRole } from "../extract/index.js";
 import { VERSION } from "../version.js";
+import { cacheKey, cacheMac, verifyCacheMac } from "./cache-key.js";
 
 export const DEFAULT_CACHE_LOCATION = ".gonogocache";
 /**
  * Bumped when cached facts change shape or meaning without a version change (development builds).
  * 2: Python string values decode \N{…} and CRLF, YAML aliases and merge keys are resolved.
+ * 3: the document carries an HMAC (cache-key.ts).
  */
-const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 3;
 
 export interface CachedFile {
   /** sha256 of the file's text. */
@@ -30,8 +34,17 @@ interface CacheDocument {
   format: number;
   version: string;
   settings: string;
+  /** HMAC of everything else (see `documentText`). */
+  mac: string;
   files: Record<string, CachedFile>;
 }
+
+/** What the MAC covers: the header fields and the exact text of `files`. */
+const macInput = (format: number, version: string, settings: string, filesJson: string) => `${format}\n${version}\n${settings}\n${filesJson}`;
+
+/** The document's text up to its `files` value; `files` is last, so the rest is the files' JSON and a `}`. */
+const documentHead = (format: number, version: string, settings: string, mac: string) =>
+  `{"format":${format},"version":${JSON.stringify(version)},"settings":${JSON.stringify(settings)},"mac":${JSON.stringify(mac)},"files":`;
 
 /** sha256 of `text`, hex: one-shot `crypto.hash` (Node ≥ 20.12) where available, ~40 % cheaper per file than a Hash object. */
 export function contentHash(text: string): string {
@@ -76,17 +89,21 @@ export class FactsCache {
    * @param file the cache file
    * @param settings everything besides a file's content that changes its facts (config, dialect…)
    * @param version the gonogo version (a new version may extract differently)
+   * @param key the secret the document is bound to (default: `cacheKey()`, the user's key)
    */
   constructor(
     readonly file: string,
     settings: unknown,
     private readonly version: string = VERSION,
+    key?: string,
   ) {
     this.settings = settingsHash(settings);
+    this.key = key ?? cacheKey(path.dirname(file));
     this.previous = this.load();
   }
 
   private readonly settings: string;
+  private readonly key: string;
 
   private load(): Record<string, CachedFile> {
     // The cache is written by renaming over the location: a location that is not gonogo's own
@@ -101,8 +118,10 @@ export class FactsCache {
     if (info.isDirectory()) throw refuse("is a directory (end the path with / to keep the cache inside it)");
     if (!info.isFile()) throw refuse(info.isSymbolicLink() ? "is a symbolic link" : "is not a regular file (a device, FIFO or socket)");
     let document: CacheDocument | undefined;
+    let text = "";
     try {
-      document = JSON.parse(readFileSync(this.file, "utf8")) as CacheDocument;
+      text = readFileSync(this.file, "utf8");
+      document = JSON.parse(text) as CacheDocument;
     } catch {
       document = undefined;
     }
@@ -112,7 +131,11 @@ export class FactsCache {
       if (path.basename(this.file) === DEFAULT_CACHE_LOCATION) return {};
       throw refuse("exists and is not a gonogo cache file (refusing to overwrite it)");
     }
-    if (document.format !== CACHE_FORMAT || document.version !== this.version || document.settings !== this.settings) return {};
+    if (document.format !== CACHE_FORMAT || document.version !== this.version || document.settings !== this.settings || typeof document.mac !== "string") return {};
+    // Not written under this key (forged, committed, edited, or another user's): not trusted.
+    const head = documentHead(document.format, document.version, document.settings, document.mac);
+    if (!text.startsWith(head) || !text.endsWith("}")) return {};
+    if (!verifyCacheMac(this.key, macInput(document.format, document.version, document.settings, text.slice(head.length, -1)), document.mac)) return {};
     return document.files && typeof document.files === "object" ? document.files : {};
   }
 
@@ -139,12 +162,12 @@ export class FactsCache {
   save(): void {
     // Every file a hit: the cache on disk already says all this run knows.
     if (this.stats.misses === 0 && Object.keys(this.next).length === this.stats.hits) return;
-    const files = { ...this.previous, ...this.next };
-    const document: CacheDocument = { format: CACHE_FORMAT, version: this.version, settings: this.settings, files };
+    const filesJson = JSON.stringify({ ...this.previous, ...this.next });
+    const mac = cacheMac(this.key, macInput(CACHE_FORMAT, this.version, this.settings, filesJson));
     const temporary = `${this.file}.${process.pid}.tmp`;
     try {
       mkdirSync(path.dirname(this.file), { recursive: true });
-      writeFileSync(temporary, JSON.stringify(document));
+      writeFileSync(temporary, `${documentHead(CACHE_FORMAT, this.version, this.settings, mac)}${filesJson}}`);
       renameSync(temporary, this.file);
     } catch {
       // An unwritable cache location slows the next run down; it never fails this one.

@@ -28,6 +28,7 @@ import { DEFAULT_MAX_FILE_BYTES, decodeSourceText, readSourceFileSync, type Read
 import { applySuppressions } from "./suppress.js";
 import { applyBulkSuppressions, applyScope, resolveSuppressionsLocation, type SuppressionsSummary } from "./suppressions.js";
 import { FactsCache, contentHash, resolveCacheLocation } from "./cache.js";
+import { cacheKey } from "./cache-key.js";
 import { inShard } from "./shard.js";
 import { dialectResolver } from "./dialects.js";
 import { analyseAll } from "./pool.js";
@@ -63,7 +64,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
 
   // 2. Facts per file (from the cache for unchanged files with --cache).
   const cache = options.cache
-    ? new FactsCache(resolveCacheLocation(cwd, options.cacheLocation), { config, dialect: context.dialect, migrationDirectories: context.migrationDirectories, maxBytes })
+    ? new FactsCache(resolveCacheLocation(cwd, options.cacheLocation), { config, dialect: context.dialect, migrationDirectories: context.migrationDirectories, maxBytes }, undefined, cacheKey(cwd, options.cacheKey))
     : undefined;
   const texts = new Map<string, string>();
   const factsByFile = new Map<string, FileFacts>();

@@ -41,6 +41,12 @@ export interface ScanOptions {
   /** Cache file, or a directory (ending in `/`) to hold `.gonogocache` (default `.gonogocache` in `cwd`). */
   cacheLocation?: string;
   /**
+   * The secret the cache file is bound to (`GONOGO_CACHE_KEY`); default: a random key kept in the
+   * user's cache directory. A cache file not written under the key is ignored, so one committed
+   * into the checkout is never trusted.
+   */
+  cacheKey?: string;
+  /**
    * Report only the files of shard `index` of `count` (1-based), split by a hash of each path
    * (`--shard K/N`). Migrations beside a reported migration are still read for the revision graph.
    */

@@ -125,6 +125,7 @@ export async function runScan(paths: string[], opts: ScanCliOptions, io: CliIO):
     ...(opts.base ? { base: opts.base } : {}),
     ...(opts.cache ? { cache: true } : {}),
     ...(opts.cacheLocation !== undefined ? { cacheLocation: opts.cacheLocation } : {}),
+    ...(opts.cache && io.env.GONOGO_CACHE_KEY ? { cacheKey: io.env.GONOGO_CACHE_KEY } : {}),
     ...(shard ? { shard } : {}),
     ...(jobs !== undefined ? { jobs } : {}),
   }).finally(() => progress.finish());
