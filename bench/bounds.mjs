@@ -64,6 +64,21 @@ const shapes = {
     for (let i = 0; i < 5000; i++) files[`alembic/versions/h${i}.py`] = `${header(`h${i}`, "root")}def upgrade():\n    pass\ndef downgrade():\n    pass\n`;
     return files;
   },
+  "yaml-alias-bomb (9 levels of 10 aliases: 10^9 nodes if expanded)": () => {
+    const levels = ["a: &l0 [x, x, x, x, x, x, x, x, x, x]"];
+    for (let i = 1; i < 9; i++) levels.push(`l${i}: &l${i} [${Array(10).fill(`*l${i - 1}`).join(", ")}]`);
+    return { ".gitlab-ci.yml": `${levels.join("\n")}\njob:\n  script: *l8\n` };
+  },
+  "yaml-many-merges (10 MB GitLab CI: jobs merging a shared template)": () => {
+    const template = ".base: &base\n  image: alpine\n  before_script:\n    - echo start\n  script:\n    - aws s3 ls s3://b\n";
+    const jobs = [];
+    for (let i = 0, length = template.length; length < size - 200; i++) {
+      const job = `j${i}: {<<: *base, stage: test}\n`;
+      jobs.push(job);
+      length += job.length;
+    }
+    return { ".gitlab-ci.yml": template + jobs.join("") };
+  },
   "deep-directories (1,000 levels)": (dir) => {
     let current = dir;
     for (let i = 0; i < 1000; i++) current = path.join(current, "d");

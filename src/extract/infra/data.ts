@@ -44,10 +44,12 @@ export const MAX_ALIAS_EXPANSION = 100_000;
 export interface YamlResolution {
   /** Anchored nodes by name, in document order (an alias names the last one before it). */
   anchors: Map<string, { offset: number; node: YamlNode }[]>;
-  /** Nodes produced so far by expanding aliases. */
+  /** Nodes produced so far by expanding aliases (counted at every use, however they are stored). */
   expanded: number;
   /** Nodes being expanded through an alias: an alias among them is a cycle. */
   expanding: Set<YamlNode>;
+  /** Each anchored node converted once, with the number of nodes one use of it stands for. */
+  converted: Map<YamlNode, { node: DataNode | undefined; size: number }>;
   /** What could not be resolved, with the source range to point at. */
   problems: { message: string; start: number; end: number }[];
 }
@@ -66,7 +68,7 @@ export function yamlResolution(root: YamlNode | null | undefined): YamlResolutio
     });
     for (const list of anchors.values()) list.sort((a, b) => a.offset - b.offset);
   }
-  return { anchors, expanded: 0, expanding: new Set(), problems: [] };
+  return { anchors, expanded: 0, expanding: new Set(), converted: new Map(), problems: [] };
 }
 
 function anchoredBefore(res: YamlResolution, name: string, offset: number): YamlNode | undefined {
@@ -111,9 +113,14 @@ export function fromYaml(node: YamlNode | null | undefined, text: string, res: Y
       entries.push({ key: keyText, keyStart: ks, keyEnd: ke, value: fromYaml(pair.value as YamlNode | null, text, res) });
     }
     // Explicit keys win over merged ones; among merged mappings the first one naming a key wins.
+    const keys = new Set(entries.map((e) => e.key));
     for (const source of merged) {
       if (source.kind !== "map") continue;
-      for (const e of source.entries) if (!entries.some((own) => own.key === e.key)) entries.push(e);
+      for (const e of source.entries) {
+        if (keys.has(e.key)) continue;
+        keys.add(e.key);
+        entries.push(e);
+      }
     }
     return { ...base, kind: "map", entries };
   }
@@ -149,13 +156,22 @@ function fromAlias(node: YamlNode, start: number, end: number, text: string, res
     return undefined;
   }
   if (res.expanded > MAX_ALIAS_EXPANSION) return undefined;
-  res.expanding.add(target);
-  const converted = fromYaml(target, text, res);
-  res.expanding.delete(target);
+  // The anchored node is converted once and shared (readers never change a DataNode); each use still
+  // counts its whole size, so an alias bomb is refused without building it.
+  let known = res.converted.get(target);
+  if (known) res.expanded += known.size;
+  else {
+    const before = res.expanded;
+    res.expanding.add(target);
+    const node = fromYaml(target, text, res);
+    res.expanding.delete(target);
+    known = { node, size: res.expanded - before };
+    res.converted.set(target, known);
+  }
   if (res.expanded > MAX_ALIAS_EXPANSION && !res.problems.some((p) => p.message.startsWith("YAML aliases expand"))) {
     res.problems.push({ message: `YAML aliases expand past ${MAX_ALIAS_EXPANSION.toLocaleString("en-US")} nodes (an alias bomb?): too large to analyse`, start, end });
   }
-  return converted;
+  return known.node;
 }
 
 /** Converts a JSON/JSONC document parsed by @babel/parser's parseExpression. */
