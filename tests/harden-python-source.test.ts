@@ -49,6 +49,7 @@ const cookies: [string, string, string, RegExp][] = [
   ["utf-7", "# -*- coding: utf-7 -*-\n", "#+AAo-", /coding cookie "utf-7" on line 1/],
   ["raw_unicode_escape on line 2", "#!/usr/bin/env python\n# vim: set fileencoding=raw_unicode_escape :\n", "#\\u000a", /coding cookie "raw_unicode_escape" on line 2/],
   ["an unknown codec", "# coding=no-such-codec\n", "#\\u000a", /coding cookie "no-such-codec" on line 1/],
+  ["unicode_escape on line 2 after a 10,000-character first line", `#${"=".repeat(10_000)}\n# coding: unicode_escape\n`, "#\\u000a", /coding cookie "unicode_escape" on line 2/],
 ];
 
 describe("a coding cookie gonogo cannot honour is alembic/parse-error naming it (production fails closed)", () => {

@@ -28,7 +28,8 @@ export function decodePythonSource(bytes: Uint8Array): PythonDecodeOutcome {
   const hasBom = bytes.length >= 3 && bytes[0] === BOM[0] && bytes[1] === BOM[1] && bytes[2] === BOM[2];
   const body = hasBom ? bytes.subarray(3) : bytes;
   // Cookie lines are read from the raw bytes, as the tokenizer does; a byte is one character here.
-  const cookie = findCodingCookie(latin1(body.subarray(0, Math.min(body.length, 4096))));
+  // Lines 1-2 are read whole, however long (a cookie after a 5,000-character first line counts).
+  const cookie = findCodingCookie(latin1(body.subarray(0, headLength(body, (i) => body[i]!))));
   const problem = cookie ? cookieProblem(cookie, hasBom) : undefined;
   if (problem) return problem;
   const codec = cookie?.codec ?? "utf_8";
@@ -57,10 +58,23 @@ export function decodePythonSource(bytes: Uint8Array): PythonDecodeOutcome {
  */
 export function checkPythonText(text: string): PythonDecodeOutcome {
   const hasBom = text.charCodeAt(0) === 0xfeff;
-  const cookie = findCodingCookie(hasBom ? text.slice(1, 4097) : text.slice(0, 4096));
+  const body = hasBom ? text.slice(1) : text;
+  const cookie = findCodingCookie(body.slice(0, headLength(body, (i) => body.charCodeAt(i))));
   const problem = cookie ? cookieProblem(cookie, hasBom) : undefined;
   if (problem) return problem;
-  return { ok: true, text: universalNewlines(hasBom ? text.slice(1) : text) };
+  return { ok: true, text: universalNewlines(body) };
+}
+
+/** The length of lines 1 and 2 with their line breaks (where a cookie may be), in code units. */
+function headLength(source: { length: number }, at: (i: number) => number): number {
+  let breaks = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = at(i);
+    if (c !== 10 && c !== 13) continue;
+    if (c === 13 && at(i + 1) === 10) i++;
+    if (++breaks === 2) return i + 1;
+  }
+  return source.length;
 }
 
 function cookieProblem(cookie: CodingCookie, hasBom: boolean): PythonDecodeOutcome | undefined {
