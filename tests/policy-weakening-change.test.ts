@@ -231,12 +231,28 @@ describe("inline gonogo-disable directives added by the change", () => {
     expect(r.code).toBe(1); // the drop table itself blocks production
   });
 
+  it("an inline directive never hides dynamic SQL either; the suppressions file may", async () => {
+    const dynamic = (note: string) =>
+      migration(`    # ${note}\n    name = "legacy_" + "orders"\n    # gonogo-disable-next-line alembic/dynamic-sql -- the name is a constant\n    op.execute(f"DROP TABLE {name}")`);
+    write(M3, dynamic("first"));
+    const head = await scanJson();
+    expect(head.messages.filter((m) => m.ruleId === "alembic/dynamic-sql").map((m) => m.line)).toEqual([15]);
+    expect(head.messages.find((m) => m.ruleId === "gonogo/unused-directive")).toMatchObject({ line: 14, message: expect.stringContaining("cannot hide a file or SQL that could not be analysed") });
+    expect((await check()).code).toBe(1);
+    await main(["scan", "--suppress-rule", "alembic/dynamic-sql"], { stdout: { write: () => {} }, stderr: { write: () => {} }, cwd: repo, env: {} });
+    git("add", "-A");
+    git("commit", "-q", "-m", "accept");
+    git("branch", "-f", "main", "HEAD");
+    write(M3, dynamic("second"));
+    await expectNeedsApproval();
+  });
+
   it("an inline directive never hides a file that could not be analysed; the suppressions file (accepted history) may", async () => {
     const dynamic = (note: string) => migration(`    # ${note}\n    # gonogo-disable-next-line alembic/parse-error -- dynamic on purpose\n    getattr(op, "drop_" + "table")("legacy_orders")`);
     write(M3, dynamic("first"));
     const head = await scanJson();
     expect(head.messages.filter((m) => m.ruleId === "alembic/parse-error").map((m) => m.line)).toEqual([14]);
-    expect(head.messages.find((m) => m.ruleId === "gonogo/unused-directive")).toMatchObject({ line: 13, message: expect.stringContaining("cannot hide a file that could not be analysed") });
+    expect(head.messages.find((m) => m.ruleId === "gonogo/unused-directive")).toMatchObject({ line: 13, message: expect.stringContaining("cannot hide a file or SQL that could not be analysed") });
     const blocked = await check();
     expect(blocked.code).toBe(1);
     expect(blocked.weakened?.message).not.toContain("alembic/parse-error"); // that directive hid nothing

@@ -4,7 +4,7 @@
 import type { Rule, RuleExample } from "../../rules/define.js";
 import { docsUrlFor } from "../../rules/define.js";
 import { compareStrings, eslintSeverity } from "../types.js";
-import { UNANALYSED_RULE_IDS } from "../engine/types.js";
+import { NOT_HIDDEN_BY_DIRECTIVES } from "../engine/types.js";
 
 /** Where a rule's page lives, relative to the repository root (docsUrlFor points there). */
 export function ruleDocPath(ruleId: string): string {
@@ -105,9 +105,9 @@ export function renderRuleMarkdown(rule: Rule): string {
     "",
     fenced(`rules:\n  ${rule.id}: ${rule.severity}\n`, "yaml"),
     "",
-    ...(UNANALYSED_RULE_IDS.includes(rule.id)
+    ...(NOT_HIDDEN_BY_DIRECTIVES.includes(rule.id)
       ? [
-          "An inline `gonogo-disable` directive never hides this finding: a file gonogo could not analyse is an unknown, and production fails closed on it. Accept it as history in the bulk suppressions file on the base branch instead:",
+          "An inline `gonogo-disable` directive never hides this finding: what gonogo could not analyse is an unknown, and production fails closed on it. Accept it as history in the bulk suppressions file on the base branch instead:",
           "",
           fenced(`npx gonogo scan --suppress-rule ${rule.id}\n`, "sh"),
         ]

@@ -190,7 +190,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
       const rule = ruleById("gonogo/unused-directive");
       const setting = settingFor(rule, file);
       const message = outcome.refused.has(d)
-        ? `Suppression directive ${describeDirective(d)} cannot hide a file that could not be analysed; fix the file, or accept the finding in the suppressions file`
+        ? `Suppression directive ${describeDirective(d)} cannot hide a file or SQL that could not be analysed; fix it, or accept the finding in the suppressions file`
         : `Suppression directive ${describeDirective(d)} suppresses nothing; remove it`;
       if (setting !== "off") findings.push(makeFinding(rule, setting, d.location, message));
     }

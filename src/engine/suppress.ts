@@ -1,10 +1,10 @@
 // Suppression directives: a finding on a line covered by a directive naming its rule (or naming
 // none) is dropped. A directive needs a reason after `--`; one without is reported and suppresses
-// nothing; one that suppresses nothing is reported as unused. A finding that says a file could not
-// be analysed is never dropped by a directive (the bulk suppressions file, accepted history, may).
+// nothing; one that suppresses nothing is reported as unused. A finding that says a file (or a piece
+// of SQL) could not be analysed is never dropped by a directive (the bulk suppressions file may).
 import type { Directive } from "../extract/facts.js";
 import type { Finding } from "../types.js";
-import { UNANALYSED_RULE_IDS } from "./types.js";
+import { NOT_HIDDEN_BY_DIRECTIVES } from "./types.js";
 
 export interface SuppressionOutcome {
   kept: Finding[];
@@ -13,7 +13,7 @@ export interface SuppressionOutcome {
   missingReason: Directive[];
   /** Directives with a reason that matched no finding. */
   unused: Directive[];
-  /** Of `unused`: those that covered only findings of a file that could not be analysed. */
+  /** Of `unused`: those that covered only findings a directive cannot hide (`NOT_HIDDEN_BY_DIRECTIVES`). */
   refused: Set<Directive>;
 }
 
@@ -38,7 +38,7 @@ export function applySuppressions(findings: Finding[], directives: Directive[]):
   const kept: Finding[] = [];
   const suppressed: Finding[] = [];
   for (const finding of findings) {
-    if (UNANALYSED_RULE_IDS.includes(finding.ruleId)) {
+    if (NOT_HIDDEN_BY_DIRECTIVES.includes(finding.ruleId)) {
       for (const d of active) if (covers(d, finding, directives)) refused.add(d);
       kept.push(finding);
       continue;

@@ -110,3 +110,10 @@ export const UNANALYSED_RULE_IDS: readonly string[] = [
   // A rule that crashed checked nothing: as unknown as a file that could not be read.
   "gonogo/internal-error",
 ];
+
+/**
+ * Findings an inline `gonogo-disable` directive never hides: a file that could not be analysed, and
+ * SQL that cannot be read statically (it could run anything). Only the bulk suppressions file, the
+ * history a team accepted, and the policy may let them through.
+ */
+export const NOT_HIDDEN_BY_DIRECTIVES: readonly string[] = [...UNANALYSED_RULE_IDS, "alembic/dynamic-sql"];
