@@ -53,7 +53,7 @@ describe(".pre-commit-hooks.yaml", () => {
     expect(candidates.length).toBeGreaterThan(30);
     for (const h of hooks) expect(candidates.filter((f) => !selectedBy(h, f))).toEqual([]);
     for (const other of ["README.md", "docs/logo.png", "src/types.d.ts", "Dockerfile", "alembic.ini"]) expect(selectedBy(hook("gonogo-scan"), other)).toBe(false);
-    for (const infra of ["infra/Makefile", "wrangler.toml", "deploy/stack.template", "cdk/app.mts", "alembic/versions/0042_drop.py", "db/purge.sql"]) expect(selectedBy(hook("gonogo-scan"), infra)).toBe(true);
+    for (const infra of ["infra/Makefile", "wrangler.toml", "deploy/stack.template", "cdk/app.mts", "alembic/versions/0042_drop.py", "db/purge.sql", "db/purge.SQL", "db/purge.psql", "db/purge.pgsql", "alembic/versions/0042_drop.pyc"]) expect(selectedBy(hook("gonogo-scan"), infra)).toBe(true);
   });
 
   test("entries and args are real commands and options of the CLI", async () => {

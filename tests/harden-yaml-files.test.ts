@@ -102,6 +102,12 @@ describe("which files are read (item 3)", () => {
     expect(twin.decision, JSON.stringify(twin.reasons)).toBe("needs-approval");
   }, 60_000);
 
+  it("compiled Python outside a versions directory is skipped, even named (a pre-commit hook names staged files)", async () => {
+    const cwd = tempProject({ "tools/helper.pyc": Buffer.from([0x6f, 0x0d, 0x0d, 0x0a, 0, 0, 0, 0]), "alembic/versions/0001_x.pyc": Buffer.from([0x6f, 0x0d, 0x0d, 0x0a, 0, 0, 0, 0]) });
+    const result = await scan({ cwd, paths: ["tools/helper.pyc", "alembic/versions/0001_x.pyc"], configFile: false });
+    expect(result.findings.map((f) => `${f.file} ${f.ruleId}`)).toEqual(["alembic/versions/0001_x.pyc alembic/parse-error"]);
+  });
+
   it.each(["db/purge.SQL", "db/purge.psql", "db/purge.pgsql"])("%s is read as SQL: DROP TABLE is production no-go, SELECT needs approval", async (file) => {
     const attack = await production({ [file]: "DROP TABLE orders;\n" });
     expect(attack.decision).toBe("no-go");

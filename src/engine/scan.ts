@@ -352,8 +352,11 @@ async function collectFiles(
   // Synchronous reads: for thousands of small files far faster than the promise API (see read.ts).
   const files: LoadedFile[] = [];
   for (const file of [...all].sort()) {
-    // A compiled migration is not read (bytecode); it is either skipped or reported as not analysed.
-    const outcome = isCompiledMigrationCandidate(file, context) ? compiledMigrationOutcome(file, cwd) : readSourceFileSync(path.resolve(cwd, file), maxBytes);
+    // Bytecode is never read: a compiled migration is skipped or reported as not analysed, other
+    // compiled Python (even named, as a pre-commit hook names staged files) is skipped.
+    const compiled = isCompiledPython(file);
+    if (compiled && !isCompiledMigrationCandidate(file, context)) continue;
+    const outcome = compiled ? compiledMigrationOutcome(file, cwd) : readSourceFileSync(path.resolve(cwd, file), maxBytes);
     if (outcome !== "skip") files.push({ file, outcome });
   }
   return { files, ...(reportFiles ? { reportFiles } : {}), discoveryProblems: problems };
