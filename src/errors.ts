@@ -24,6 +24,14 @@ export class ReleaseInputError extends Error {
   override name = "ReleaseInputError";
 }
 
+/**
+ * The deployment log cannot be used: a file that is not a readable regular file, a database that
+ * does not answer, a hash chain that does not hold. Exit 2: nothing runs without a readable log.
+ */
+export class DeploymentLogError extends ReleaseInputError {
+  override name = "DeploymentLogError";
+}
+
 /** A graph request naming a revision that cannot be resolved, or a path that does not exist. The CLI maps it to exit 2. */
 export class GraphRequestError extends Error {
   override name = "GraphRequestError";

@@ -1,5 +1,6 @@
 // The library API with injected executors, approvers, health probes, clocks and preflights.
 import { describe, expect, it } from "vitest";
+import { rechainLog } from "./release-helpers.js";
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -95,6 +96,7 @@ function deployedBefore(cfg: ReleaseConfig, version: string, environments: strin
   mkdirSync(path.dirname(cfg.logPath), { recursive: true });
   for (const environment of environments)
     appendFileSync(cfg.logPath, JSON.stringify({ v: 1, ts: "2024-05-01T12:00:00.000Z", releaseId: `r-seed-${environment}`, event: "completed", project: cfg.project, environment, version }) + "\n");
+  rechainLog(cfg.logPath);
   return cfg;
 }
 

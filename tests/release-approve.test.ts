@@ -5,7 +5,7 @@ import { copyFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../src/cli/main.js";
-import { FIXTURES, makeWorkspace, memoryIO, startHealthServer, type HealthServer } from "./release-helpers.js";
+import { FIXTURES, makeWorkspace, memoryIO, rechainLog, startHealthServer, type HealthServer } from "./release-helpers.js";
 
 const servers: HealthServer[] = [];
 afterAll(async () => {
@@ -116,6 +116,7 @@ describe("gonogo approve RELEASE-ID", () => {
     // The request was made two hours ago.
     const aged = readFileSync(ws.log, "utf8").replace(/"ts":"[^"]+"/g, `"ts":"${new Date(Date.now() - 2 * 3600_000).toISOString()}"`);
     writeFileSync(ws.log, aged);
+    rechainLog(ws.log);
     const r = await run(ws.dir, ["approve", id, "--answer", "yes", "--approver", "alice"]);
     expect(r.code).toBe(1);
     expect(r.out).toContain(`release ${id} is no longer pending`);

@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../src/cli/main.js";
-import { FIXTURES, makeWorkspace, memoryIO, startHealthServer, type HealthServer } from "./release-helpers.js";
+import { FIXTURES, makeWorkspace, memoryIO, rechainLog, startHealthServer, type HealthServer } from "./release-helpers.js";
 
 const servers: HealthServer[] = [];
 afterAll(async () => {
@@ -161,6 +161,7 @@ describe("pending releases end", () => {
     // A pending release older than the expiry is closed by the next release of the environment.
     const old = JSON.stringify({ v: 1, ts: "2020-01-01T00:00:00.000Z", releaseId: "r-old", event: "pending", project: "credentialmate", environment: "production", version: "2.9.0", kind: "deploy", reason: "approval-required" });
     writeFileSync(ws.log, readFileSync(ws.log, "utf8") + old + "\n");
+    rechainLog(ws.log);
     const next = await run(ws.dir, prod("3.0.1"));
     expect(next.code).toBe(0);
     expect(next.out).toMatch(/release r-old \(2\.9\.0\) waited .* for an approval: expired/);

@@ -7,6 +7,8 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CliIO } from "../src/cli/io.js";
+import { chainEvents } from "../src/log/chain.js";
+import { parseLog as parseLogText } from "../src/log/events.js";
 
 export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../fixtures/release");
 export const SCRIPTS = path.join(FIXTURES, "scripts");
@@ -130,4 +132,13 @@ export function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Gives a log file edited by a test (lines appended or changed by hand to stage history) a whole
+ * hash chain again, as if gonogo had written every line: the readers that decide refuse a broken one.
+ */
+export function rechainLog(file: string): void {
+  const { events } = parseLogText(readFileSync(file, "utf8"));
+  writeFileSync(file, chainEvents(undefined, events).map((e) => `${JSON.stringify(e)}\n`).join(""));
 }

@@ -1,6 +1,7 @@
 // Webhook notifications through the library API: which outcome sends what, the payload of each
 // format, and redaction. Real HTTP to a receiver on 127.0.0.1; steps, health and decisions injected.
 import { afterAll, describe, expect, it } from "vitest";
+import { rechainLog } from "./release-helpers.js";
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -66,6 +67,7 @@ function config(notify: unknown[], env: Record<string, string> = {}): ReleaseCon
 function seedCompleted(cfg: ReleaseConfig, environment: string, version: string): void {
   mkdirSync(path.dirname(cfg.logPath), { recursive: true });
   appendFileSync(cfg.logPath, JSON.stringify({ v: 1, ts: "2024-05-01T12:00:00.000Z", releaseId: `r-seed-${environment}-${version}`, event: "completed", project: cfg.project, environment, version }) + "\n");
+  rechainLog(cfg.logPath);
 }
 
 const common = { healthProbe: healthy, env: {}, warn: () => undefined };

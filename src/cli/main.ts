@@ -14,6 +14,7 @@ const registrarLoaders: Record<string, () => Promise<CommandRegistrar>> = {
   scan: async () => (await import("./commands/scan.js")).registerScan,
   check: async () => (await import("./commands/check.js")).registerCheck,
   release: async () => (await import("./commands/release.js")).registerRelease,
+  log: async () => (await import("./commands/log.js")).registerLog,
   migrations: async () => (await import("./commands/migrations.js")).registerMigrations,
   "merge-reports": async () => (await import("./commands/merge-reports.js")).registerMergeReports,
   init: async () => (await import("./commands/init.js")).registerInit,
@@ -21,7 +22,7 @@ const registrarLoaders: Record<string, () => Promise<CommandRegistrar>> = {
   explain: async () => (await import("./commands/explain.js")).registerExplain,
 };
 /** Commands registered by a module under another name. */
-const MODULE_OF_COMMAND: Record<string, string> = { deploy: "release", rollback: "release", cascade: "release", log: "release" };
+const MODULE_OF_COMMAND: Record<string, string> = { deploy: "release", rollback: "release", cascade: "release" };
 
 async function registrarsFor(argv: string[]): Promise<CommandRegistrar[]> {
   const first = argv[0] ?? "";

@@ -26,7 +26,8 @@ export interface GonogoConfig {
   /** Per glob: rule settings, and the SQL dialect the matching files are read in. */
   overrides?: { files: string[]; rules?: Record<string, RuleSetting>; dialect?: SqlDialect }[];
   policy?: unknown;
-  log?: string;
+  /** The deployment log: a file path, or `{ backend, path | url }` (src/log/location.ts). */
+  log?: string | { backend?: "file" | "postgres"; path?: string; url?: string };
   pendingExpiry?: string | number;
   environments?: Record<string, unknown>;
   /** Webhooks (schema/release.json#/definitions/notify); read by the release wrappers. */

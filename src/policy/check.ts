@@ -1,12 +1,14 @@
 // check(): scan + read the release facts + evaluate. What `gonogo check` and the wrappers' preflight run.
-import { dirname, isAbsolute, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { loadConfig, type GonogoConfig } from "../engine/config.js";
 import { scan } from "../engine/scan.js";
 import type { ScanOptions, ScanResult } from "../engine/types.js";
 import type { Decision, Finding } from "../types.js";
 import { ConfigError } from "./errors.js";
 import { evaluate } from "./evaluate.js";
-import { hasApprovedRelease, readEnvironmentState, readUnresolvedFailure } from "./history.js";
+import { environmentStateOf, hasApprovedReleaseIn, unresolvedFailureOf } from "./history.js";
+import { logLocationOf, type LogSetting } from "../log/location.js";
+import { openLogStore, readVerified, type LogLocation } from "../log/store.js";
 import { environmentMigrationScope } from "./release-scope.js";
 import { partitionByScope } from "./scope.js";
 import { loadPolicy } from "./load.js";
@@ -18,7 +20,7 @@ import { readReleaseInputs, type ReleaseFactFiles, type ReleaseInputs } from "./
 import type { Policy, ReleaseFacts } from "./types.js";
 
 /** Where the release wrappers keep the deployment log unless the config says otherwise. */
-export const DEFAULT_DEPLOYMENT_LOG = ".gonogo/deployments.jsonl";
+export { DEFAULT_LOG_PATH as DEFAULT_DEPLOYMENT_LOG } from "../log/location.js";
 
 const ENVIRONMENT_NAME = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
 
@@ -31,8 +33,10 @@ export interface CheckOptions extends ReleaseFactFiles {
   project?: string;
   version?: string;
   policyFile?: string;
-  /** Deployment log (default: the config's `log`, else .gonogo/deployments.jsonl). */
+  /** Deployment log file (default: the config's `log`, else .gonogo/deployments.jsonl). */
   logFile?: string;
+  /** The deployment log wherever it is (the release wrappers pass the config's); wins over logFile. */
+  log?: LogLocation;
   /** Git revision to compare with. */
   base?: string;
   /**
@@ -101,11 +105,15 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
 
   const inputs = options.releaseInputs ?? (await readReleaseInputs({ cwd, junit: options.junit, coverage: options.coverage, audit: options.audit, sarif: options.sarif }));
   const project = options.project ?? loaded.config.project;
-  const logPath = options.logFile !== undefined
-    ? resolve(cwd, options.logFile)
-    : loaded.config.log !== undefined && loaded.file !== undefined
-      ? (isAbsolute(loaded.config.log) ? loaded.config.log : resolve(dirname(loaded.file), loaded.config.log))
-      : resolve(loaded.file !== undefined ? dirname(loaded.file) : cwd, DEFAULT_DEPLOYMENT_LOG);
+  const location: LogLocation = options.log
+    ?? (options.logFile !== undefined
+      ? { backend: "file", path: resolve(cwd, options.logFile) }
+      : logLocationOf(loaded.config.log as LogSetting | undefined, { baseDir: loaded.file !== undefined ? dirname(loaded.file) : cwd, ...(loaded.file ? { file: loaded.file } : {}) }));
+  const store = openLogStore(location, project !== undefined ? { project } : {});
+  const logPath = store.where;
+  // The log is read once, its hash chain verified: a broken chain is a "log" input problem (production fails closed).
+  let history: Promise<Record<string, unknown>[]> | undefined;
+  const readHistory = (): Promise<Record<string, unknown>[]> => (history ??= readVerified(store).then((c) => c.events));
 
   const facts: ReleaseFacts = { environment: options.env, evaluatedAt: options.evaluatedAt ?? new Date().toISOString() };
   if (project !== undefined) facts.project = project;
@@ -122,7 +130,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   const env = policy.environments[options.env];
   if (env?.approval === "first-time") {
     try {
-      facts.approvedBefore = await hasApprovedRelease(logPath, project, options.env);
+      facts.approvedBefore = hasApprovedReleaseIn(await readHistory(), project, options.env);
     } catch (error) {
       // An unreadable log is an unknown: no approval is assumed, and the decision says why.
       facts.approvedBefore = false;
@@ -130,7 +138,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
     }
   }
   try {
-    const failed = await readUnresolvedFailure(logPath, project, options.env);
+    const failed = unresolvedFailureOf(await readHistory(), project, options.env);
     if (failed) facts.unresolvedFailure = failed;
   } catch (error) {
     if (!(facts.inputProblems ?? []).some((p) => p.kind === "log")) (facts.inputProblems ??= []).push({ kind: "log", file: logPath, message: (error as Error).message });
@@ -165,7 +173,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
       fromRevision: options.fromRevision,
       configCurrent: configuredCurrent(loaded.config, options.env),
       configFile: loaded.file,
-      readState: () => readEnvironmentState(logPath, project, options.env),
+      readState: async () => environmentStateOf(await readHistory(), project, options.env),
     });
     if (scope.scope) facts.migrationScope = scope.scope;
     if (scope.problems.length > 0) (facts.inputProblems ??= []).push(...scope.problems);

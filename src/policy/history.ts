@@ -1,5 +1,7 @@
-// What the deployment log (JSON Lines, written by the release wrappers) says about past approvals.
-import { readFile } from "node:fs/promises";
+// What the deployment log (written by the release wrappers) says about past approvals, what each
+// environment runs and which failures nobody resolved. Read through the log store, chain verified.
+import { DeploymentLog } from "../log/file-store.js";
+import { readVerified, type LogStore } from "../log/store.js";
 
 export interface ApprovalEvent {
   ts?: string;
@@ -13,36 +15,19 @@ export interface ApprovalEvent {
 }
 
 /**
- * Every event of the log as a plain object, in order. A missing log is no history; a line that
- * does not parse (a torn last line after a crash, or damage) is skipped, never fatal.
+ * Every event of the log, in order, with its hash chain verified: a broken chain is a
+ * DeploymentLogError (the caller fails closed on it). A missing file log is no history; a line that
+ * is not an event (a torn last line after a crash, or damage) is skipped, never fatal.
  */
-async function readLogRecords(logPath: string): Promise<Record<string, unknown>[]> {
-  let text: string;
-  try {
-    text = await readFile(logPath, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR") return [];
-    throw error;
-  }
-  const records: Record<string, unknown>[] = [];
-  for (const line of text.split("\n")) {
-    if (line.trim() === "") continue;
-    let event: unknown;
-    try {
-      event = JSON.parse(line);
-    } catch {
-      continue;
-    }
-    if (typeof event === "object" && event !== null && !Array.isArray(event)) records.push(event as Record<string, unknown>);
-  }
-  return records;
+async function readLogRecords(log: string | LogStore): Promise<Record<string, unknown>[]> {
+  const store = typeof log === "string" ? new DeploymentLog(log) : log;
+  return (await readVerified(store)).events;
 }
 
 /** Every `approval` event of the log, in order (see readLogRecords for damaged lines). */
-export async function readApprovalHistory(logPath: string): Promise<ApprovalEvent[]> {
+export async function readApprovalHistory(log: string | LogStore): Promise<ApprovalEvent[]> {
   const events: ApprovalEvent[] = [];
-  for (const e of await readLogRecords(logPath)) {
+  for (const e of await readLogRecords(log)) {
     if (e.event !== "approval" || typeof e.environment !== "string" || typeof e.answer !== "string") continue;
     const approval: ApprovalEvent = { environment: e.environment, answer: e.answer };
     for (const key of ["ts", "releaseId", "project", "version", "approver", "decisionId"] as const) {
@@ -134,9 +119,9 @@ export function recordedMigrationsOf(events: readonly Record<string, unknown>[],
   return found;
 }
 
-/** What `environment` runs for `project` according to the log file (see environmentStateOf). */
-export async function readEnvironmentState(logPath: string, project: string | undefined, environment: string): Promise<EnvironmentState | undefined> {
-  return environmentStateOf(await readLogRecords(logPath), project, environment);
+/** What `environment` runs for `project` according to the log (see environmentStateOf). */
+export async function readEnvironmentState(log: string | LogStore, project: string | undefined, environment: string): Promise<EnvironmentState | undefined> {
+  return environmentStateOf(await readLogRecords(log), project, environment);
 }
 
 /**
@@ -144,8 +129,12 @@ export async function readEnvironmentState(logPath: string, project: string | un
  * approval of a release that then failed, was interrupted or never finished does not count as the
  * environment's first approved release.
  */
-export async function hasApprovedRelease(logPath: string, project: string | undefined, environment: string): Promise<boolean> {
-  const records = await readLogRecords(logPath);
+export async function hasApprovedRelease(log: string | LogStore, project: string | undefined, environment: string): Promise<boolean> {
+  return hasApprovedReleaseIn(await readLogRecords(log), project, environment);
+}
+
+/** hasApprovedRelease over events already read. */
+export function hasApprovedReleaseIn(records: readonly Record<string, unknown>[], project: string | undefined, environment: string): boolean {
   const completed = new Set(records.filter((e) => e.event === "completed" && typeof e.releaseId === "string").map((e) => e.releaseId as string));
   return records.some(
     (e) => e.event === "approval" && e.environment === environment && e.project === project && e.answer === "approved" && typeof e.releaseId === "string" && completed.has(e.releaseId),
@@ -181,7 +170,7 @@ export function unresolvedFailureOf(events: readonly Record<string, unknown>[], 
   return unresolved;
 }
 
-/** unresolvedFailureOf over the log file. */
-export async function readUnresolvedFailure(logPath: string, project: string | undefined, environment: string): Promise<UnresolvedFailure | undefined> {
-  return unresolvedFailureOf(await readLogRecords(logPath), project, environment);
+/** unresolvedFailureOf over the log. */
+export async function readUnresolvedFailure(log: string | LogStore, project: string | undefined, environment: string): Promise<UnresolvedFailure | undefined> {
+  return unresolvedFailureOf(await readLogRecords(log), project, environment);
 }

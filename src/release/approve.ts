@@ -3,7 +3,7 @@
 // results, its --base/--from-revision/--all/--policy), and only while the decision it asked
 // approval for still stands: the config, the policy and the inputs must hash as they did.
 import { deploy } from "./deploy.js";
-import { DeploymentLog } from "./log.js";
+import { openLogStore, readVerified } from "./log.js";
 import { summarizeReleases } from "./summary.js";
 import type { ReleaseOptions, ReleaseOutcome } from "./outcome.js";
 import { resolveConfig } from "./run.js";
@@ -26,7 +26,7 @@ export async function approve(options: ApproveOptions): Promise<ReleaseOutcome> 
   const id = options.releaseId;
   if (!RELEASE_ID.test(id)) throw new ReleaseInputError(`${JSON.stringify(id.slice(0, 80))} is not a release id (like r-20261201-101500Z-a1b2c3; see gonogo log)`);
   const config = resolveConfig(options);
-  const { events } = await new DeploymentLog(config.logPath).read();
+  const { events } = await readVerified(openLogStore(config.log, { project: config.project }));
   const release = summarizeReleases(events).find((r) => r.releaseId === id && r.project === config.project);
   if (!release) throw new ReleaseInputError(`release ${id} of ${config.project} is not in the deployment log ${config.logPath}`);
   if (release.status !== "pending") throw new ReleaseInputError(`release ${id} (${release.version} → ${release.environment}) is ${release.status}, not pending: there is nothing to approve`);

@@ -4,7 +4,7 @@ import path from "node:path";
 import { BUILTIN_ENVIRONMENTS } from "../policy/defaults.js";
 import { singleAnswerApprover } from "./approver.js";
 import { deploy } from "./deploy.js";
-import { DeploymentLog } from "./log.js";
+import { openLogStore, readVerified } from "./log.js";
 import { currentVersion } from "./summary.js";
 import type { CascadeOptions, CascadeOutcome, CascadeStage, PlanOptions, PlanOutcome, PlanItemOutcome } from "./outcome.js";
 import { DEFAULT_COMPLETION_PROMISE, readPlanFile, writePlanStatuses } from "./plan-file.js";
@@ -33,7 +33,7 @@ export async function cascade(options: CascadeOptions): Promise<CascadeOutcome> 
   const cascadeId = cascadeIdOf(config.project, version);
   const say = (text: string): void => options.out?.(`${text}\n`);
   say(`gonogo cascade ${config.project} ${version}: ${stages.join(" → ")} (${cascadeId})`);
-  const log = new DeploymentLog(config.logPath);
+  const log = openLogStore(config.log, { project: config.project });
   // An answer given in advance (--answer) approves the first stage that asks; the cascade halts,
   // pending, at the next stage that needs an approval. A person at a terminal answers each one.
   const approver = options.approver && !options.approver.interactive ? singleAnswerApprover(options.approver) : options.approver;
@@ -45,7 +45,7 @@ export async function cascade(options: CascadeOptions): Promise<CascadeOutcome> 
       result.push({ environment: stage, status: "not-run", message: "not run: an earlier stage did not complete" });
       continue;
     }
-    const { events } = await log.read();
+    const { events } = await readVerified(log);
     if (currentVersion(events, config.project, stage) === version) {
       result.push({ environment: stage, status: "skipped", message: `already at ${version}` });
       say(`\n== ${stage}: already at ${version}, skipped`);
@@ -87,7 +87,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanOutcome> {
   const planId = `p-${config.project.replace(/[^A-Za-z0-9._-]/g, "_")}-${path.basename(plan.file).replace(/[^A-Za-z0-9._-]/g, "_")}`;
   const say = (text: string): void => options.out?.(`${text}\n`);
   say(`gonogo plan ${plan.file}: ${plan.items.length} item(s) (${planId})`);
-  const log = new DeploymentLog(config.logPath);
+  const log = openLogStore(config.log, { project: config.project });
   const approver = options.approver && !options.approver.interactive ? singleAnswerApprover(options.approver) : options.approver;
   const statuses = new Map<number, string>();
   const results: PlanItemOutcome[] = [];
@@ -103,7 +103,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanOutcome> {
       results.push({ ...base, status: item.status === "completed" ? "skipped" : "not-run", message: `status ${item.status} in the plan: not run` });
       continue;
     }
-    const { events } = await log.read();
+    const { events } = await readVerified(log);
     say(`\n== item ${item.id}: ${item.version} → ${item.environment}${item.migrations ? "" : " (no migrations)"}`);
     if (currentVersion(events, config.project, item.environment) === item.version) {
       results.push({ ...base, status: "skipped", message: `already at ${item.version}` });

@@ -5,7 +5,8 @@ import path from "node:path";
 import { ConfigError, loadConfig, type GonogoConfig } from "../engine/config.js";
 import { allRules } from "../../rules/index.js";
 import { parseDuration } from "./duration.js";
-import { DEFAULT_LOG_PATH } from "./log.js";
+import { logLocationOf, type LogSetting } from "../log/location.js";
+import { openLogStore, type LogLocation } from "../log/store.js";
 import { notifyTargetsFrom, type NotifyTarget } from "./notify-config.js";
 import { signalsSpecFrom, type SignalsSpec } from "./signals.js";
 import { PLACEHOLDERS, placeholdersIn, validateProject } from "./validate.js";
@@ -50,7 +51,9 @@ export interface ReleaseConfig {
   baseDir: string;
   configFile?: string;
   migrations: string[];
-  /** Absolute path of the deployment log. */
+  /** Where the deployment log is (`log:`): a file, or a PostgreSQL database. */
+  log: LogLocation;
+  /** The log's file path, or its database URL without a password: for messages. */
   logPath: string;
   /** How long a pending release stays answerable (default 24 h). */
   pendingExpiryMs: number;
@@ -155,13 +158,15 @@ export function releaseConfigFrom(config: GonogoConfig, options: { baseDir: stri
     environments[name] = spec;
   }
   const notify = notifyTargetsFrom(config.notify, { ...(file ? { file } : {}), env: options.env ?? process.env });
+  const log = logLocationOf(config.log as LogSetting | undefined, { baseDir: options.baseDir, ...(file ? { file } : {}), env: options.env ?? process.env });
   const migrations = config.migrations === undefined ? [] : Array.isArray(config.migrations) ? config.migrations : [config.migrations];
   return {
     project: config.project,
     baseDir: options.baseDir,
     ...(file ? { configFile: file } : {}),
     migrations,
-    logPath: path.resolve(options.baseDir, config.log ?? DEFAULT_LOG_PATH),
+    log,
+    logPath: openLogStore(log).where,
     pendingExpiryMs: config.pendingExpiry !== undefined ? parseDuration(config.pendingExpiry, `${file ?? "config"}: pendingExpiry`) : DEFAULT_PENDING_EXPIRY_MS,
     environments,
     ...(notify.length > 0 ? { notify } : {}),

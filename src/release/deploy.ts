@@ -5,7 +5,7 @@ import { check } from "../policy/check.js";
 import type { EnvironmentPolicy } from "../policy/types.js";
 import { decide, withEnvironmentLock } from "./gate.js";
 import type { HealthOutcome } from "./health.js";
-import { newReleaseId, type LogEvent } from "./log.js";
+import { newReleaseId, readVerified, type LogEvent } from "./log.js";
 import { currentVersion, pendingReleases, pendingSince } from "./summary.js";
 import { formatDuration } from "./duration.js";
 import { unresolvedFailureOf } from "../policy/history.js";
@@ -24,7 +24,7 @@ async function defaultPreflight(options: PreflightOptions): Promise<PreflightRes
     env: options.environment,
     project: options.project,
     version: options.version,
-    logFile: options.log,
+    ...(typeof options.log === "string" ? { logFile: options.log } : { log: options.log }),
     ...(options.configFile ? { configFile: options.configFile } : {}),
     ...(options.paths ? { paths: options.paths } : {}),
     ...(options.junit ? { junit: options.junit } : {}),
@@ -69,7 +69,7 @@ export async function deploy(options: DeployOptions): Promise<ReleaseOutcome> {
   const loadedEnvPolicy = policyOf(policy, environment.name);
 
   return withEnvironmentLock(run, started, async (outcome) => {
-    const { events } = await run.log.read();
+    const { events } = await readVerified(run.log);
     // A release of this version waiting for approval is resumed, not doubled; one waiting longer than
     // pendingExpiry is closed as expired first.
     const resumed = await settlePending(run, events);
@@ -111,7 +111,7 @@ export async function deploy(options: DeployOptions): Promise<ReleaseOutcome> {
           ...(options.all ? { all: true } : {}),
           ...(environmentHealth ? { environmentHealth } : {}),
           evaluatedAt: run.clock.now().toISOString(),
-          log: config.logPath,
+          log: config.log,
           ...(options.releaseInputs ? { releaseInputs: options.releaseInputs } : {}),
         }),
       );

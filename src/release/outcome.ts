@@ -8,7 +8,7 @@ import type { ReleaseFactFiles, ReleaseInputs } from "../policy/readers/index.js
 import type { ApprovingRequest } from "./request.js";
 import type { ReleaseConfig } from "./config.js";
 import type { HealthOutcome } from "./health.js";
-import type { ReleaseBusyError } from "./log.js";
+import type { LogLocation, ReleaseBusyError } from "./log.js";
 import type { NotificationDelivery } from "./notify.js";
 import type { RollbackPlan } from "./plan.js";
 import type { Approver, Clock, Executor, HealthProbe, ReleaseKind } from "./types.js";
@@ -22,8 +22,8 @@ export interface PreflightOptions extends ReleaseFactFiles {
   version: string;
   policyFile?: string;
   base?: string;
-  /** The deployment log (the policy reads earlier approvals and the environment's revision from it). */
-  log: string;
+  /** The deployment log (the policy reads earlier approvals and the environment's revision from it): a file path, or where the config's `log:` says. */
+  log: string | LogLocation;
   paths?: string[];
   /** Where the environment stands on the migrations, overriding the log (`--from-revision`). */
   fromRevision?: string[];

@@ -5,7 +5,7 @@ import { scan } from "../engine/scan.js";
 import { environmentStateOf, recordedMigrationsOf } from "../policy/history.js";
 import { evaluateRollback, withRollbackApprovalOverrides } from "../policy/rollback.js";
 import { decide, withEnvironmentLock } from "./gate.js";
-import { newReleaseId } from "./log.js";
+import { newReleaseId, readVerified } from "./log.js";
 import { currentVersion } from "./summary.js";
 import { finish, type ReleaseOutcome, type RollbackOptions } from "./outcome.js";
 import { formatPlan, planDowngrade, type PlanFacts, type RollbackPlan } from "./plan.js";
@@ -22,7 +22,7 @@ async function defaultScanner(options: { cwd: string; configFile?: string; paths
  * back, or nothing known). More than one recorded revision cannot fill one {revision}: an error.
  */
 async function recordedRevisionFor(run: Run, to: string): Promise<string | undefined> {
-  const { events } = await run.log.read();
+  const { events } = await readVerified(run.log);
   const project = run.config.project;
   const environment = run.environment.name;
   const then = recordedMigrationsOf(events, project, environment, to);
@@ -57,7 +57,7 @@ export async function rollback(options: RollbackOptions): Promise<ReleaseOutcome
   const envPolicy = policyOf(policy, environment.name);
 
   return withEnvironmentLock(run, started, async (outcome) => {
-    const { events } = await run.log.read();
+    const { events } = await readVerified(run.log);
     const from = currentVersion(events, config.project, environment.name);
     if (from) outcome.previousVersion = from;
     await run.event("requested", { to, ...(from ? { from } : {}), ...(migrationsTo ? { migrationsTo } : {}), pid: process.pid });

@@ -10,7 +10,7 @@ import { formatDuration } from "./duration.js";
 import { processExecutor } from "./executor.js";
 import { describeSource, readSignals, thresholdsFor, type SignalsReading } from "./signals.js";
 import { httpHealthProbe, runHealthChecks, type HealthOutcome } from "./health.js";
-import { DeploymentLog, type LogEvent, type LogEventName } from "./log.js";
+import { openLogStore, type LogEvent, type LogEventName, type LogStore } from "./log.js";
 import { Notifier, withWebhookUrlsRedacted } from "./notify.js";
 import { finish, type ReleaseOptions, type ReleaseOutcome, type StepOutcome } from "./outcome.js";
 import { createRedactor, redactDeep, type Redactor } from "./redact.js";
@@ -21,7 +21,7 @@ const DEFAULT_MAX_OUTPUT = 64 * 1024;
 
 /** Shared state of one release run. */
 export class Run {
-  readonly log: DeploymentLog;
+  readonly log: LogStore;
   readonly redact: Redactor;
   readonly clock: Clock;
   readonly executor: Executor;
@@ -41,7 +41,7 @@ export class Run {
     version: string,
   ) {
     this.version = version;
-    this.log = new DeploymentLog(config.logPath);
+    this.log = openLogStore(config.log, { project: config.project });
     this.env = options.env ?? process.env;
     const stepEnvs = [...environment.steps, ...environment.rollback, ...(environment.migrationRollback ? [environment.migrationRollback] : [])].map((s) => s.env);
     // A webhook URL is a secret (a Slack token sits in its path) wherever it would show up.

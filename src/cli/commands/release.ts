@@ -1,27 +1,19 @@
-// `gonogo deploy|rollback|cascade|approve|log`: argument parsing and wiring of the release wrappers.
+// `gonogo deploy|rollback|cascade|approve`: argument parsing and wiring of the release wrappers.
 import path from "node:path";
-import { Option, type Command } from "commander";
+import type { Command } from "commander";
 import type { CommandRegistrar } from "../command.js";
 import { UsageError, type CliIO } from "../io.js";
-import { loadConfig } from "../../engine/config.js";
 import {
   approve,
   cascade,
-  DEFAULT_LOG_PATH,
-  DeploymentLog,
   deploy,
   fixedApprover,
-  formatHistory,
-  formatReleaseReport,
   parseApprovalAnswer,
   ReleaseInputError,
   rollback,
   runPlan,
-  summarizeReleases,
   ttyApprover,
-  validateEnvironment,
   type Approver,
-  type LogFormat,
   type ReleaseOptions,
 } from "../../release/index.js";
 
@@ -194,37 +186,5 @@ export const registerRelease: CommandRegistrar = (program, io, done) => {
         }),
       );
       done(outcome.exitCode);
-    });
-
-  program
-    .command("log")
-    .description("Deployment history, or one release's report with --release")
-    .option("-c, --config <file>", "config file (for the log path)")
-    .option("-e, --env <environment>", "only this environment")
-    .option("--release <id>", "show one release as a deployment report")
-    .addOption(new Option("-f, --format <format>", "output format").choices(["table", "json", "markdown"]).default("table"))
-    .action(async (flags: { config?: string; env?: string; release?: string; format: LogFormat }) => {
-      await guarded(async () => {
-        if (flags.env !== undefined) validateEnvironment(flags.env);
-        const loaded = loadConfig({ cwd: io.cwd, ...(flags.config ? { configFile: flags.config } : {}) });
-        const base = loaded.file ? path.dirname(loaded.file) : io.cwd;
-        const log = new DeploymentLog(path.resolve(base, loaded.config.log ?? DEFAULT_LOG_PATH));
-        const { events, problems } = await log.read();
-        let releases = summarizeReleases(events);
-        if (flags.env) releases = releases.filter((r) => r.environment === flags.env);
-        if (flags.release) {
-          const release = releases.find((r) => r.releaseId === flags.release);
-          if (!release) {
-            io.stderr.write(`gonogo: no release ${flags.release} in ${log.path}\n`);
-            done(1);
-            return;
-          }
-          io.stdout.write(formatReleaseReport(release, flags.format));
-        } else {
-          io.stdout.write(formatHistory(releases, flags.format, problems, new Date()));
-        }
-        for (const problem of problems) io.stderr.write(`gonogo: ${log.path}:${problem.line}: skipped: ${problem.message}\n`);
-        done(0);
-      });
     });
 };
