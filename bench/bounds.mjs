@@ -59,6 +59,16 @@ const shapes = {
   }),
   "sql-one-line (10 MB .sql line)": () => ({ "db/one.sql": fill("DELETE FROM t WHERE id = 1; ") }),
   "sql-many-statements (10 MB of DROP TABLE lines)": () => ({ "db/many.sql": fill("DROP TABLE t;\n") }),
+  // Just under the statement budget (50,000), each statement as long as 10 MB allows: the most SQL
+  // that is still analysed, one finding per statement.
+  "sql-under-budget (49,999 DROP TABLE statements padded to 10 MB)": () => {
+    const unit = (n) => `DROP TABLE t${n}${" ".repeat(Math.max(0, Math.floor(size / 49_999) - 16 - String(n).length))};\n`;
+    return { "db/under.sql": Array.from({ length: 49_999 }, (_, n) => unit(n)).join("") };
+  },
+  "sql-one-statement-many-changes (one 10 MB ALTER TABLE … DROP COLUMN a, …)": () => ({ "db/alter.sql": `ALTER TABLE t ${fill("DROP COLUMN a, ", size - 100)}DROP COLUMN a;\n` }),
+  "sql-under-token-budget-alter (ALTER TABLE … DROP COLUMN a, … just under 500,000 tokens)": () => ({ "db/alter.sql": `ALTER TABLE t ${"DROP COLUMN a, ".repeat(124_990)}DROP COLUMN a;\n` }),
+  "sql-under-token-budget-insert (INSERT … VALUES just under 500,000 tokens)": () => ({ "db/seed.sql": `INSERT INTO t (id, name) VALUES ${"(1, 'a'), ".repeat(83_320)}(1, 'a');\n` }),
+  "sql-one-insert (one 10 MB INSERT … VALUES (…), (…), …)": () => ({ "db/seed.sql": `INSERT INTO t (id, name) VALUES ${fill("(1, 'a'), ", size - 100)}(1, 'a');\n` }),
   "multiple-heads (5,000 heads)": () => {
     const files = { "alembic/versions/0000_root.py": `${header("root", null)}def upgrade():\n    pass\ndef downgrade():\n    pass\n` };
     for (let i = 0; i < 5000; i++) files[`alembic/versions/h${i}.py`] = `${header(`h${i}`, "root")}def upgrade():\n    pass\ndef downgrade():\n    pass\n`;

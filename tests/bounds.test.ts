@@ -122,3 +122,48 @@ describe("a file whose syntax tree would be too large is not analysed (fail clos
     expect(check.json.decision).toBe("needs-approval");
   }, 60_000);
 });
+
+describe("SQL over the statement budget is not analysed (fail closed)", () => {
+  it("attack: 50,001 harmless statements in a .sql file (and in an op.execute string): a sql/parse-error naming the budget at the statement past it, production no-go", async () => {
+    const dir = cleanProject();
+    mkdirSync(path.join(dir, "db"));
+    writeFileSync(path.join(dir, "db/bulk.sql"), "SELECT 1;\n".repeat(50_001));
+    writeFileSync(path.join(dir, "alembic/versions/0003_bulk.py"), `${header("0003", "0002")}def upgrade():\n    op.execute("${"SELECT 1; ".repeat(50_001)}")\n\n\ndef downgrade():\n    pass\n`);
+    const scan = await scanJson(dir);
+    const budget = scan.results.flatMap((r) => r.messages.map((m) => ({ file: path.basename(r.filePath), ...m }))).filter((m) => m.message.includes("more than 50,000 statements: not analysed (SQL budget"));
+    expect(budget.map((m) => `${m.file} ${m.ruleId} ${m.line}:${m.column}`)).toEqual(["0003_bulk.py sql/parse-error 8:500025", "bulk.sql sql/parse-error 50001:9"]);
+    const check = await productionCheck(dir);
+    expect(check.json.decision).toBe("no-go");
+    expect(check.json.reasons.filter((r) => r.code === "unanalysed-file" && r.message.includes("SQL budget"))).toHaveLength(2);
+  }, 120_000);
+
+  it("attack: one INSERT of 500,001 tokens: a sql/parse-error naming the token budget, production no-go", async () => {
+    const dir = cleanProject();
+    mkdirSync(path.join(dir, "db"));
+    // `(1), ` is 4 tokens: 125,001 rows and the head are over 500,000.
+    writeFileSync(path.join(dir, "db/seed.sql"), `INSERT INTO orders (id) VALUES ${"(1), ".repeat(125_001)}(1);\n`);
+    const scan = await scanJson(dir);
+    const budget = scan.results.flatMap((r) => r.messages).filter((m) => m.message.includes("more than 500,000 tokens: not analysed (SQL budget"));
+    expect(budget.map((m) => m.ruleId)).toEqual(["sql/parse-error"]);
+    expect((await productionCheck(dir)).json.decision).toBe("no-go");
+  }, 120_000);
+
+  it("attack: one ALTER TABLE with 50,001 DROP COLUMN subcommands (a finding each): a sql/parse-error naming the budget, production no-go", async () => {
+    const dir = cleanProject();
+    mkdirSync(path.join(dir, "db"));
+    writeFileSync(path.join(dir, "db/alter.sql"), `ALTER TABLE orders ${"DROP COLUMN note, ".repeat(50_000)}DROP COLUMN note;\n`);
+    const scan = await scanJson(dir);
+    const messages = scan.results.flatMap((r) => r.messages);
+    expect(messages.filter((m) => m.ruleId === "sql/drop-column")).toEqual([]);
+    expect(messages.filter((m) => m.message.includes("more than 50,000 changes: not analysed (SQL budget")).map((m) => m.ruleId)).toEqual(["sql/parse-error"]);
+    expect((await productionCheck(dir)).json.decision).toBe("no-go");
+  }, 120_000);
+
+  it("twin: 1,000 statements are read and need approval", async () => {
+    const dir = cleanProject();
+    mkdirSync(path.join(dir, "db"));
+    writeFileSync(path.join(dir, "db/bulk.sql"), "SELECT 1;\n".repeat(1_000));
+    const check = await productionCheck(dir);
+    expect(check.json.decision, JSON.stringify(check.json.reasons)).toBe("needs-approval");
+  }, 60_000);
+});

@@ -1,6 +1,14 @@
 import { defineRule } from "../define.js";
 import { changeData, reportable } from "./shared.js";
 
+/** What a cascading drop of each kind takes with it, for messages. */
+const DEPENDANTS: Record<string, string> = {
+  TYPE: "every column of that type with its data, and the functions and views using it",
+  DOMAIN: "every column of that domain with its data",
+  EXTENSION: "its types' columns with their data, its functions and whatever uses them",
+  FUNCTION: "triggers, row-level security policies, defaults, constraints, generated columns, indexes and views that use it",
+};
+
 export default defineRule({
   id: "sql/drop-cascade",
   family: "sql",
@@ -28,7 +36,7 @@ export default defineRule({
       const names = change.objects && change.objects.length > 0 ? change.objects : [change.name ?? "?"];
       const message = change.operation.startsWith("DROP OWNED")
         ? `${change.operation} drops every object owned by ${names.join(", ")}, tables and their rows included`
-        : `${change.operation} drops ${names.join(", ")} and everything that depends on it: columns of that type and their data, triggers, defaults`;
+        : `${change.operation} drops ${names.join(", ")} and everything that depends on it: ${DEPENDANTS[change.operation.split(" ")[1] ?? ""] ?? "whatever uses it"}`;
       report(change, message, { ...changeData(change), objects: names });
     }
   },

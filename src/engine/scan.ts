@@ -178,9 +178,9 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   for (const file of new Set([...byFile.keys(), ...filesWithDirectives])) {
     const directives: Directive[] = factsByFile.get(file)?.directives ?? [];
     const outcome = applySuppressions(byFile.get(file) ?? [], directives);
-    findings.push(...outcome.kept);
+    for (const item of outcome.kept) findings.push(item);
     if (!isReported(file)) continue;
-    hiddenByDirectives.push(...outcome.suppressed);
+    for (const item of outcome.suppressed) hiddenByDirectives.push(item);
     for (const d of outcome.missingReason) {
       const rule = ruleById("gonogo/directive-missing-reason");
       const setting = settingFor(rule, file);
@@ -199,7 +199,11 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   // 5. Accepted debt (the bulk suppressions file), then the diff scope.
   const loadedPaths = new Set([...loadedFiles.map((f) => f.file), ...discoveryProblems.map((p) => p.file)]);
   const bulk = bulkAndScope(findings, options, cwd, loaded.file, (file) => isReported(file) && (loadedPaths.has(file) || file === "."));
-  findings.splice(0, findings.length, ...bulk.findings);
+  // Not splice(…, ...bulk.findings): spreading 100,000+ findings overflows the call stack. The
+  // result may be `findings` itself: copy before emptying.
+  const kept = bulk.findings === findings ? [...findings] : bulk.findings;
+  findings.length = 0;
+  for (const finding of kept) findings.push(finding);
 
   // 6. Excerpts, ordering, results.
   const sources = new Map<string, SourceText>();

@@ -5,11 +5,11 @@
 // `PgStatement.toIndex`.
 import { createRequire } from "node:module";
 import type { SqlDialect } from "../types.js";
-import { readableAsMysql, splitSqlStatements, tokenizeSql, type SqlToken } from "./sql-lexer.js";
+import { MAX_SQL_STATEMENTS, MAX_SQL_TOKENS, readableAsMysql, splitSqlStatements, tokenizeSql, type SqlToken } from "./sql-lexer.js";
 import { readStatementGrammarLacks, type AstNode } from "./sql-readers.js";
 
 export type { SqlToken, SqlTokenKind } from "./sql-lexer.js";
-export { tokenizeSql, splitSqlStatements, decodeSqlStringLiteral } from "./sql-lexer.js";
+export { tokenizeSql, splitSqlStatements, decodeSqlStringLiteral, MAX_SQL_STATEMENTS, MAX_SQL_TOKENS } from "./sql-lexer.js";
 
 export type { AstNode } from "./sql-readers.js";
 
@@ -36,6 +36,8 @@ export interface ParsedStatement {
 export interface ParsedScript {
   statements: ParsedStatement[];
   errors: SqlSyntaxError[];
+  /** More statements than the budget: nothing was parsed; `errors` says where the budget ran out. */
+  overBudget?: boolean;
   /** Comment tokens of the whole text, for suppression directives. */
   comments: SqlToken[];
 }
@@ -155,7 +157,8 @@ export async function parsePostgresScript(text: string): Promise<ParsedScript> {
   const pg = await loadPostgresParser();
   // gonogo's own lexer first: libpg-query's scanner returns its tokens as JSON, and decoding that was
   // a sixth of a 10,000-file scan. Its scanner is the fallback when our lexer stops on something.
-  const ownTokens = tokenizeSql(text, "postgresql");
+  const ownTokens = tokenizeSql(text, "postgresql", { budget: true });
+  if (ownTokens.overBudget) return overBudget(ownTokens.overBudget, text);
   const scanned = ownTokens.error ? scanPostgres(pg, text) : undefined;
   const lexed = scanned ? undefined : ownTokens;
   const tokens = scanned ?? ownTokens.tokens;
@@ -215,6 +218,12 @@ export async function parsePostgresScript(text: string): Promise<ParsedScript> {
   if (lexed?.error) errors.push({ message: lexed.error.message, ...errorRange(tokens, lexed.error.offset, text.length) });
   if (errors.length === 0) errors.push(pgError(wholeError, text, 0, tokens, text.length));
   return { statements, errors, comments };
+}
+
+/** A script over the SQL budget: one error where it ran out, nothing parsed. */
+function overBudget(budget: { offset: number; message: string }, text: string): ParsedScript {
+  const message = `${budget.message}: not analysed (SQL budget: ${MAX_SQL_STATEMENTS.toLocaleString("en-US")} statements or changes, ${MAX_SQL_TOKENS.toLocaleString("en-US")} tokens)`;
+  return { statements: [], errors: [{ message, start: budget.offset, end: Math.min(budget.offset + 1, text.length) }], comments: [], overBudget: true };
 }
 
 function pgError(error: unknown, piece: string, base: number, tokens: SqlToken[], textLength: number): SqlSyntaxError {
@@ -329,7 +338,8 @@ function genericParser(dialect: Exclude<SqlDialect, "postgresql">): GenericParse
  * `loc` offsets in each AST are relative to the statement (add `start`).
  */
 export async function parseGenericScript(text: string, dialect: Exclude<SqlDialect, "postgresql">): Promise<ParsedScript> {
-  const { tokens, error, mysql } = tokenizeSql(text, dialect);
+  const { tokens, error, mysql, overBudget: budget } = tokenizeSql(text, dialect, { budget: true });
+  if (budget) return overBudget(budget, text);
   const comments = tokens.filter((t) => t.kind === "comment");
   const statements: ParsedStatement[] = [];
   const errors: SqlSyntaxError[] = [];

@@ -626,8 +626,8 @@ class MigrationExtractor {
           migration: this.migrationRef(direction),
           executedBy: operation,
         }).then((result) => {
-          this.facts.schemaChanges.push(...result.changes);
-          this.facts.dynamicSql.push(...result.dynamicSql);
+          for (const item of result.changes) this.facts.schemaChanges.push(item);
+          for (const item of result.dynamicSql) this.facts.dynamicSql.push(item);
           for (const problem of result.problems) this.facts.parseProblems.push({ ...problem, wholeFile: false });
         }),
       );

@@ -17,7 +17,7 @@ export function mapOffsetOf(mapped: MappedString): (index: number) => number {
 export function concatMapped(parts: MappedString[]): MappedString {
   const value = parts.map((p) => p.value).join("");
   const offsets: number[] = [];
-  for (const part of parts) offsets.push(...part.offsets.slice(0, part.value.length));
+  for (const part of parts) for (let i = 0; i < part.value.length && i < part.offsets.length; i++) offsets.push(part.offsets[i]!);
   const last = parts[parts.length - 1];
   offsets.push(last ? last.offsets[last.value.length]! : 0);
   return { value, offsets };

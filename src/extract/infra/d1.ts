@@ -30,8 +30,8 @@ export async function readPendingD1Sql(facts: FileFacts, source: SourceText): Pr
   pending.delete(facts);
   for (const sql of list) {
     const result = await extractSqlChanges({ sql: sql.text, mapOffset: (i) => fileOffset(sql, i), source, dialect: "sqlite", origin: "sql-in-command", executedBy: "wrangler d1 execute --command" });
-    facts.schemaChanges.push(...result.changes);
-    facts.parseProblems.push(...result.problems);
-    facts.dynamicSql.push(...result.dynamicSql);
+    for (const item of result.changes) facts.schemaChanges.push(item);
+    for (const item of result.problems) facts.parseProblems.push(item);
+    for (const item of result.dynamicSql) facts.dynamicSql.push(item);
   }
 }

@@ -51,7 +51,9 @@ function placeholders(dialect: SqlDialect, tokens: SqlToken[]): Placeholder[] {
 
 /** Rewrites the placeholders of `sql`; returns it unchanged (identity map) when there are none. */
 export function neutralizeBindParameters(sql: string, dialect: SqlDialect): NeutralizedSql {
-  const { tokens } = tokenizeSql(sql, dialect);
+  // Over the SQL budget, the parse reports it; no need to read placeholders of all of it.
+  const { tokens, overBudget } = tokenizeSql(sql, dialect, { budget: true });
+  if (overBudget) return { sql, toOriginal: (i) => i };
   const found = placeholders(dialect, tokens);
   if (found.length === 0) return { sql, toOriginal: (i) => i };
   // The keyword before each token, to find `IN <placeholder>`.

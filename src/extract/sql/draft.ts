@@ -41,6 +41,8 @@ export interface DraftResult extends DraftSink {
   parsedStatements: number;
   /** Top-level comments, for directives. */
   comments: SqlToken[];
+  /** The text has more statements than the budget and was not read. */
+  overBudget?: boolean;
 }
 
 /** Splits an ALTER TABLE's subcommands at top-level commas, starting at token `from`. */

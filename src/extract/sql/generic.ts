@@ -45,7 +45,7 @@ export async function readGeneric(sql: string, dialect: Exclude<SqlDialect, "pos
   const script = await parseGenericScript(sql, dialect);
   const changes: DraftChange[] = [];
   for (const statement of script.statements) readStatement(statement, changes);
-  return { changes, problems: script.errors.map((e) => ({ ...e })), dynamic: [], parsedStatements: script.statements.length, comments: script.comments };
+  return { changes, problems: script.errors.map((e) => ({ ...e })), dynamic: [], parsedStatements: script.statements.length, comments: script.comments, ...(script.overBudget ? { overBudget: true } : {}) };
 }
 
 function readStatement(statement: ParsedStatement, changes: DraftChange[]): void {

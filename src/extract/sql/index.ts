@@ -2,7 +2,7 @@
 import { emptyFileFacts, type Direction, type Directive, type DynamicSql, type FileFacts, type ParseProblem, type SchemaChange } from "../facts.js";
 import { parseDirectiveComment } from "../directives.js";
 import { SourceText } from "../source.js";
-import { splitSqlStatements, tokenizeSql } from "../../parsers/sql.js";
+import { MAX_SQL_STATEMENTS, MAX_SQL_TOKENS, splitSqlStatements, tokenizeSql } from "../../parsers/sql.js";
 import type { SqlDialect } from "../../types.js";
 import { readGeneric } from "./generic.js";
 import { readPostgres } from "./postgres.js";
@@ -47,7 +47,7 @@ export async function extractSqlChanges(input: SqlInput): Promise<SqlExtraction>
   const read = await readSafely(sql, input.dialect);
   // SQL run from Python may be meant for another database than the file's (a migration that
   // serves several): a statement that parses in another dialect Alembic serves is read in it.
-  const result = input.origin === "sql-in-python" && read.result.problems.length > 0 ? await readInOtherDialects(sql, input.dialect, read) : read;
+  const result = overChangeBudget(input.origin === "sql-in-python" && read.result.problems.length > 0 && read.result.overBudget !== true ? await readInOtherDialects(sql, input.dialect, read) : read);
 
   const mapOffset = (index: number): number => input.mapOffset(bound.toOriginal(index));
   const locate = (start: number, end: number) => input.source.location(mapOffset(start), mapOffset(Math.max(start, end)));
@@ -62,7 +62,7 @@ export async function extractSqlChanges(input: SqlInput): Promise<SqlExtraction>
       language: "sql",
       family: "sql",
       wholeFile,
-      message: `SQL (${input.dialect}) does not parse: ${message}`,
+      message: result.result.overBudget === true ? `SQL (${input.dialect}) has ${message}` : `SQL (${input.dialect}) does not parse: ${message}`,
       location: locate(start, end),
     }),
   );
@@ -86,11 +86,23 @@ export async function extractSqlChanges(input: SqlInput): Promise<SqlExtraction>
 export async function extractSqlFile(file: string, text: string, dialect: SqlDialect): Promise<FileFacts> {
   const facts = emptyFileFacts(file, "sql");
   const result = await extractSqlChanges({ sql: text, mapOffset: (i) => i, source: new SourceText(file, text), dialect, origin: "sql-file" });
-  facts.schemaChanges.push(...result.changes);
-  facts.parseProblems.push(...result.problems);
-  facts.dynamicSql.push(...result.dynamicSql);
-  facts.directives.push(...result.directives);
+  for (const item of result.changes) facts.schemaChanges.push(item);
+  for (const item of result.problems) facts.parseProblems.push(item);
+  for (const item of result.dynamicSql) facts.dynamicSql.push(item);
+  for (const item of result.directives) facts.directives.push(item);
   return facts;
+}
+
+/**
+ * One statement can hold many changes (an ALTER TABLE with 100,000 subcommands, each a finding):
+ * past the statement budget in changes, the text is not analysed either.
+ */
+function overChangeBudget(reading: Reading): Reading {
+  const changes = reading.result.changes;
+  if (changes.length <= MAX_SQL_STATEMENTS) return reading;
+  const past = changes[MAX_SQL_STATEMENTS]!;
+  const message = `more than ${MAX_SQL_STATEMENTS.toLocaleString("en-US")} changes: not analysed (SQL budget: ${MAX_SQL_STATEMENTS.toLocaleString("en-US")} statements or changes, ${MAX_SQL_TOKENS.toLocaleString("en-US")} tokens)`;
+  return { result: { ...reading.result, changes: [], dynamic: [], problems: [{ message, start: past.start, end: past.end }], parsedStatements: 0, overBudget: true }, dialects: [] };
 }
 
 /** A reading of SQL text: the dialect each change was read in, by index. */
@@ -144,7 +156,7 @@ async function readInOtherDialects(sql: string, dialect: SqlDialect, primary: Re
     // Only a statement the dialect read nothing from: its facts cannot come twice.
     const read = span && !changes.some((c) => c.start >= span.start && c.start <= span.end) ? await readInFirstDialect(sql.slice(span.start, span.end), others) : undefined;
     if (!span || !read) {
-      result.problems.push(...spanProblems);
+      for (const item of spanProblems) result.problems.push(item);
       continue;
     }
     for (const dynamic of read.result.dynamic) result.dynamic.push({ ...dynamic, start: dynamic.start + span.start, end: dynamic.end + span.start });

@@ -62,7 +62,7 @@ function build(node: unknown, builder: Builder): boolean {
       const constant = literal(inner, builder);
       if (!constant) return false;
       builder.out.sql += constant.value;
-      builder.out.map.push(...constant.map);
+      for (const item of constant.map) builder.out.map.push(item);
       return true;
     }
     case "TypeCast":

@@ -118,7 +118,7 @@ async function readPlpgsqlStatements(statements: PlpgsqlStatement[], body: strin
 }
 
 function merge(sink: DraftSink, result: DraftResult): void {
-  sink.changes.push(...result.changes);
-  sink.problems.push(...result.problems);
-  sink.dynamic.push(...result.dynamic);
+  for (const item of result.changes) sink.changes.push(item);
+  for (const item of result.problems) sink.problems.push(item);
+  for (const item of result.dynamic) sink.dynamic.push(item);
 }

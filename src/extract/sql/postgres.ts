@@ -27,7 +27,7 @@ export async function readPostgres(sql: string, toOuter: (index: number) => numb
   const sink: DraftSink = { changes: [], problems: [], dynamic: [] };
   for (const error of script.errors) sink.problems.push({ message: error.message, start: toOuter(error.start), end: toOuter(error.end) });
   for (const statement of script.statements) await readStatement(statement, sql, toOuter, sink);
-  return { ...sink, parsedStatements: script.statements.length, comments: script.comments };
+  return { ...sink, parsedStatements: script.statements.length, comments: script.comments, ...(script.overBudget ? { overBudget: true } : {}) };
 }
 
 async function readStatement(statement: ParsedStatement, sql: string, toOuter: (index: number) => number, sink: DraftSink): Promise<void> {
