@@ -121,6 +121,23 @@ describe("decisions on an edited log", () => {
   });
 });
 
+describe("rollback targets on an edited log", () => {
+  it("gonogo rollback and cascade stop before any step (exit 2) when the chain is broken", async () => {
+    const ws = await workspace();
+    expect((await run(ws.dir, deployArgs("development", "1.0.0"))).code).toBe(0);
+    expect((await run(ws.dir, deployArgs("development", "1.0.1"))).code).toBe(0);
+    // The version 1.0.0 completed with is changed: a rollback "to 1.0.0" would trust it.
+    editLine(ws.log, 0, (e) => (e.version = "0.0.1"));
+    const calls = ws.calls().length;
+    const rollback = await run(ws.dir, ["rollback", "--env", "development", "--to", "1.0.0", "--answer", "yes", "--approver", "alice"]);
+    expect(rollback.code).toBe(2);
+    expect(rollback.err).toMatch(/hash chain broken at line 2/);
+    const cascade = await run(ws.dir, ["cascade", "--version", "1.0.2", "--through", "development"]);
+    expect(cascade.code).toBe(2);
+    expect(ws.calls()).toHaveLength(calls);
+  });
+});
+
 describe("the config's log: shapes", () => {
   it("a password in a config URL is a config error naming file:line:column and log.url", async () => {
     const ws = await workspace("log:\n  backend: postgres\n  url: postgres://gonogo:hunter2@db.internal/deploys");

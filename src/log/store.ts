@@ -14,11 +14,6 @@ export function openLogStore(location: LogLocation, options: { project?: string 
   return new PostgresLog(location.url, { env: location.env ?? process.env, ...(options.project ? { project: options.project } : {}) });
 }
 
-/** A short description of a location for messages (never a password). */
-export function describeLocation(location: LogLocation): string {
-  return location.backend === "file" ? location.path : openLogStore(location).where;
-}
-
 /**
  * Reads the log for a decision: the events, or a DeploymentLogError when the hash chain does not
  * hold (history that was edited is not history a release may rely on).
