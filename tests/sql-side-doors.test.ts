@@ -195,6 +195,14 @@ const doors: Door[] = [
     twin: "UPDATE orders SET id = id WHERE id = 7;\n",
   },
   {
+    name: "SQLite trigger body: DELETE in BEGIN … END",
+    attack: "CREATE TRIGGER purge_on_signup AFTER INSERT ON users\nBEGIN\n  UPDATE users SET plan = 'free' WHERE id = NEW.id;\n  DELETE FROM orders;\nEND;\n",
+    rule: "sql/delete-without-where",
+    at: "4:3",
+    twin: "CREATE TRIGGER purge_on_signup AFTER INSERT ON users\nBEGIN\n  UPDATE users SET plan = 'free' WHERE id = NEW.id;\n  DELETE FROM orders WHERE user_id = NEW.id;\nEND;\n",
+    dialect: "sqlite",
+  },
+  {
     name: "MySQL tautology: WHERE NOT (1 = 2)",
     attack: "DELETE FROM orders WHERE NOT (1 = 2);\n",
     rule: "sql/delete-without-where",

@@ -110,7 +110,7 @@ function readStatement(statement: ParsedStatement, changes: DraftChange[]): void
         const holder = ast.database ?? ast.schema;
         const name = text(holder) ?? text(obj(list(obj(holder)?.schema)[0])?.value) ?? "?";
         add({ kind: "create-schema", operation: keyword === "schema" ? "CREATE SCHEMA" : "CREATE DATABASE", schema: name, name });
-      }
+      } else if (keyword === "trigger") readTriggerBody(statement, ast, changes);
       return;
     }
     case "alter":
@@ -214,4 +214,37 @@ function readStoredProcedure(ast: AstNode, add: (fields: ChangeFields) => void):
 
 function unbracket(name: string): string {
   return name.startsWith("[") && name.endsWith("]") ? name.slice(1, -1) : name;
+}
+
+/**
+ * A trigger's `BEGIN … END` body (SQLite) runs on every matching write: its statements are read at
+ * their own positions, found between BEGIN and END at the `;` that end them.
+ */
+function readTriggerBody(statement: ParsedStatement, ast: AstNode, changes: DraftChange[]): void {
+  const body = list(obj(obj(ast.execute)?.expr)?.ast).map(obj).filter((b): b is AstNode => b !== undefined);
+  const tokens = statement.tokens;
+  const begin = tokens.findIndex((t) => t.kind === "word" && t.text.toUpperCase() === "BEGIN");
+  if (body.length === 0 || begin < 0) return;
+  const spans: SqlToken[][] = [];
+  let current: SqlToken[] = [];
+  for (const token of tokens.slice(begin + 1)) {
+    if (token.text === ";") {
+      if (current.length > 0) spans.push(current);
+      current = [];
+    } else current.push(token);
+  }
+  // The last span is END itself.
+  if (spans.length !== body.length) {
+    readWhole(statement, body, changes);
+    return;
+  }
+  body.forEach((inner, k) => {
+    const span = spans[k]!;
+    readStatement({ ast: inner, start: span[0]!.start, end: span[span.length - 1]!.end, tokens: span, toIndex: statement.toIndex }, changes);
+  });
+}
+
+/** Body statements whose own text cannot be told apart: each at the trigger's position. */
+function readWhole(statement: ParsedStatement, body: AstNode[], changes: DraftChange[]): void {
+  for (const inner of body) readStatement({ ...statement, ast: inner }, changes);
 }
