@@ -89,10 +89,10 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   options.onProgress?.(unreadableCount, loadedFiles.length);
   const analyses = await analyseFiles(readable, context, cache, options.jobs, (done) => options.onProgress?.(unreadableCount + done, loadedFiles.length));
   const analysisOf = new Map(readable.map(({ file }, index) => [file, analyses[index]!]));
+  const unreadable: { file: string; reason: string; at?: { line: number; column: number } }[] = [];
   for (const { file, outcome } of loadedFiles) {
     if (!outcome.ok) {
-      const role = guessRole(file, context);
-      factsByFile.set(file, unreadableFileFacts(file, outcome.reason, role, outcome.line !== undefined ? { line: outcome.line, column: outcome.column ?? 1 } : undefined));
+      unreadable.push({ file, reason: outcome.reason, ...(outcome.line !== undefined ? { at: { line: outcome.line, column: outcome.column ?? 1 } } : {}) });
       continue;
     }
     const { role, facts: fileFacts } = analysisOf.get(file)!;
@@ -106,6 +106,11 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const promoted = [...roles]
     .filter(([file, role]) => role === "python" && migrationDirs.has(directoryOf(file)) && !["__init__.py", "env.py"].includes(path.posix.basename(file)))
     .map(([file]) => withDialect({ file, text: texts.get(file)!, asRole: "migration" as const, ...(reportFiles && !reportFiles.has(file) ? { headerOnly: true } : {}) }));
+  // An unreadable module beside migrations is an unreadable migration (alembic/parse-error).
+  for (const { file, reason, at } of unreadable) {
+    const besideMigrations = (file.endsWith(".py") || isCompiledPython(file)) && migrationDirs.has(directoryOf(file)) && !["__init__.py", "env.py"].includes(path.posix.basename(file));
+    factsByFile.set(file, unreadableFileFacts(file, reason, besideMigrations ? "migration" : guessRole(file, context), at));
+  }
   const promotedAnalyses = await analyseFiles(promoted, context, cache, options.jobs);
   for (const [index, { file }] of promoted.entries()) {
     roles.set(file, "migration");
