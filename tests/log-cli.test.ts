@@ -148,6 +148,20 @@ describe("the config's log: shapes", () => {
     expect(ws.calls()).toEqual([]);
   });
 
+  it("log: { backend: file, path } is the file backend; a backend without its key, or an unknown one, is a config error", async () => {
+    const ws = await workspace("log: { backend: file, path: var/deploys.jsonl }");
+    expect((await run(ws.dir, deployArgs("development", "1.0.0"))).code).toBe(0);
+    expect(parseLog(readFileSync(path.join(ws.dir, "var/deploys.jsonl"), "utf8")).events.at(-1)).toMatchObject({ event: "completed", version: "1.0.0" });
+    writeFileSync(ws.config, readFileSync(ws.config, "utf8").replace("log: { backend: file, path: var/deploys.jsonl }", "log: { backend: postgres }"));
+    const noUrl = await run(ws.dir, ["log"]);
+    expect(noUrl.code).toBe(2);
+    expect(noUrl.err).toMatch(/gonogo\.config\.yaml:\d+:\d+: log needs `url` for the postgres backend/);
+    writeFileSync(ws.config, readFileSync(ws.config, "utf8").replace("log: { backend: postgres }", "log: { backend: sqlite }"));
+    const unknown = await run(ws.dir, ["log"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toMatch(/gonogo\.config\.yaml:\d+:\d+: .*log/);
+  });
+
   it("an unreachable database fails closed: exit 2, a message naming the log without its password, nothing runs", async () => {
     const ws = await workspace("log: { url: env:GONOGO_LOG_URL }");
     const r = await run(ws.dir, deployArgs("development", "1.0.0"), { GONOGO_LOG_URL: "postgresql://gonogo:s3cret@127.0.0.1:9/deploys" });

@@ -7,7 +7,7 @@ import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:f
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DeploymentLog, openLogStore, type LogEvent, type LogLocation, type LogStore } from "../src/release/index.js";
 import { GENESIS, eventHash } from "../src/log/chain.js";
 import { ensureBuilt, ROOT } from "./hardening-helpers.js";
@@ -202,6 +202,29 @@ for (const backend of [fileBackend, postgresBackend]) {
     });
   });
 }
+
+describe.skipIf(!withPostgres)("the PostgreSQL store's locks", () => {
+  it("a lock whose connection the server ends (a restart, pg_terminate_backend) is free again, and the holder is told", async () => {
+    const location = await postgresBackend.fresh();
+    const log = open(location);
+    const warnings: string[] = [];
+    const spy = vi.spyOn(process.stderr, "write").mockImplementation((text: string | Uint8Array) => (warnings.push(String(text)), true));
+    try {
+      const lock = await log.acquireEnvironment("staging", { releaseId: "r-cut", startedAt: "2024-06-01T00:00:00Z" });
+      const admin = new pg.Client({ connectionString: (location as { url: string }).url });
+      await admin.connect();
+      await admin.query("SELECT pg_terminate_backend(backend_pid) FROM gonogo_log_locks WHERE environment = 'staging'");
+      await admin.end();
+      for (let i = 0; i < 100 && warnings.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(warnings.join("")).toContain("the connection holding staging's release lock");
+      const next = await open(location).acquireEnvironment("staging", { releaseId: "r-next", startedAt: "2024-06-01T00:00:01Z" });
+      await next.release();
+      await lock.release();
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
 
 describe("the file store's torn lines and the chain", () => {
   it("a torn last line is skipped: the next event chains to the last whole event", async () => {

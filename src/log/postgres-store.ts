@@ -247,6 +247,10 @@ export class PostgresLog implements LogStore {
       throw this.fail(error, held ? "record the lock owner in" : "lock an environment in");
     }
     let released = false;
+    // The lock lives as long as this connection: say so when it ends before the release does.
+    client.once("end", () => {
+      if (!released) process.stderr.write(`gonogo: warning: the connection holding ${environment}'s release lock in ${this.where} closed: ${environment} is no longer locked against another release\n`);
+    });
     return {
       release: async () => {
         if (released) return;
