@@ -7,7 +7,7 @@ export default defineRule({
   reads: "dynamicSql",
   severity: "medium",
   docs: {
-    summary: "SQL built at run time (f-string, concatenation, a variable) that cannot be checked statically.",
+    summary: "SQL built at run time (f-string, concatenation, a variable; in SQL itself, PL/pgSQL EXECUTE of a built string) that cannot be checked statically.",
     why: "gonogo cannot see what such a statement does: a DROP or an unbounded DELETE inside it would ship unchecked. Building SQL from strings also invites injection.",
     instead: "Write the statement as a literal (`op.execute(\"...\")`), use Alembic operations, or bind values with `sa.text(...).bindparams(...)`.",
   },

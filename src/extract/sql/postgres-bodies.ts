@@ -110,7 +110,7 @@ async function readPlpgsqlStatements(statements: PlpgsqlStatement[], body: strin
     const template = await executedTemplate(inner.query);
     const result = template ? await readScript(template.sql, (i) => queryToOuter(template.map[Math.min(i, template.map.length - 1)]!)) : undefined;
     if (!template || !result || (template.placeholders && (result.problems.length > 0 || result.parsedStatements === 0))) {
-      sink.dynamic.push({ reason: "a string built at run time", operation: "EXECUTE in PL/pgSQL", start: queryToOuter(trimmedStart), end: queryToOuter(end) });
+      sink.dynamic.push({ reason: "a run-time value not quoted by format %I/%L or quote_ident/quote_literal", operation: "EXECUTE in PL/pgSQL", start: queryToOuter(trimmedStart), end: queryToOuter(end) });
       continue;
     }
     merge(sink, result);
