@@ -19,6 +19,7 @@ import {
 } from "../extract/index.js";
 import type { Directive, FileFacts } from "../extract/facts.js";
 import { isInfraCandidate } from "../extract/infra/kinds.js";
+import { localModuleDirectories } from "../extract/infra/terraform-local-modules.js";
 import { SourceText } from "../extract/source.js";
 import { compareStrings, eslintSeverity, severityRank, type FileResult, type Finding, type Severity, type SourceLocation } from "../types.js";
 import { ConfigError } from "../errors.js";
@@ -72,8 +73,14 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   for (const { file, outcome } of loadedFiles) if (outcome.ok) texts.set(file, outcome.text);
   // A Terraform file may need its module's other files (a variable's default in variables.tf).
   const terraformByDirectory = groupBy([...texts].filter(([f]) => f.endsWith(".tf")), ([f]) => directoryOf(f));
-  context.siblingsOf = (file) =>
-    file.endsWith(".tf") ? (terraformByDirectory.get(directoryOf(file)) ?? []).filter(([f]) => f !== file).map(([f, text]) => ({ file: f, text })) : [];
+  // …and the files of the local modules it calls (`source = "./modules/bucket"`), one level deep.
+  const moduleDirectories = new Map<string, string[]>();
+  context.siblingsOf = (file) => {
+    if (!file.endsWith(".tf")) return [];
+    let dirs = moduleDirectories.get(file);
+    if (!dirs) moduleDirectories.set(file, (dirs = localModuleDirectories(file, texts.get(file) ?? "").filter((d) => terraformByDirectory.has(d))));
+    return [directoryOf(file), ...dirs].flatMap((dir) => (terraformByDirectory.get(dir) ?? []).filter(([f]) => f !== file).map(([f, text]) => ({ file: f, text })));
+  };
   // Unchanged files come from the cache; the others are analysed, across cores when there are many.
   // Files read only as context (siblings of the files named in pre-commit mode) need less analysis.
   // Each file's SQL dialect where its path, alembic.ini or env.py (or an override) tells one.

@@ -11,6 +11,7 @@ import { extractShellActions } from "./shell.js";
 import { analyseTerraform } from "./terraform.js";
 
 export { infraFileKind, isInfraCandidate, type InfraFileKind } from "./kinds.js";
+export { localModuleDirectories } from "./terraform-local-modules.js";
 import { documentKind, infraFileKind } from "./kinds.js";
 
 /**
@@ -45,8 +46,9 @@ export function analyseInfraFile(file: string, text: string, siblings: { file: s
     switch (kind) {
       case "terraform": {
         const dir = file.includes("/") ? file.slice(0, file.lastIndexOf("/") + 1) : "";
-        const sameModule = siblings.filter((s) => s.file !== file && infraFileKind(s.file) === "terraform" && s.file.startsWith(dir) && !s.file.slice(dir.length).includes("/"));
-        return analyseTerraform(file, text, sameModule);
+        const terraform = siblings.filter((s) => s.file !== file && infraFileKind(s.file) === "terraform");
+        const inDirectory = (s: { file: string }) => s.file.startsWith(dir) && !s.file.slice(dir.length).includes("/");
+        return analyseTerraform(file, text, terraform.filter(inDirectory), terraform.filter((s) => !inDirectory(s)));
       }
       case "javascript":
         return analyseJavaScript(file, text);
@@ -73,7 +75,10 @@ export function analyseInfraFile(file: string, text: string, siblings: { file: s
 }
 
 export interface InfraExtractContext {
-  /** Other files of the scan (POSIX paths relative to the same root), used to resolve Terraform `var.*` defaults across a module. */
+  /**
+   * Other files of the scan (POSIX paths relative to the same root): for a Terraform file, the
+   * .tf files of its directory (`var.*` defaults across a module) and of the local modules it calls.
+   */
   siblings?: { file: string; text: string }[];
 }
 

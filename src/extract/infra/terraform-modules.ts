@@ -76,6 +76,29 @@ function eachField(expr: SyntaxNode): { field: string; fallback?: SyntaxNode } |
   return undefined;
 }
 
+/**
+ * What a module call's input says when it may be true (the operation of a finding), else undefined:
+ * a literal, a `var.*` default or `local`, or `each.value.x` over the call's `for_each` map.
+ */
+export function moduleInputOperation(input: string, expr: SyntaxNode, attrs: Map<string, SyntaxNode>, scope: ModuleScope): string | undefined {
+  const field = eachField(expr);
+  let operation: string | undefined;
+  if (field) {
+    const forEach = attrs.get("for_each") ? attributeExpression(attrs.get("for_each")!) : undefined;
+    const entries = forEach ? forEachEntries(forEach, scope) : undefined;
+    if (!entries) operation = `${input} = ${expr.text} (for_each not known statically)`;
+    else {
+      const valueOf = (node: SyntaxNode | undefined): Value => (node ? evaluate(node, scope) : { kind: "bool", value: false });
+      const destroying = entries.filter((e) => mayBeTrue(e.values.has(field.field) ? valueOf(e.values.get(field.field)) : valueOf(field.fallback)));
+      if (destroying.length > 0) operation = `${input} = ${expr.text} (true for ${destroying.map((e) => `"${e.key}"`).join(", ")})`;
+    }
+  } else {
+    const value = evaluate(expr, scope);
+    if (mayBeTrue(value)) operation = expr.text === "true" ? `${input} = true` : value.kind === "unknown" ? `${input} = ${expr.text} (value not known statically)` : `${input} = ${expr.text} (default true)`;
+  }
+  return operation;
+}
+
 /** A call of a well-known bucket module whose force_destroy input may be true. */
 export function bucketModuleCall(block: SyntaxNode, source: SourceText, scope: ModuleScope, facts: FileFacts): void {
   const attrs = attributes(bodyOf(block));
@@ -93,21 +116,7 @@ export function bucketModuleCall(block: SyntaxNode, source: SourceText, scope: M
   const bucketValue = bucketExpr ? evaluate(bucketExpr, scope) : undefined;
   const bucket = bucketValue?.kind === "string" ? bucketValue.value : undefined;
   const resource = `module.${name} (${module})`;
-  const field = eachField(expr);
-  let operation: string | undefined;
-  if (field) {
-    const forEach = attrs.get("for_each") ? attributeExpression(attrs.get("for_each")!) : undefined;
-    const entries = forEach ? forEachEntries(forEach, scope) : undefined;
-    if (!entries) operation = `${input} = ${expr.text} (for_each not known statically)`;
-    else {
-      const valueOf = (node: SyntaxNode | undefined): Value => (node ? evaluate(node, scope) : { kind: "bool", value: false });
-      const destroying = entries.filter((e) => mayBeTrue(e.values.has(field.field) ? valueOf(e.values.get(field.field)) : valueOf(field.fallback)));
-      if (destroying.length > 0) operation = `${input} = ${expr.text} (true for ${destroying.map((e) => `"${e.key}"`).join(", ")})`;
-    }
-  } else {
-    const value = evaluate(expr, scope);
-    if (mayBeTrue(value)) operation = expr.text === "true" ? `${input} = true` : value.kind === "unknown" ? `${input} = ${expr.text} (value not known statically)` : `${input} = ${expr.text} (default true)`;
-  }
+  const operation = moduleInputOperation(input!, expr, attrs, scope);
   if (operation) facts.storageActions.push(storageAction("force-destroy", "s3", "terraform", operation, source.location(attr.startIndex, attr.endIndex), { bucket, resource }));
 }
 

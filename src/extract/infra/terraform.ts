@@ -4,6 +4,7 @@ import { firstSyntaxError, parseHcl, type SyntaxNode } from "../../parsers/hcl.j
 import { emptyFileFacts } from "../facts.js";
 import { SourceText } from "../source.js";
 import { addCommentDirective, infraProblem, storageAction, type BucketResource, type InfraAnalysis } from "./common.js";
+import { localModuleCall, type TerraformFile } from "./terraform-local-modules.js";
 import { bucketModuleCall, localExecCommands } from "./terraform-modules.js";
 import { attributeExpression, attributes, blockLabels, blockType, bodyOf, BUCKET_TYPES, children, collectScope, evaluate, mayBeTrue, referenceOf, type ModuleScope } from "./terraform-hcl.js";
 
@@ -25,8 +26,11 @@ function directoryOf(file: string): string {
   return slash === -1 ? "." : file.slice(0, slash);
 }
 
-/** Extracts Terraform storage facts. `siblings` are the other .tf files of the same directory (module). */
-export function analyseTerraform(file: string, text: string, siblings: { file: string; text: string }[] = []): InfraAnalysis {
+/**
+ * Extracts Terraform storage facts. `siblings` are the other .tf files of the same directory
+ * (module); `moduleFiles` the .tf files of the local modules it calls.
+ */
+export function analyseTerraform(file: string, text: string, siblings: TerraformFile[] = [], moduleFiles: TerraformFile[] = []): InfraAnalysis {
   const facts = emptyFileFacts(file, "terraform");
   const buckets: BucketResource[] = [];
   const source = new SourceText(file, text);
@@ -59,6 +63,7 @@ export function analyseTerraform(file: string, text: string, siblings: { file: s
     }
     if (kind === "module") {
       bucketModuleCall(block, source, scope, facts);
+      localModuleCall(block, file, source, scope, facts, moduleFiles);
       continue;
     }
     if (kind !== "resource") continue;

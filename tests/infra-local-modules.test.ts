@@ -1,0 +1,35 @@
+// Issue 13, item 2: Terraform local modules followed into their directory, through a whole scan
+// (the module's files reach the call site as siblings), with exact ranges and true negatives.
+import path from "node:path";
+import { describe, expect, test } from "vitest";
+import { scan } from "../src/engine/scan.js";
+import { localModuleDirectory } from "../src/extract/infra/terraform-local-modules.js";
+
+const root = path.resolve(import.meta.dirname, "..");
+
+describe("Terraform local modules", () => {
+  test("an input the module passes to force_destroy is a finding on the call's argument when it may be true; false, a false variable, a default, a comment, a non-bucket input, a remote source and removed { destroy = false } are not", async () => {
+    const result = await scan({ cwd: root, paths: ["fixtures/infra/terraform-local-modules"], configFile: false });
+    expect(result.findings.map((f) => `${f.ruleId} ${f.severity} ${f.file.split("/").slice(-3).join("/")}:${f.line}:${f.column}-${f.endLine}:${f.endColumn}`)).toEqual([
+      "infra/bucket-force-destroy high envs/staging/main.tf:15:3-15:23",
+      "infra/bucket-force-destroy high envs/staging/main.tf:32:3-32:23",
+    ]);
+    expect(result.findings.map((f) => f.message)).toEqual([
+      'force_destroy = true lets S3 bucket "acme-staging-uploads" (module.uploads (../../modules/bucket: aws_s3_bucket.this)) be deleted with all its objects',
+      'force_destroy = true lets S3 bucket "acme-cdn-origin" (module.origin (../../modules/cdn: module.origin_bucket (terraform-aws-modules/s3-bucket/aws))) be deleted with all its objects',
+    ]);
+  });
+
+  test("without the module's directory in the scan the call is not followed (the module is read where it is)", async () => {
+    const result = await scan({ cwd: root, paths: ["fixtures/infra/terraform-local-modules/envs"], configFile: false });
+    expect(result.findings).toEqual([]);
+  });
+
+  test("local sources resolve against the calling file's directory", () => {
+    expect(localModuleDirectory("envs/prod/main.tf", "../../modules/s3")).toBe("modules/s3");
+    expect(localModuleDirectory("examples/complete/main.tf", "../../")).toBe(".");
+    expect(localModuleDirectory("main.tf", "./modules/bucket/")).toBe("modules/bucket");
+    expect(localModuleDirectory("main.tf", "terraform-aws-modules/s3-bucket/aws")).toBeUndefined();
+    expect(localModuleDirectory("main.tf", "git::https://example.com/m.git")).toBeUndefined();
+  });
+});
