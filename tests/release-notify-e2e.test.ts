@@ -79,7 +79,8 @@ async function scenario(hookUrl: string | undefined, timeout = "1s") {
       .replace(/127\.0\.0\.1:\d+/g, "<host>")
       .replace(/\d+(\.\d+)?(ms|s)\b/g, "<t>");
   const log = ws.events().map((e) => {
-    const { ts: _ts, releaseId: _id, durationMs: _d, pid: _p, user: _u, checks: _c, output: _o, evaluatedAt: _e, inputsHash: _i, decisionId: _di, ...rest } = e;
+    // `prev` (the hash chain) follows the times and ids, which differ from run to run.
+    const { ts: _ts, releaseId: _id, durationMs: _d, pid: _p, user: _u, checks: _c, output: _o, evaluatedAt: _e, inputsHash: _i, decisionId: _di, prev: _prev, ...rest } = e;
     return JSON.parse(normalize(JSON.stringify(rest))) as Record<string, unknown>;
   });
   return {
