@@ -6,6 +6,7 @@ import { parseYaml, yamlModule } from "../../parsers/yaml.js";
 import { emptyFileFacts, type FileFacts } from "../facts.js";
 import { SourceText } from "../source.js";
 import { analyseCloudFormation, isCloudFormationTemplate } from "./cloudformation.js";
+import { analyseInlineFunctions } from "./cloudformation-inline.js";
 import { addCommentDirective, infraProblem, type BucketResource, type InfraAnalysis } from "./common.js";
 import { child, fromJson, fromYaml, stringValue, yamlComments, yamlResolution, type DataNode } from "./data.js";
 import { resolveGitlabReferences } from "./gitlab-references.js";
@@ -253,7 +254,10 @@ export function analyseDocument(file: string, text: string, kind: DocumentKind):
       wranglerBindings(root, source, buckets);
       break;
     case "template":
-      if (isCloudFormationTemplate(root)) analyseCloudFormation(root, source, facts, buckets);
+      if (isCloudFormationTemplate(root)) {
+        analyseCloudFormation(root, source, facts, buckets);
+        analyseInlineFunctions(root, source, facts);
+      }
       break;
   }
   return { facts, buckets };

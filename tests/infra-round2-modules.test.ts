@@ -1,8 +1,11 @@
-// Issue 13, item 2: Terraform local modules followed into their directory, through a whole scan
-// (the module's files reach the call site as siblings), with exact ranges and true negatives.
+// Issue 13, items 2 and 3: Terraform local modules followed into their directory, through a whole
+// scan (the module's files reach the call site as siblings), and CloudFormation inline Lambda code,
+// with exact ranges and true negatives.
 import path from "node:path";
 import { describe, expect, test } from "vitest";
+import { readFileSync } from "node:fs";
 import { scan } from "../src/engine/scan.js";
+import { analyseInfraFile } from "../src/extract/infra/index.js";
 import { localModuleDirectory } from "../src/extract/infra/terraform-local-modules.js";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -31,5 +34,17 @@ describe("Terraform local modules", () => {
     expect(localModuleDirectory("main.tf", "./modules/bucket/")).toBe("modules/bucket");
     expect(localModuleDirectory("main.tf", "terraform-aws-modules/s3-bucket/aws")).toBeUndefined();
     expect(localModuleDirectory("main.tf", "git::https://example.com/m.git")).toBeUndefined();
+  });
+});
+
+describe("CloudFormation inline Lambda code", () => {
+  test("ZipFile / InlineCode read by the Python or JS reader by Runtime, at the template's line and column; single objects, policies, lifecycle, comments, print and other runtimes are not findings", () => {
+    const rel = "fixtures/infra/cloudformation/empty-on-delete.yaml";
+    const { facts } = analyseInfraFile(rel, readFileSync(path.join(root, rel), "utf8"));
+    expect(facts.parseProblems).toEqual([]);
+    expect(facts.storageActions.map((a) => `${a.kind} ${a.location.line}:${a.location.column}-${a.location.endLine}:${a.location.endColumn} ${a.operation} (${a.resource})`)).toEqual([
+      "bucket-empty 19:19-19:59 object_versions…delete() (EmptyBucketFunction (inline code))",
+      "bucket-delete 47:25-47:97 DeleteBucketCommand (DropBucketFunction (inline code))",
+    ]);
   });
 });
