@@ -6,7 +6,7 @@ export default defineRule({
   reads: "parseProblems",
   severity: "high",
   docs: {
-    summary: "A migration could not be analysed: a syntax error, binary content, invalid UTF-8, or a file too large or unreadable.",
+    summary: "A migration could not be analysed: a syntax error (including the IndentationError and TabError CPython raises, as `python -m py_compile` would), binary content, invalid UTF-8, or a file too large or unreadable.",
     why: "A migration gonogo cannot read is a migration nobody checked; it may drop tables or lack a downgrade. Production fails closed on it.",
     instead: "Fix the syntax error (run `python -m py_compile` on the file), store the file as UTF-8 text, or split an oversized migration.",
   },

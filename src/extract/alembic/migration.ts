@@ -2,6 +2,7 @@
 // Reads the tree-sitter syntax tree once; knows Alembic's `op` API and the common ways SQL is
 // executed from a migration (op.execute, connection/session.execute, exec_driver_sql, text()).
 import { firstSyntaxError, parsePython, TooComplexError, type Tree } from "../../parsers/python.js";
+import { pythonIndentationError } from "../../parsers/python-indentation.js";
 import { type PyNode, TreeView } from "./nodes.js";
 import { parseDirectiveComment } from "../directives.js";
 import {
@@ -130,13 +131,16 @@ class MigrationExtractor {
     this.facts.migration = migration;
 
     const error = firstSyntaxError(tree.rootNode);
-    if (error) {
+    // Indentation errors leave tree-sitter's tree clean; CPython refuses the file all the same.
+    const indentation = error ? undefined : pythonIndentationError(tree, this.source.text);
+    if (error || indentation) {
+      const at = this.loc(error ?? indentation!);
       this.facts.parseProblems.push({
         language: "python",
         family: "alembic",
         wholeFile: true,
-        message: `Python syntax error at line ${error.startPosition.row + 1}: the migration cannot be analysed`,
-        location: this.loc(error),
+        message: `Python ${indentation ? indentation.message.split(":")[0] : "syntax error"} at line ${at.line}${indentation ? ` (${indentation.message.slice(indentation.message.indexOf(":") + 2)})` : ""}: the migration cannot be analysed`,
+        location: at,
       });
       migration.parseFailed = true;
       return this.facts;

@@ -1,0 +1,44 @@
+// Issue 13, item 12: indentation errors CPython refuses and tree-sitter-python parses into a clean
+// tree. The migrations are written in indico's shape (indico/migrations/versions: a docstring,
+// `revision`/`down_revision`, `upgrade()`/`downgrade()` of `op.*` calls, four-space indents); each
+// positive has a true negative beside it that CPython compiles (checked with
+// `python3 -c "compile(open(f,'rb').read(), f, 'exec')"`).
+import { describe, expect, test } from "vitest";
+import { scan } from "../src/engine/scan.js";
+import { tempProject } from "./helpers.js";
+
+const head = (rev: string) => `"""Add the room colour"""\n\nfrom alembic import op\n\nrevision = "${rev}"\ndown_revision = None\n\n`;
+
+const cases: Record<string, string> = {
+  // IndentationError: unindent does not match any outer indentation level (line 10, column 7)
+  "unindent.py": head("a1") + "def upgrade():\n        op.add_column('rooms', sa.Column('colour', sa.String()))\n      op.create_index(None, 'rooms', ['colour'])\n",
+  // IndentationError: expected an indented block after function definition (line 9, column 1)
+  "noblock.py": head("a2") + "def upgrade():\npass\n\ndef downgrade():\n    op.drop_table('rooms')\n",
+  // IndentationError: unexpected indent (line 10, column 9)
+  "unexpected.py": head("a3") + "def upgrade():\n    op.add_column('rooms', sa.Column('colour', sa.String()))\n        op.drop_column('rooms', 'old')\n",
+  // TabError: the block's meaning depends on the tab size (line 10, column 2)
+  "taberror.py": head("a4") + "def upgrade():\n    if True:\n\top.drop_column('rooms', 'old')\n",
+  // True negatives: the same shapes CPython accepts — a continuation line, a bracketed line and a
+  // triple-quoted SQL string at any indent, comments at any indent, tabs used consistently.
+  "ok_continued.py":
+    head("b1") +
+    "def upgrade():\n    op.add_column('rooms',\n  sa.Column('colour', sa.String()))\n    x = 1 + \\\n 2\n    op.execute('''\nUPDATE rooms SET colour = 'red' WHERE id = 1\n  ''')\n  # a comment\n    pass\n\ndef downgrade():\n    op.drop_column('rooms', 'colour')\n",
+  "ok_tabs.py": head("b2") + "def upgrade():\n\tif True:\n\t\top.add_column('rooms', sa.Column('colour', sa.String()))\n\ndef downgrade():\n\top.drop_column('rooms', 'colour')\n",
+};
+
+describe("Python indentation errors in a migration", () => {
+  const dir = tempProject(Object.fromEntries(Object.entries(cases).map(([name, code]) => [`alembic/versions/${name}`, code])));
+
+  test("each is alembic/parse-error at the first token of the offending line, with CPython's error", async () => {
+    const result = await scan({ cwd: dir, configFile: false });
+    const parseErrors = (name: string) =>
+      result.findings.filter((f) => f.file === `alembic/versions/${name}` && f.ruleId === "alembic/parse-error").map((f) => ({ line: f.line, column: f.column, message: f.message }));
+    expect(parseErrors("unindent.py")).toEqual([{ line: 10, column: 7, message: expect.stringContaining("IndentationError at line 10 (unindent does not match any outer indentation level)") }]);
+    expect(parseErrors("noblock.py")).toEqual([{ line: 9, column: 1, message: expect.stringContaining("IndentationError at line 9 (expected an indented block)") }]);
+    expect(parseErrors("unexpected.py")).toEqual([{ line: 10, column: 9, message: expect.stringContaining("IndentationError at line 10 (unexpected indent)") }]);
+    expect(parseErrors("taberror.py")).toEqual([{ line: 10, column: 2, message: expect.stringContaining("TabError at line 10") }]);
+    expect(parseErrors("ok_continued.py")).toEqual([]);
+    expect(parseErrors("ok_tabs.py")).toEqual([]);
+    expect(result.unanalysed.map((u) => u.file).sort()).toEqual(["noblock.py", "taberror.py", "unexpected.py", "unindent.py"].map((n) => `alembic/versions/${n}`));
+  });
+});
