@@ -1,4 +1,4 @@
-// Issue 13, items 2 and 3: Terraform local modules followed into their directory, through a whole
+// Issue 13, items 2, 3 and 8: Terraform local modules followed into their directory, through a whole
 // scan (the module's files reach the call site as siblings), and CloudFormation inline Lambda code,
 // with exact ranges and true negatives.
 import path from "node:path";
@@ -46,5 +46,19 @@ describe("CloudFormation inline Lambda code", () => {
       "bucket-empty 19:19-19:59 object_versions…delete() (EmptyBucketFunction (inline code))",
       "bucket-delete 47:25-47:97 DeleteBucketCommand (DropBucketFunction (inline code))",
     ]);
+  });
+});
+
+describe("JS test code against mocks", () => {
+  test("aws-sdk-client-mock and a LocalStack endpoint: bucket deletions at info by infra/bucket-delete-in-mock; the same calls against AWS stay critical; single objects and policies are not findings", async () => {
+    const result = await scan({ cwd: root, paths: ["fixtures/infra/sdk-tests"], configFile: false });
+    expect(result.findings.map((f) => `${f.ruleId} ${f.severity} ${f.file.split("/").pop()}:${f.line}:${f.column}-${f.endLine}:${f.endColumn}`)).toEqual([
+      "infra/bucket-delete-in-mock info cleanup.test.ts:11:17-11:106",
+      "infra/bucket-delete-in-mock info cleanup.test.ts:12:17-12:68",
+      "infra/bucket-delete-in-mock info localstack.test.mjs:9:17-9:63",
+      "infra/bucket-delete critical teardown.mjs:5:15-5:66",
+    ]);
+    expect(result.findings[0]!.message).toContain("against aws-sdk-client-mock, not AWS");
+    expect(result.findings[2]!.message).toContain("against LocalStack, not AWS");
   });
 });

@@ -7,7 +7,7 @@ export default defineRule({
   reads: "storageActions",
   severity: "info",
   docs: {
-    summary: "A bucket deleted or emptied by test code that runs against a mock, not AWS: a Python file that imports moto (mock_aws, mock_s3) or points boto3 at LocalStack (endpoint_url on localhost:4566).",
+    summary: "A bucket deleted or emptied by test code that runs against a mock, not AWS: a Python file that imports moto (mock_aws, mock_s3) or points boto3 at LocalStack (endpoint_url on localhost:4566), a JS/TS file that imports aws-sdk-client-mock or gives an SDK client a LocalStack endpoint.",
     why: "Tests create and delete buckets all the time; against moto or LocalStack nothing real is touched. It is reported at info, not as infra/bucket-delete or infra/bucket-empty, so it stays visible (a test helper copied into a real script would delete real buckets) without blocking.",
     instead: "Nothing to change while the code only runs against the mock. Keep such helpers out of scripts that run with real credentials.",
   },
@@ -24,7 +24,7 @@ export default defineRule({
     for (const action of facts.storageActions) {
       if ((action.kind !== "bucket-delete" && action.kind !== "bucket-empty") || !action.mocked) continue;
       const what = action.kind === "bucket-delete" ? "deletes" : "empties";
-      report(action, `${action.operation} ${what} ${describeBucket(action)} against ${action.mocked === "moto" ? "moto" : "LocalStack"}, not AWS`, { ...actionData(action), mocked: action.mocked });
+      report(action, `${action.operation} ${what} ${describeBucket(action)} against ${action.mocked === "moto" ? "moto" : action.mocked === "localstack" ? "LocalStack" : "aws-sdk-client-mock"}, not AWS`, { ...actionData(action), mocked: action.mocked });
     }
   },
 });

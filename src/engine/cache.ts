@@ -19,8 +19,9 @@ export const DEFAULT_CACHE_LOCATION = ".gonogocache";
  * Bumped when cached facts change shape or meaning without a version change (development builds).
  * 2: Python string values decode \N{…} and CRLF, YAML aliases and merge keys are resolved.
  * 3: the document carries an HMAC (cache-key.ts).
+ * 4: CloudFormation inline Lambda code is read; JS test code against mocks is marked `mocked`.
  */
-const CACHE_FORMAT = 3;
+const CACHE_FORMAT = 4;
 
 export interface CachedFile {
   /** sha256 of the file's text. */

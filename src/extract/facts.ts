@@ -192,8 +192,8 @@ export interface StorageAction {
   bucket?: string;
   /** Resource address or logical id, when there is one: `aws_s3_bucket.logs`, `LogsBucket`. */
   resource?: string;
-  /** Test code against a mock, not AWS: `moto` (mock_aws, mock_s3) or `localstack` (its endpoint). */
-  mocked?: "moto" | "localstack";
+  /** Test code against a mock, not AWS: `moto` (mock_aws, mock_s3), `aws-sdk-client-mock` (JS) or `localstack` (its endpoint). */
+  mocked?: "moto" | "localstack" | "aws-sdk-client-mock";
   location: SourceLocation;
 }
 

@@ -5,7 +5,7 @@
 // (`import { aws_s3 as s3 }`, `import * as cdk`, `require(...)`) are all recognised.
 import type * as t from "@babel/types";
 import { JsSyntaxError, parseJs } from "../../parsers/js.js";
-import { emptyFileFacts } from "../facts.js";
+import { emptyFileFacts, type StorageAction } from "../facts.js";
 import { SourceText } from "../source.js";
 import { addCommentDirective, alignedText, infraProblem, storageAction, verbatimText, type BucketResource, type EmbeddedText, type InfraAnalysis } from "./common.js";
 import { ARGV_CALLS, findWrappers, SHELL_STRING_CALLS } from "./js-wrappers.js";
@@ -410,6 +410,17 @@ export function analyseJavaScript(file: string, text: string): InfraAnalysis {
       if (tag !== undefined && SHELL_TAGS.has(tag)) shellFromNode(node.quasi);
     }
   });
+  // Test code against a mock (aws-sdk-client-mock, or an SDK client pointed at LocalStack): its
+  // bucket deletions are infra/bucket-delete-in-mock (info), as in Python.
+  let mock: StorageAction["mocked"] = resolver.importsModule((m) => m.startsWith("aws-sdk-client-mock") || m.startsWith("aws-sdk-mock")) ? "aws-sdk-client-mock" : undefined;
+  if (!mock) {
+    walk(ast.program, (node) => {
+      if (node.type !== "ObjectProperty" || (node.key.type === "Identifier" ? node.key.name : stringLiteral(node.key)) !== "endpoint") return;
+      const url = stringLiteral(node.value as AnyNode);
+      if (url !== undefined && (url.includes("localhost:4566") || url.includes("127.0.0.1:4566") || url.includes("localstack"))) mock = "localstack";
+    });
+  }
+  if (mock) for (const action of facts.storageActions) if (action.kind === "bucket-delete" || action.kind === "bucket-empty") action.mocked = mock;
   return { facts, buckets };
 }
 
