@@ -103,6 +103,8 @@ export interface SchemaChange {
    * the end of the upgrade already (created, then dropped or renamed into another created object).
    */
   undoneByDowngrade?: boolean;
+  /** drop-table: every table it drops was created earlier in the same direction (a scratch or temporary table), or it is an IF EXISTS drop right before the table's CREATE. */
+  dropsOwnTable?: boolean;
   /** rename-table / rename-column in an upgrade: the downgrade renames it back, but to this other name. */
   renamedBackTo?: string;
   location: SourceLocation;

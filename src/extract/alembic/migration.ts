@@ -22,6 +22,7 @@ import { guardedBranches } from "./dialect-guard.js";
 import type { SourceLocation, SqlDialect } from "../../types.js";
 import { argumentFor, CONSTRAINT_TYPE_OF, constraintTypeOf, identifiersInCondition } from "./operations.js";
 import { markReversals } from "./reversal.js";
+import { markOwnTableDrops } from "../own-tables.js";
 
 export interface MigrationContext {
   dialect: SqlDialect;
@@ -163,6 +164,7 @@ class MigrationExtractor {
     this.facts.schemaChanges = uniqueByLocation(this.facts.schemaChanges, (c) => `${c.kind}\0${c.migration?.direction}\0${c.table}\0${c.column}\0${c.name}`);
     this.facts.dynamicSql = uniqueByLocation(this.facts.dynamicSql, (d) => `${d.reason}\0${d.migration?.direction}`);
     markReversals(this.facts.schemaChanges);
+    markOwnTableDrops(this.facts.schemaChanges, true);
     return this.facts;
   }
 

@@ -8,6 +8,7 @@ import { readGeneric } from "./generic.js";
 import { readPostgres } from "./postgres.js";
 import type { DraftResult } from "./draft.js";
 import { neutralizeBindParameters } from "./bind-parameters.js";
+import { markOwnTableDrops } from "../own-tables.js";
 
 export { isPostgresTautology, isGenericTautology } from "./truth.js";
 
@@ -87,6 +88,7 @@ export async function extractSqlFile(file: string, text: string, dialect: SqlDia
   const facts = emptyFileFacts(file, "sql");
   const result = await extractSqlChanges({ sql: text, mapOffset: (i) => i, source: new SourceText(file, text), dialect, origin: "sql-file" });
   for (const item of result.changes) facts.schemaChanges.push(item);
+  markOwnTableDrops(facts.schemaChanges, false);
   for (const item of result.problems) facts.parseProblems.push(item);
   for (const item of result.dynamicSql) facts.dynamicSql.push(item);
   for (const item of result.directives) facts.directives.push(item);
