@@ -103,6 +103,8 @@ describe("secrets printed by a step", () => {
 describe("approvals cannot come from the code being deployed", () => {
   it("a config that weakens production compared with --base is a no-go even with an approval: nothing runs", async () => {
     const ws = await workspace();
+    // The log stays in this work tree, untracked: allowed explicitly.
+    writeFileSync(ws.config, readFileSync(ws.config, "utf8").replace("log: .gonogo/deployments.jsonl", "log: .gonogo/deployments.jsonl\nlogInWorkTree: true"));
     const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=ci", "-c", "user.email=ci@example.invalid", ...args], { cwd: ws.dir, stdio: "pipe" });
     git("init", "-q", "-b", "main");
     git("add", ".");

@@ -1,3 +1,5 @@
+import { copyFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../src/cli/main.js";
@@ -22,6 +24,13 @@ async function run(cwd: string, argv: string[]) {
 const junitPass = join(fixtures, "junit", "pytest-pass.xml");
 const junitFail = join(fixtures, "junit", "pytest-fail.xml");
 
+/** A copy of `file` outside any git work tree (the fixtures are inside this repository's). */
+function outsideCopy(file: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "gonogo-log-"));
+  copyFileSync(file, join(dir, "deployments.jsonl"));
+  return join(dir, "deployments.jsonl");
+}
+
 describe("gonogo check", () => {
   it("development with a DROP TABLE → go (exit 0), the finding reported", async () => {
     const r = await run(project("drop-table"), ["check", "--env", "development"]);
@@ -33,7 +42,7 @@ describe("gonogo check", () => {
   });
 
   it("staging with a DROP TABLE → no-go (exit 1), even after an approved staging release", async () => {
-    const r = await run(project("drop-table"), ["check", "--env", "staging", "--log", join(fixtures, "logs", "deployments.jsonl")]);
+    const r = await run(project("drop-table"), ["check", "--env", "staging", "--log", outsideCopy(join(fixtures, "logs", "deployments.jsonl"))]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^DEPLOYMENT SAFETY VIOLATIONS DETECTED\n/);
     // The team's report shape: file:line:column, message, Pattern (matched code), Reason (why), Code (source line), Policy (reason code).
@@ -111,9 +120,20 @@ describe("gonogo check", () => {
     const first = await run(project("clean"), ["check", "--env", "staging", "--log", join(fixtures, "logs", "none.jsonl")]);
     expect(first.code).toBe(3);
     expect(first.stdout).toContain("first-time-approval");
-    const again = await run(project("clean"), ["check", "--env", "staging", "--log", join(fixtures, "logs", "deployments.jsonl")]);
+    const again = await run(project("clean"), ["check", "--env", "staging", "--log", outsideCopy(join(fixtures, "logs", "deployments.jsonl"))]);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain("DECISION: GO — staging (shop)");
+  });
+
+  it("an approval in a log the change could write grants nothing: the same log inside this git work tree (tracked) is not read", async () => {
+    // fixtures/policy/logs/deployments.jsonl holds an approved staging release, and git tracks it.
+    const inTree = await run(project("clean"), ["check", "--env", "staging", "--log", join(fixtures, "logs", "deployments.jsonl")]);
+    expect(inTree.code).toBe(3);
+    expect(inTree.stdout).toContain("first-time-approval");
+    expect(inTree.stdout).toMatch(/input-unreadable: [^\n]*is inside the git work tree/);
+    // Production fails closed on history it cannot trust.
+    const prod = await run(project("clean"), ["check", "--env", "production", "--junit", junitPass, "--log", join(fixtures, "logs", "deployments.jsonl")]);
+    expect(prod.code).toBe(1);
   });
 
   it("--format json prints the decision with its reasons and findings", async () => {

@@ -19,6 +19,8 @@ async function workspace() {
   const s = await startHealthServer(ws.dir);
   servers.push(s);
   writeFileSync(ws.config, readFileSync(ws.config, "utf8").replaceAll("http://placeholder", s.url));
+  // The log stays inside this work tree (untracked): allowed explicitly.
+  writeFileSync(ws.config, readFileSync(ws.config, "utf8").replace("log: .gonogo/deployments.jsonl", "log: .gonogo/deployments.jsonl\nlogInWorkTree: true"));
   const git = (...args: string[]) => execFileSync("git", args, { cwd: ws.dir, encoding: "utf8", env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com" } }).trim();
   git("init", "-q");
   git("add", "migrations", "gonogo.config.yaml");

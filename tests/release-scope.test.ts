@@ -173,7 +173,7 @@ describe("gonogo check judges the migrations pending in the environment", () => 
   });
 
   test("the config's current: adopts an environment deployed before gonogo; the log wins once it has a record", async () => {
-    const config = ["project: shop", "environments:", "  production:", "    current: \"0002\"", ""].join("\n");
+    const config = ["project: shop", "log: .gonogo/deployments.jsonl", "environments:", "  production:", "    current: \"0002\"", ""].join("\n");
     const dir = project({ "gonogo.config.yaml": config });
     const args = ["check", "--env", "production", "--format", "json"];
     const adopted = JSON.parse((await runCli(args, { cwd: dir })).stdout);

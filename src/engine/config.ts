@@ -28,6 +28,8 @@ export interface GonogoConfig {
   policy?: unknown;
   /** The deployment log: a file path, or `{ backend, path | url }` (src/log/location.ts). */
   log?: string | { backend?: "file" | "postgres"; path?: string; url?: string };
+  /** Accept a file log inside the git work tree (never a tracked one). */
+  logInWorkTree?: boolean;
   pendingExpiry?: string | number;
   environments?: Record<string, unknown>;
   /** Webhooks (schema/release.json#/definitions/notify); read by the release wrappers. */

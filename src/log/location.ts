@@ -9,9 +9,26 @@ import { readFileSync } from "node:fs";
 import { ConfigError } from "../errors.js";
 import { lineOf, parseStructuredText } from "../engine/structured-text.js";
 import type { LogLocation } from "./types.js";
+import { defaultLogPath, LEGACY_LOG_PATH, type LogTrust } from "../engine/log-location.js";
 
-/** Where the log is unless the config says otherwise (relative to the config file's directory). */
-export const DEFAULT_LOG_PATH = ".gonogo/deployments.jsonl";
+/**
+ * What the trust check needs of a file log (undefined for PostgreSQL, which the change cannot
+ * write): whether the config named it, and whether it may sit inside the work tree.
+ */
+export function logTrustOf(location: LogLocation, o: { setting: LogSetting | undefined; logInWorkTree?: boolean; baseDir: string; file?: string; override?: boolean }): LogTrust | undefined {
+  if (location.backend !== "file") return undefined;
+  const named = o.override === true || typeof o.setting === "string" || (typeof o.setting === "object" && o.setting.path !== undefined);
+  return {
+    path: location.path,
+    source: o.override ? "--log" : named ? `${o.file ?? "config"}: log` : "the default location",
+    explicit: named,
+    inWorkTreeAllowed: o.logInWorkTree === true,
+    projectRoot: o.baseDir,
+  };
+}
+
+/** The default before the log moved out of the work tree (relative to the config file's directory). */
+export const DEFAULT_LOG_PATH = LEGACY_LOG_PATH;
 
 /** The `log:` setting as the config schema admits it. */
 export type LogSetting = string | { backend?: "file" | "postgres"; path?: string; url?: string };
@@ -44,13 +61,15 @@ function inlinePassword(url: string): boolean {
  * The log's location. `baseDir`: the config file's directory (relative paths resolve against it);
  * `env`: where `env:NAME` URLs are read when the log is opened.
  */
-export function logLocationOf(setting: LogSetting | undefined, options: { baseDir: string; file?: string; env?: Record<string, string | undefined> }): LogLocation {
-  if (setting === undefined) return { backend: "file", path: path.resolve(options.baseDir, DEFAULT_LOG_PATH) };
+export function logLocationOf(setting: LogSetting | undefined, options: { baseDir: string; file?: string; env?: Record<string, string | undefined>; project?: string }): LogLocation {
+  // No path: outside the work tree, one per project (engine/log-location.ts says why).
+  const defaultPath = (): string => defaultLogPath(options.project, options.baseDir, options.env ?? process.env);
+  if (setting === undefined) return { backend: "file", path: defaultPath() };
   if (typeof setting === "string") return { backend: "file", path: path.resolve(options.baseDir, setting) };
   const backend = setting.backend ?? (setting.url !== undefined ? "postgres" : "file");
   if (backend === "file") {
     if (setting.url !== undefined) throw configError(options.file, ["log", "url"], "is for the postgres backend; the file backend takes `path`");
-    return { backend: "file", path: path.resolve(options.baseDir, setting.path ?? DEFAULT_LOG_PATH) };
+    return { backend: "file", path: setting.path !== undefined ? path.resolve(options.baseDir, setting.path) : defaultPath() };
   }
   if (setting.path !== undefined) throw configError(options.file, ["log", "path"], "is for the file backend; the postgres backend takes `url`");
   const url = setting.url;

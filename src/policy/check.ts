@@ -7,12 +7,13 @@ import type { Decision, Finding } from "../types.js";
 import { ConfigError } from "./errors.js";
 import { evaluate } from "./evaluate.js";
 import { environmentStateOf, hasApprovedReleaseIn, unresolvedFailureOf } from "./history.js";
-import { logLocationOf, type LogSetting } from "../log/location.js";
+import { logLocationOf, logTrustOf, type LogSetting } from "../log/location.js";
 import { openLogStore, readVerified, type LogLocation } from "../log/store.js";
 import { environmentMigrationScope } from "./release-scope.js";
 import { partitionByScope } from "./scope.js";
 import { loadPolicy } from "./load.js";
 import { revisionExists, validateGitRevision } from "../git.js";
+import { assertTrustedLog } from "../engine/log-location.js";
 import { weakeningsSinceBase } from "./config-weakening.js";
 import { directiveWeakenings } from "./directive-weakening.js";
 import { leftOutFacts, prepareScope, suppressionsWeakenings } from "./change-scope.js";
@@ -105,12 +106,18 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
 
   const inputs = options.releaseInputs ?? (await readReleaseInputs({ cwd, junit: options.junit, coverage: options.coverage, audit: options.audit, sarif: options.sarif }));
   const project = options.project ?? loaded.config.project;
+  const setting = loaded.config.log as LogSetting | undefined;
+  const baseDir = loaded.file !== undefined ? dirname(loaded.file) : cwd;
   const location: LogLocation = options.log
     ?? (options.logFile !== undefined
       ? { backend: "file", path: resolve(cwd, options.logFile) }
-      : logLocationOf(loaded.config.log as LogSetting | undefined, { baseDir: loaded.file !== undefined ? dirname(loaded.file) : cwd, ...(loaded.file ? { file: loaded.file } : {}) }));
+      : logLocationOf(setting, { baseDir, ...(loaded.file ? { file: loaded.file } : {}), ...(project !== undefined ? { project } : {}) }));
   const store = openLogStore(location, project !== undefined ? { project } : {});
   const logPath = store.where;
+  // History the change under review could have written is not read: unknown, failed closed. (A
+  // wrapper's preflight passes the log it already checked.)
+  const trust = options.log ? undefined : logTrustOf(location, { setting, ...(loaded.config.logInWorkTree !== undefined ? { logInWorkTree: loaded.config.logInWorkTree } : {}), baseDir, ...(loaded.file ? { file: loaded.file } : {}), override: options.logFile !== undefined });
+  const logDistrust = trust ? await assertTrustedLog(trust).then(() => undefined, (error: Error) => error.message) : undefined;
   // The log is read once, its hash chain verified: a broken chain is a "log" input problem (production fails closed).
   let history: Promise<Record<string, unknown>[]> | undefined;
   const readHistory = (): Promise<Record<string, unknown>[]> => (history ??= readVerified(store).then((c) => c.events));
@@ -128,7 +135,10 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   facts.migrationsChecked = scanResult.facts.migrations.length > 0;
   if (options.environmentHealth) facts.environmentHealth = options.environmentHealth;
   const env = policy.environments[options.env];
-  if (env?.approval === "first-time") {
+  if (logDistrust !== undefined) {
+    (facts.inputProblems ??= []).push({ kind: "log", file: logPath, message: logDistrust });
+    if (env?.approval === "first-time") facts.approvedBefore = false;
+  } else if (env?.approval === "first-time") {
     try {
       facts.approvedBefore = hasApprovedReleaseIn(await readHistory(), project, options.env);
     } catch (error) {
@@ -137,7 +147,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
       (facts.inputProblems ??= []).push({ kind: "log", file: logPath, message: (error as Error).message });
     }
   }
-  try {
+  if (logDistrust === undefined) try {
     const failed = unresolvedFailureOf(await readHistory(), project, options.env);
     if (failed) facts.unresolvedFailure = failed;
   } catch (error) {
@@ -173,7 +183,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
       fromRevision: options.fromRevision,
       configCurrent: configuredCurrent(loaded.config, options.env),
       configFile: loaded.file,
-      readState: async () => environmentStateOf(await readHistory(), project, options.env),
+      readState: async () => (logDistrust === undefined ? environmentStateOf(await readHistory(), project, options.env) : undefined),
     });
     if (scope.scope) facts.migrationScope = scope.scope;
     if (scope.problems.length > 0) (facts.inputProblems ??= []).push(...scope.problems);

@@ -6,7 +6,7 @@ import { deploy } from "./deploy.js";
 import { openLogStore, readVerified } from "./log.js";
 import { summarizeReleases } from "./summary.js";
 import type { ReleaseOptions, ReleaseOutcome } from "./outcome.js";
-import { resolveConfig } from "./run.js";
+import { assertTrustedReleaseLog, resolveConfig } from "./run.js";
 import { recordedDecision } from "./request.js";
 import { ReleaseInputError } from "./validate.js";
 
@@ -26,6 +26,7 @@ export async function approve(options: ApproveOptions): Promise<ReleaseOutcome> 
   const id = options.releaseId;
   if (!RELEASE_ID.test(id)) throw new ReleaseInputError(`${JSON.stringify(id.slice(0, 80))} is not a release id (like r-20261201-101500Z-a1b2c3; see gonogo log)`);
   const config = resolveConfig(options);
+  await assertTrustedReleaseLog(config);
   const { events } = await readVerified(openLogStore(config.log, { project: config.project }));
   const release = summarizeReleases(events).find((r) => r.releaseId === id && r.project === config.project);
   if (!release) throw new ReleaseInputError(`release ${id} of ${config.project} is not in the deployment log ${config.logPath}`);

@@ -9,7 +9,7 @@ import { currentVersion } from "./summary.js";
 import type { CascadeOptions, CascadeOutcome, CascadeStage, PlanOptions, PlanOutcome, PlanItemOutcome } from "./outcome.js";
 import { DEFAULT_COMPLETION_PROMISE, readPlanFile, writePlanStatuses } from "./plan-file.js";
 import { ConfigError } from "../errors.js";
-import { environmentOf, loadReleasePolicy, resolveConfig } from "./run.js";
+import { assertTrustedReleaseLog, environmentOf, loadReleasePolicy, resolveConfig } from "./run.js";
 import { ReleaseInputError, validateEnvironment, validateVersion } from "./validate.js";
 
 /** Stable id of a cascade: running the same cascade again resumes it. */
@@ -30,6 +30,7 @@ export async function cascade(options: CascadeOptions): Promise<CascadeOutcome> 
     stages = stages.slice(0, index + 1);
   }
   await loadReleasePolicy(config, options.policyFile); // a bad policy stops the cascade before any stage
+  await assertTrustedReleaseLog(config);
   const cascadeId = cascadeIdOf(config.project, version);
   const say = (text: string): void => options.out?.(`${text}\n`);
   say(`gonogo cascade ${config.project} ${version}: ${stages.join(" → ")} (${cascadeId})`);
@@ -84,6 +85,7 @@ export async function runPlan(options: PlanOptions): Promise<PlanOutcome> {
     }
   }
   await loadReleasePolicy(config, options.policyFile);
+  await assertTrustedReleaseLog(config);
   const planId = `p-${config.project.replace(/[^A-Za-z0-9._-]/g, "_")}-${path.basename(plan.file).replace(/[^A-Za-z0-9._-]/g, "_")}`;
   const say = (text: string): void => options.out?.(`${text}\n`);
   say(`gonogo plan ${plan.file}: ${plan.items.length} item(s) (${planId})`);

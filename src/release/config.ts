@@ -5,7 +5,8 @@ import path from "node:path";
 import { ConfigError, loadConfig, type GonogoConfig } from "../engine/config.js";
 import { allRules } from "../../rules/index.js";
 import { parseDuration } from "./duration.js";
-import { logLocationOf, type LogSetting } from "../log/location.js";
+import { logLocationOf, logTrustOf, type LogSetting } from "../log/location.js";
+import type { LogTrust } from "../engine/log-location.js";
 import { openLogStore, type LogLocation } from "../log/store.js";
 import { notifyTargetsFrom, type NotifyTarget } from "./notify-config.js";
 import { signalsSpecFrom, type SignalsSpec } from "./signals.js";
@@ -55,6 +56,8 @@ export interface ReleaseConfig {
   log: LogLocation;
   /** The log's file path, or its database URL without a password: for messages. */
   logPath: string;
+  /** A file log: whether the config named it and may keep it in the work tree (assertTrustedLog before a release). */
+  logTrust?: LogTrust;
   /** How long a pending release stays answerable (default 24 h). */
   pendingExpiryMs: number;
   environments: Record<string, EnvironmentSpec>;
@@ -158,7 +161,8 @@ export function releaseConfigFrom(config: GonogoConfig, options: { baseDir: stri
     environments[name] = spec;
   }
   const notify = notifyTargetsFrom(config.notify, { ...(file ? { file } : {}), env: options.env ?? process.env });
-  const log = logLocationOf(config.log as LogSetting | undefined, { baseDir: options.baseDir, ...(file ? { file } : {}), env: options.env ?? process.env });
+  const log = logLocationOf(config.log as LogSetting | undefined, { baseDir: options.baseDir, ...(file ? { file } : {}), env: options.env ?? process.env, project: config.project });
+  const logTrust = logTrustOf(log, { setting: config.log as LogSetting | undefined, ...(config.logInWorkTree !== undefined ? { logInWorkTree: config.logInWorkTree } : {}), baseDir: options.baseDir, ...(file ? { file } : {}) });
   const migrations = config.migrations === undefined ? [] : Array.isArray(config.migrations) ? config.migrations : [config.migrations];
   return {
     project: config.project,
@@ -167,6 +171,7 @@ export function releaseConfigFrom(config: GonogoConfig, options: { baseDir: stri
     migrations,
     log,
     logPath: openLogStore(log).where,
+    ...(logTrust ? { logTrust } : {}),
     pendingExpiryMs: config.pendingExpiry !== undefined ? parseDuration(config.pendingExpiry, `${file ?? "config"}: pendingExpiry`) : DEFAULT_PENDING_EXPIRY_MS,
     environments,
     ...(notify.length > 0 ? { notify } : {}),

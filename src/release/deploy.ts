@@ -15,7 +15,7 @@ import { formatPlan } from "./plan.js";
 import { configHashOf, requestChanges, requestOf } from "./request.js";
 import { headCommit } from "../git.js";
 import { decisionIdOf, finish, reasonLines, type DeployOptions, type PreflightOptions, type PreflightResult, type ReleaseOutcome, type RollbackOutcome } from "./outcome.js";
-import { environmentOf, interrupted, loadReleasePolicy, policyOf, resolveConfig, Run } from "./run.js";
+import { assertTrustedReleaseLog, environmentOf, interrupted, loadReleasePolicy, policyOf, resolveConfig, Run } from "./run.js";
 import { expandArgv, validateVersion, type PlaceholderValues } from "./validate.js";
 
 async function defaultPreflight(options: PreflightOptions): Promise<PreflightResult> {
@@ -67,6 +67,7 @@ export async function deploy(options: DeployOptions): Promise<ReleaseOutcome> {
   for (const step of environment.steps) expandArgv(step.run, { version, environment: environment.name, project: config.project, releaseId: run.releaseId, previousVersion: "x", revision: "x" });
   const policy = await loadReleasePolicy(config, options.policyFile);
   const loadedEnvPolicy = policyOf(policy, environment.name);
+  await assertTrustedReleaseLog(config);
 
   return withEnvironmentLock(run, started, async (outcome) => {
     const { events } = await readVerified(run.log);

@@ -9,7 +9,7 @@ import { newReleaseId, readVerified } from "./log.js";
 import { currentVersion } from "./summary.js";
 import { finish, type ReleaseOutcome, type RollbackOptions } from "./outcome.js";
 import { formatPlan, planDowngrade, type PlanFacts, type RollbackPlan } from "./plan.js";
-import { environmentOf, interrupted, loadReleasePolicy, policyOf, resolveConfig, Run } from "./run.js";
+import { assertTrustedReleaseLog, environmentOf, interrupted, loadReleasePolicy, policyOf, resolveConfig, Run } from "./run.js";
 import { expandArgv, ReleaseInputError, validateRevision, validateVersion, type PlaceholderValues } from "./validate.js";
 
 async function defaultScanner(options: { cwd: string; configFile?: string; paths?: string[] }): Promise<Pick<ScanResult, "facts">> {
@@ -55,6 +55,7 @@ export async function rollback(options: RollbackOptions): Promise<ReleaseOutcome
   // The config's environments.<name>.rollbackApproval is part of the policy (and of the weakening check).
   const policy = withRollbackApprovalOverrides(options.policy ?? (await loadReleasePolicy(config, options.policyFile)), config.environments);
   const envPolicy = policyOf(policy, environment.name);
+  await assertTrustedReleaseLog(config);
 
   return withEnvironmentLock(run, started, async (outcome) => {
     const { events } = await readVerified(run.log);

@@ -2,6 +2,7 @@
 // health checks. The config, environment and policy lookups every wrapper starts with.
 import path from "node:path";
 import { loadPolicy } from "../policy/load.js";
+import { assertTrustedLog } from "../engine/log-location.js";
 import { ConfigError } from "../policy/errors.js";
 import type { EnvironmentPolicy, Policy, RollbackTriggers } from "../policy/types.js";
 import { systemClock } from "./clock.js";
@@ -239,6 +240,15 @@ function indent(text: string): string {
     .split("\n")
     .map((line) => `    ${line}`)
     .join("\n");
+}
+
+/**
+ * Refuses a log the change under review could have written (inside the git work tree without
+ * logInWorkTree, or tracked by git): a ConfigError, exit 2, before anything is logged or run.
+ */
+export async function assertTrustedReleaseLog(config: ReleaseConfig): Promise<void> {
+  if (config.log.backend !== "file") return;
+  await assertTrustedLog(config.logTrust ?? { path: config.log.path, source: "the config's log", explicit: true, inWorkTreeAllowed: false, projectRoot: config.baseDir });
 }
 
 export function resolveConfig(options: ReleaseOptions): ReleaseConfig {

@@ -25,7 +25,7 @@ import {
 function storeOf(io: CliIO, configFile: string | undefined): LogStore {
   const loaded = loadConfig({ cwd: io.cwd, ...(configFile ? { configFile } : {}) });
   const baseDir = loaded.file ? path.dirname(loaded.file) : io.cwd;
-  const location = logLocationOf(loaded.config.log as LogSetting | undefined, { baseDir, ...(loaded.file ? { file: loaded.file } : {}), env: io.env });
+  const location = logLocationOf(loaded.config.log as LogSetting | undefined, { baseDir, ...(loaded.file ? { file: loaded.file } : {}), env: io.env, ...(loaded.config.project ? { project: loaded.config.project } : {}) });
   return openLogStore(location, loaded.config.project ? { project: loaded.config.project } : {});
 }
 
