@@ -34,7 +34,8 @@ export function runBin(args: string[], options: { cwd: string; env?: NodeJS.Proc
     : [process.execPath, BIN, ...args];
   const child = spawn(argv[0]!, argv.slice(1), {
     cwd: options.cwd,
-    env: { PATH: process.env.PATH, HOME: options.cwd, ...(options.env ?? {}) },
+    // HOME is the project: the deployment log's default state directory goes beside it, outside its work tree.
+    env: { PATH: process.env.PATH, HOME: options.cwd, GONOGO_STATE_DIR: `${options.cwd}.gonogo-state`, ...(options.env ?? {}) },
     stdio: ["ignore", "pipe", "pipe"],
     ...(options.detached ? { detached: true } : {}),
   });
