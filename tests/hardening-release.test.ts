@@ -128,7 +128,7 @@ describe("crashes", () => {
     expect(repaired.events.filter((e) => e.version === "1.2.0").map((e) => e.event)).toEqual(["requested", "decision", "step-started", "step-finished", "health", "completed"]);
   }, 90_000);
 
-  it("a gonogo deploy SIGKILLed while holding the environment: the next deploy takes the stale lock over", async () => {
+  it("a gonogo deploy SIGKILLed during a long step: busy while the step's process group lives, then the next deploy takes the lock over", async () => {
     const ws = await workspace();
     addSteps(ws, "development", `\n      - name: migrate\n        run: [${node}, ${script("hang.mjs")}]\n        timeout: 10m`);
     const first = runBin(deployArgs("development", "1.0.0"), { cwd: ws.dir });
@@ -136,7 +136,15 @@ describe("crashes", () => {
     await until(() => existsSync(pidsFile) && readFileSync(pidsFile, "utf8").trim().split(" ").length === 2, "the step to start");
     first.child.kill("SIGKILL");
     await first;
-    // The orphaned step is not part of this guarantee: stop it.
+    // gonogo is gone but its step still runs: the environment stays busy, naming the step's process group.
+    await new Promise((r) => setTimeout(r, 2200));
+    const owner0 = JSON.parse(readFileSync(path.join(path.dirname(ws.log), "locks", "development.owner.json"), "utf8")) as { stepPgid: number; step: string };
+    expect(owner0.step).toBe("migrate");
+    const refused = await runBin(deployArgs("development", "1.0.1"), { cwd: ws.dir });
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain(`its step migrate still runs as process group ${owner0.stepPgid}`);
+    expect(logEvents(ws).events.some((e) => e.version === "1.0.1")).toBe(false);
+    // Once that group has ended, the lock is taken over.
     for (const pid of readFileSync(pidsFile, "utf8").trim().split(" ").map(Number)) {
       try {
         process.kill(-pid, "SIGKILL");

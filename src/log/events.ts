@@ -92,11 +92,16 @@ export interface OwnerRecord {
   pid: number;
   host: string;
   startedAt: string;
+  /** The process group of the step running now (steps run in their own group). */
+  stepPgid?: number;
+  step?: string;
 }
 
 /** A held environment lock. `release()` is idempotent. */
 export interface EnvironmentLock {
   release(): Promise<void>;
+  /** Records the step running now (its process group) in the lock, or that none is. */
+  noteStep(step: { pgid: number; step: string } | undefined): Promise<void>;
 }
 
 export function newReleaseId(now: Date): string {

@@ -14,6 +14,25 @@ import type { LogStore } from "./types.js";
 const LOCK_STALE_MS = 10_000;
 const LOCK_UPDATE_MS = 2_000;
 
+/** Whether any process of group `pgid` is alive. */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * A release that died (its gonogo process is gone) while one of its steps still runs on this host:
+ * the environment stays busy until that step's process group has ended.
+ */
+function orphanedStepOf(owner: OwnerRecord | undefined): string | undefined {
+  if (!owner || owner.host !== hostname() || owner.stepPgid === undefined || processAlive(owner.pid) || !groupAlive(owner.stepPgid)) return undefined;
+  return `release ${owner.releaseId} ended (process ${owner.pid} is gone) but its step ${owner.step ?? "?"} still runs as process group ${owner.stepPgid}; wait for it to end or stop it (kill -TERM -${owner.stepPgid})`;
+}
+
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -215,6 +234,8 @@ export class DeploymentLog implements LogStore {
       update: LOCK_UPDATE_MS,
       onCompromised: () => undefined,
     };
+    // An owner record left behind means the last holder never released: it may have died mid-step.
+    const previous = await this.readOwner(paths.owner);
     let unlock: (() => Promise<void>) | undefined;
     for (let attempt = 0; attempt < 2 && !unlock; attempt++) {
       try {
@@ -223,6 +244,8 @@ export class DeploymentLog implements LogStore {
         if ((error as NodeJS.ErrnoException).code !== "ELOCKED") throw error;
         const holder = await this.readOwner(paths.owner);
         const lockAge = await fs.stat(paths.lock).then((s) => Date.now() - s.mtimeMs, () => 0);
+        const orphan = orphanedStepOf(holder);
+        if (orphan) throw new ReleaseBusyError(`${environment} is busy: ${orphan}`, holder?.releaseId);
         if (attempt === 0 && holder && holder.host === hostname() && !processAlive(holder.pid) && lockAge > 1000) {
           // The holder died without releasing: take the lock over now instead of waiting for it to go stale.
           await fs.rm(paths.lock, { recursive: true, force: true });
@@ -235,11 +258,26 @@ export class DeploymentLog implements LogStore {
       }
     }
     if (!unlock) throw new ReleaseBusyError(`${environment} is busy: could not take its release lock`);
+    // proper-lockfile takes a stale lock over by itself: not while the dead holder's step still runs.
+    const orphan = orphanedStepOf(previous);
+    if (orphan) {
+      await unlock().catch(() => undefined);
+      throw new ReleaseBusyError(`${environment} is busy: ${orphan}`, previous?.releaseId);
+    }
     const record: OwnerRecord = { ...owner, pid: process.pid, host: hostname() };
     await fs.writeFile(paths.owner, `${JSON.stringify(record)}\n`);
     let released = false;
     const held = unlock;
     return {
+      noteStep: async (step) => {
+        if (released) return;
+        // Temp file + rename: a gonogo killed mid-write never leaves a torn owner record.
+        const temp = `${paths.owner}.${process.pid}.tmp`;
+        await fs
+          .writeFile(temp, `${JSON.stringify(step ? { ...record, stepPgid: step.pgid, step: step.step } : record)}\n`)
+          .then(() => fs.rename(temp, paths.owner))
+          .catch(() => undefined);
+      },
       release: async () => {
         if (released) return;
         released = true;

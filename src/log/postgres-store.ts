@@ -252,6 +252,8 @@ export class PostgresLog implements LogStore {
       if (!released) process.stderr.write(`gonogo: warning: the connection holding ${environment}'s release lock in ${this.where} closed: ${environment} is no longer locked against another release\n`);
     });
     return {
+      // The advisory lock ends with this connection; a step outliving a killed gonogo is not tracked here.
+      noteStep: async () => undefined,
       release: async () => {
         if (released) return;
         released = true;

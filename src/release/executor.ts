@@ -91,6 +91,7 @@ export function processExecutor(): Executor {
           stdio: ["ignore", "pipe", "pipe"],
           windowsHide: true,
         });
+        if (child.pid !== undefined) request.onStart?.(child.pid);
         const stop = (): void => {
           killGroup(child.pid, "SIGTERM");
           killTimer = setTimeout(() => {

@@ -25,6 +25,7 @@ export async function withEnvironmentLock(run: Run, started: Date, body: (outcom
     }
     throw error;
   }
+  run.lock = lock;
   const outcome: ReleaseOutcome = { kind, releaseId: run.releaseId, project: config.project, environment: environment.name, version, status: "failed", exitCode: 1, message: "", steps: [] };
   try {
     return await body(outcome);

@@ -11,7 +11,7 @@ import { formatDuration } from "./duration.js";
 import { processExecutor } from "./executor.js";
 import { describeSource, readSignals, thresholdsFor, type SignalsReading } from "./signals.js";
 import { httpHealthProbe, runHealthChecks, type HealthOutcome } from "./health.js";
-import { openLogStore, type LogEvent, type LogEventName, type LogStore } from "./log.js";
+import { openLogStore, type EnvironmentLock, type LogEvent, type LogEventName, type LogStore } from "./log.js";
 import { Notifier, withWebhookUrlsRedacted } from "./notify.js";
 import { finish, type ReleaseOptions, type ReleaseOutcome, type StepOutcome } from "./outcome.js";
 import { createRedactor, redactDeep, type Redactor } from "./redact.js";
@@ -32,6 +32,8 @@ export class Run {
   readonly notifier: Notifier;
   releaseId = "";
   version: string;
+  /** The environment's lock while the release holds it. */
+  lock: EnvironmentLock | undefined;
   private readonly print: (text: string) => void;
 
   constructor(
@@ -99,7 +101,11 @@ export class Run {
         timeoutMs: step.timeoutMs,
         maxOutputBytes: this.options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT,
         ...(this.options.signal ? { signal: this.options.signal } : {}),
+        // The environment's lock names the step's process group while it runs: if gonogo dies,
+        // the lock holds until that group has ended too.
+        onStart: (pid) => void this.lock?.noteStep({ pgid: pid, step: step.name }),
       });
+      await this.lock?.noteStep(undefined);
     }
     const output = this.redact(result.output);
     const ok = result.exitCode === 0 && !result.timedOut && !result.interrupted && !result.error;

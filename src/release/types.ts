@@ -11,6 +11,8 @@ export interface ExecRequest {
   maxOutputBytes: number;
   /** Aborting stops the command (SIGINT/SIGTERM of gonogo). */
   signal?: AbortSignal;
+  /** Called once the command runs, with its pid (the id of its own process group). */
+  onStart?: (pid: number) => void;
 }
 
 export interface ExecResult {
