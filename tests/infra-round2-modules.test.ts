@@ -1,4 +1,4 @@
-// Issue 13, items 2, 3 and 8: Terraform local modules followed into their directory, through a whole
+// Issue 13, items 2, 3, 6 and 8: Terraform local modules followed into their directory, through a whole
 // scan (the module's files reach the call site as siblings), and CloudFormation inline Lambda code,
 // with exact ranges and true negatives.
 import path from "node:path";
@@ -60,5 +60,15 @@ describe("JS test code against mocks", () => {
     ]);
     expect(result.findings[0]!.message).toContain("against aws-sdk-client-mock, not AWS");
     expect(result.findings[2]!.message).toContain("against LocalStack, not AWS");
+  });
+});
+
+describe("GitHub Actions workflows recognised by content", () => {
+  test("on + jobs with runs-on/steps outside .github/workflows are read as workflows; comments, echo, single objects, dry runs, policies, pwsh steps and a CircleCI config are not findings", async () => {
+    const result = await scan({ cwd: root, paths: ["fixtures/infra/ci/workflow-templates", "fixtures/infra/ci/ci"], configFile: false });
+    expect(result.findings.map((f) => `${f.ruleId} ${f.severity} ${f.file.split("/").pop()}:${f.line}:${f.column}-${f.endLine}:${f.endColumn}`)).toEqual([
+      "infra/destroy-command high reusable-destroy.yaml:15:14-15:59",
+      "infra/bucket-delete critical preview-teardown.yml:11:14-11:73",
+    ]);
   });
 });

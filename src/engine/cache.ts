@@ -20,8 +20,9 @@ export const DEFAULT_CACHE_LOCATION = ".gonogocache";
  * 2: Python string values decode \N{…} and CRLF, YAML aliases and merge keys are resolved.
  * 3: the document carries an HMAC (cache-key.ts).
  * 4: CloudFormation inline Lambda code is read; JS test code against mocks is marked `mocked`.
+ * 5: GitHub Actions workflows are recognised by content outside .github/workflows.
  */
-const CACHE_FORMAT = 4;
+const CACHE_FORMAT = 5;
 
 export interface CachedFile {
   /** sha256 of the file's text. */

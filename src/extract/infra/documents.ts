@@ -228,6 +228,23 @@ function findQuoted(text: string, needle: string, key: string, from: number): nu
   return best;
 }
 
+/** Cheap test before parsing a YAML file outside .github/workflows as a GitHub Actions workflow. */
+function mayBeWorkflow(file: string, text: string): boolean {
+  const lower = file.toLowerCase();
+  return (lower.endsWith(".yml") || lower.endsWith(".yaml")) && text.includes("jobs") && (text.includes("runs-on") || text.includes("steps"));
+}
+
+/**
+ * A GitHub Actions workflow recognised by its content (workflow templates, reusable workflows kept
+ * outside .github/workflows, Gitea/Forgejo workflows): a top-level `on` and a `jobs` map whose jobs
+ * have `runs-on`, `steps` or `uses`. CircleCI and Azure Pipelines files have `jobs` but no `on`.
+ */
+function isGithubWorkflow(root: DataNode | undefined): boolean {
+  const jobs = child(root, "jobs");
+  if (root?.kind !== "map" || !root.entries.some((e) => e.key === "on") || jobs?.kind !== "map" || jobs.entries.length === 0) return false;
+  return jobs.entries.every((job) => job.value?.kind === "map" && (child(job.value, "runs-on") !== undefined || child(job.value, "steps") !== undefined || child(job.value, "uses") !== undefined));
+}
+
 /** Extracts storage facts from a YAML/JSON/TOML infra document. Undefined when the file is not one. */
 export function analyseDocument(file: string, text: string, kind: DocumentKind): InfraAnalysis {
   const source = new SourceText(file, text);
@@ -237,9 +254,14 @@ export function analyseDocument(file: string, text: string, kind: DocumentKind):
     wranglerToml(text, source, facts, buckets);
     return { facts, buckets };
   }
-  if (kind === "template" && !mayBeTemplate(text)) return { facts, buckets };
+  const workflowLike = kind === "template" && mayBeWorkflow(file, text);
+  if (kind === "template" && !mayBeTemplate(text) && !workflowLike) return { facts, buckets };
   const { root, ok } = parseDocument(file, text, source, facts, kind !== "template" || text.includes("Resources"));
   if (!ok) return { facts, buckets };
+  if (workflowLike && isGithubWorkflow(root)) {
+    kind = "github-actions";
+    facts.kind = kind;
+  }
   switch (kind) {
     case "github-actions":
       githubActions(root, source, facts);
