@@ -1,13 +1,14 @@
 import { defineRule } from "../define.js";
+import { isDataOnlyUpgrade } from "./shared.js";
 import { migration } from "./examples.js";
 
 export default defineRule({
   id: "alembic/empty-downgrade",
   family: "alembic",
-  reads: "migrations",
+  reads: ["migrations", "schemaChanges"],
   severity: "high",
   docs: {
-    summary: "downgrade() only holds `pass` or a docstring while upgrade() changes the schema.",
+    summary: "downgrade() only holds `pass` or a docstring while upgrade() changes the schema. An upgrade that only moves data is alembic/one-way-data-migration (low) instead.",
     why: "An empty downgrade looks reversible but is not: `alembic downgrade` succeeds, records the old revision and leaves the new schema in place, so the rolled-back code meets a schema it does not know.",
     instead: "Reverse each upgrade change in downgrade(); if a change truly cannot be reversed, raise NotImplementedError with the reason so a rollback stops loudly.",
   },
@@ -20,7 +21,7 @@ export default defineRule({
   },
   check(facts, report) {
     for (const m of facts.migrations) {
-      if (!m.downgrade?.isEmpty || !m.upgrade || m.upgrade.changeCount === 0) continue;
+      if (!m.downgrade?.isEmpty || !m.upgrade || m.upgrade.changeCount === 0 || isDataOnlyUpgrade(m, facts.schemaChanges)) continue;
       report(m.downgrade.nameLocation, `downgrade() of ${m.revision ?? m.file} is empty while upgrade() makes ${m.upgrade.changeCount} change(s)`, { revision: m.revision });
     }
   },

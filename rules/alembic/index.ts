@@ -8,6 +8,7 @@ import missingDowngrade from "./missing-downgrade.js";
 import missingParent from "./missing-parent.js";
 import missingUpgrade from "./missing-upgrade.js";
 import multipleHeads from "./multiple-heads.js";
+import oneWayDataMigration from "./one-way-data-migration.js";
 import parseError from "./parse-error.js";
 import revisionCycle from "./revision-cycle.js";
 import unbalancedDowngrade from "./unbalanced-downgrade.js";
@@ -21,6 +22,7 @@ export const alembicRules: Rule[] = [
   missingParent,
   missingUpgrade,
   multipleHeads,
+  oneWayDataMigration,
   parseError,
   revisionCycle,
   unbalancedDowngrade,
