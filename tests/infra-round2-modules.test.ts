@@ -64,7 +64,7 @@ describe("JS test code against mocks", () => {
 });
 
 describe("GitHub Actions workflows recognised by content", () => {
-  test("on + jobs with runs-on/steps outside .github/workflows are read as workflows; comments, echo, single objects, dry runs, policies, pwsh steps and a CircleCI config are not findings", async () => {
+  test("on + jobs with runs-on/steps outside .github/workflows are read as workflows; comments, echo, single objects, dry runs, policies, pwsh steps, Windows jobs (pwsh by default), Rscript steps and a CircleCI config are not findings (nor parse errors)", async () => {
     const result = await scan({ cwd: root, paths: ["fixtures/infra/ci/workflow-templates", "fixtures/infra/ci/ci"], configFile: false });
     expect(result.findings.map((f) => `${f.ruleId} ${f.severity} ${f.file.split("/").pop()}:${f.line}:${f.column}-${f.endLine}:${f.endColumn}`)).toEqual([
       "infra/destroy-command high reusable-destroy.yaml:15:14-15:59",

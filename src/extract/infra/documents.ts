@@ -91,10 +91,22 @@ function runShell(nodes: DataNode[], source: SourceText, facts: FileFacts): void
   }
 }
 
-const NON_POSIX_SHELLS = ["pwsh", "powershell", "python", "cmd", "node", "ruby", "perl"];
+const POSIX_SHELLS = new Set(["bash", "sh", "zsh", "dash", "ksh", "/bin/bash", "/bin/sh", "/usr/bin/bash", "/usr/bin/env"]);
 
-function isPosixShell(shell: string | undefined): boolean {
-  return shell === undefined || !NON_POSIX_SHELLS.some((s) => shell.trim().startsWith(s));
+/**
+ * Whether a step's `shell` runs its script with a POSIX shell: GitHub's default (bash; pwsh on a
+ * Windows runner), or a custom `bash --noprofile … {0}`. `pwsh`, `python`, `Rscript {0}`, `cmd` are not.
+ */
+function isPosixShell(shell: string | undefined, windows = false): boolean {
+  if (shell === undefined) return !windows;
+  return POSIX_SHELLS.has(shell.trim().split(/\s+/)[0] ?? "");
+}
+
+/** A job whose `runs-on` names only Windows runners (its default shell is pwsh). */
+function runsOnWindows(job: DataNode | undefined): boolean {
+  const runsOn = child(job, "runs-on");
+  const labels = runsOn?.kind === "seq" ? runsOn.items.map((i) => stringValue(i)) : [stringValue(runsOn)];
+  return labels.length > 0 && labels.every((l) => l !== undefined && l.toLowerCase().startsWith("windows"));
 }
 
 function defaultShell(node: DataNode | undefined): string | undefined {
@@ -102,19 +114,19 @@ function defaultShell(node: DataNode | undefined): string | undefined {
 }
 
 function githubActions(root: DataNode | undefined, source: SourceText, facts: FileFacts): void {
-  const stepsLists: { steps: DataNode | undefined; shell: string | undefined }[] = [];
+  const stepsLists: { steps: DataNode | undefined; shell: string | undefined; windows?: boolean }[] = [];
   const jobs = child(root, "jobs");
   const workflowShell = defaultShell(root);
   if (jobs?.kind === "map") {
-    for (const job of jobs.entries) stepsLists.push({ steps: child(job.value, "steps"), shell: defaultShell(job.value) ?? workflowShell });
+    for (const job of jobs.entries) stepsLists.push({ steps: child(job.value, "steps"), shell: defaultShell(job.value) ?? workflowShell, windows: runsOnWindows(job.value) });
   }
   // Composite actions (action.yml): runs.steps.
   stepsLists.push({ steps: child(child(root, "runs"), "steps"), shell: undefined });
-  for (const { steps, shell } of stepsLists) {
+  for (const { steps, shell, windows } of stepsLists) {
     if (steps?.kind !== "seq") continue;
     for (const step of steps.items) {
       const run = child(step, "run");
-      if (!run || !isPosixShell(stringValue(child(step, "shell")) ?? shell)) continue;
+      if (!run || !isPosixShell(stringValue(child(step, "shell")) ?? shell, windows)) continue;
       runShell(scriptsOf(run), source, facts);
     }
   }
