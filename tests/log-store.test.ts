@@ -65,17 +65,30 @@ const postgresBackend: Backend = {
 const open = (location: LogLocation): LogStore => openLogStore(location, { project: "shop" });
 
 /** A child process that takes `environment`'s lock through the built store, says "held" and waits. */
-function lockHolder(location: LogLocation, environment: string): Promise<{ child: ReturnType<typeof spawn> }> {
+function lockHolder(location: LogLocation, environment: string, options: { step?: boolean } = {}): Promise<{ child: ReturnType<typeof spawn>; stepPgid?: number }> {
+  // With a step: a detached process group (like a deploy step) noted in the lock, which outlives the holder.
+  const step = options.step
+    ? `
+    const { spawn } = await import("node:child_process");
+    const sleeper = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"], { detached: true, stdio: "ignore" });
+    sleeper.unref();
+    await lock.noteStep({ pgid: sleeper.pid, step: "migrate" });
+    process.stdout.write("step " + sleeper.pid + "\\n");`
+    : "";
   const script = `
     import { openLogStore } from ${JSON.stringify(path.join(ROOT, "dist/src/log/store.js"))};
     const store = openLogStore(${JSON.stringify(location)}, { project: "shop" });
-    await store.acquireEnvironment(${JSON.stringify(environment)}, { releaseId: "r-holder", kind: "deploy", version: "9.9.9", startedAt: new Date().toISOString() });
+    const lock = await store.acquireEnvironment(${JSON.stringify(environment)}, { releaseId: "r-holder", kind: "deploy", version: "9.9.9", startedAt: new Date().toISOString() });
+    ${step}
     process.stdout.write("held\\n");
     setInterval(() => {}, 1000);`;
   const child = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+  let out = "";
   return new Promise((resolve, reject) => {
     child.stdout!.on("data", (data: Buffer) => {
-      if (data.toString().includes("held")) resolve({ child });
+      out += data.toString();
+      const pgid = /step (\d+)/.exec(out)?.[1];
+      if (out.includes("held")) resolve({ child, ...(pgid ? { stepPgid: Number(pgid) } : {}) });
     });
     child.on("close", (code) => reject(new Error(`lock holder exited with ${code}`)));
   });
@@ -156,6 +169,30 @@ for (const backend of [fileBackend, postgresBackend]) {
         });
       }
       expect((await log.runningRelease("production"))?.releaseId).toBe("r-next");
+      await lock.release();
+    });
+
+    it("an environment whose holder was killed mid-step stays busy while the step's process group lives, naming it", async () => {
+      const location = await backend.fresh();
+      const log = open(location);
+      const { child, stepPgid } = await lockHolder(location, "staging", { step: true });
+      expect(stepPgid).toBeGreaterThan(0);
+      child.kill("SIGKILL");
+      await new Promise((resolve) => child.on("close", resolve));
+      // Past the file lock's 1 s takeover window and the database's view of the dead connection.
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      const take = () => log.acquireEnvironment("staging", { releaseId: "r-next", startedAt: "2024-06-01T00:00:00Z" });
+      await expect(take()).rejects.toThrow(new RegExp(`staging is busy: release r-holder ended \\(process \\d+ is gone\\) but its step migrate still runs as process group ${stepPgid}`));
+      process.kill(-stepPgid!, "SIGKILL");
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const started = Date.now();
+      let lock;
+      while (!lock) {
+        lock = await take().catch((error: Error) => {
+          if (Date.now() - started > 20_000) throw error;
+          return new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 200));
+        });
+      }
       await lock.release();
     });
 

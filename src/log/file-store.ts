@@ -8,39 +8,12 @@ import { constants as fsConstants, promises as fs } from "node:fs";
 import lockfile from "proper-lockfile";
 import { chainEvents, verifyChain } from "./chain.js";
 import { DeploymentLogError, eventOfLine, parseLogLines, ReleaseBusyError, type EnvironmentLock, type LogContents, type LogEvent, type OwnerRecord } from "./events.js";
+import { orphanedStepOf, processAlive } from "./lock-owner.js";
 import type { LogStore } from "./types.js";
 
 /** Lock timing: a lock whose holder stopped refreshing it for `stale` ms is taken over. */
 const LOCK_STALE_MS = 10_000;
 const LOCK_UPDATE_MS = 2_000;
-
-/** Whether any process of group `pgid` is alive. */
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-/**
- * A release that died (its gonogo process is gone) while one of its steps still runs on this host:
- * the environment stays busy until that step's process group has ended.
- */
-function orphanedStepOf(owner: OwnerRecord | undefined): string | undefined {
-  if (!owner || owner.host !== hostname() || owner.stepPgid === undefined || processAlive(owner.pid) || !groupAlive(owner.stepPgid)) return undefined;
-  return `release ${owner.releaseId} ended (process ${owner.pid} is gone) but its step ${owner.step ?? "?"} still runs as process group ${owner.stepPgid}; wait for it to end or stop it (kill -TERM -${owner.stepPgid})`;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /** The tail of an open log: its last event (skipping a torn or unparsable last line), read backwards. */
 async function lastEventIn(handle: fs.FileHandle, size: number): Promise<LogEvent | undefined> {

@@ -10,6 +10,7 @@ import type { Client as PgClient } from "pg";
 import { chainEvents, verifyChain } from "./chain.js";
 import { DeploymentLogError, eventOfLine, parseLogLines, ReleaseBusyError, type EnvironmentLock, type LogContents, type LogEvent, type OwnerRecord } from "./events.js";
 import type { LogStore } from "./types.js";
+import { orphanedStepOf } from "./lock-owner.js";
 
 // pg loads only when a PostgreSQL log is used: a scan or a file log never pays for it.
 const require = createRequire(import.meta.url);
@@ -62,6 +63,16 @@ function displayUrl(url: string): string {
     return parsed.toString();
   } catch {
     return "PostgreSQL (URL not shown)";
+  }
+}
+
+/** An owner column's record; undefined when absent or not JSON. */
+function parseOwner(text: string | undefined): OwnerRecord | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as OwnerRecord;
+  } catch {
+    return undefined;
   }
 }
 
@@ -204,12 +215,7 @@ export class PostgresLog implements LogStore {
           SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = $3::bigint::oid AND objid = $4::bigint::oid AND objsubid = 2)`,
       [this.project, environment, NAMESPACE, lockKey(this.project, environment)],
     );
-    if (!found.rows[0]) return undefined;
-    try {
-      return JSON.parse(found.rows[0].owner) as OwnerRecord;
-    } catch {
-      return undefined;
-    }
+    return parseOwner(found.rows[0]?.owner);
   }
 
   async runningRelease(environment: string): Promise<OwnerRecord | undefined> {
@@ -236,6 +242,14 @@ export class PostgresLog implements LogStore {
         throw new ReleaseBusyError(`${environment} is busy: ${who} is still running; wait for it to finish`, holder?.releaseId);
       }
       held = true;
+      // A row left behind means the last holder never released (its connection died): not while its step still runs here.
+      const left = await client.query<{ owner: string }>("SELECT owner FROM gonogo_log_locks WHERE project = $1 AND environment = $2", [this.project, environment]);
+      const previous = parseOwner(left.rows[0]?.owner);
+      const orphan = orphanedStepOf(previous);
+      if (orphan) {
+        await client.query("SELECT pg_advisory_unlock($1, $2)", [NAMESPACE, key]);
+        throw new ReleaseBusyError(`${environment} is busy: ${orphan}`, previous?.releaseId);
+      }
       const record: OwnerRecord = { ...owner, pid: process.pid, host: hostname() };
       await client.query(
         "INSERT INTO gonogo_log_locks (project, environment, backend_pid, owner) VALUES ($1, $2, pg_backend_pid(), $3) ON CONFLICT (project, environment) DO UPDATE SET backend_pid = EXCLUDED.backend_pid, owner = EXCLUDED.owner",
@@ -252,8 +266,15 @@ export class PostgresLog implements LogStore {
       if (!released) process.stderr.write(`gonogo: warning: the connection holding ${environment}'s release lock in ${this.where} closed: ${environment} is no longer locked against another release\n`);
     });
     return {
-      // The advisory lock ends with this connection; a step outliving a killed gonogo is not tracked here.
-      noteStep: async () => undefined,
+      // The running step's process group, so a gonogo killed mid-step leaves the environment busy
+      // (on this host) until the step has ended, although its advisory lock ended with its connection.
+      noteStep: async (step) => {
+        if (released) return;
+        const current: OwnerRecord = { ...owner, pid: process.pid, host: hostname(), ...(step ? { stepPgid: step.pgid, step: step.step } : {}) };
+        await client
+          .query("UPDATE gonogo_log_locks SET owner = $3 WHERE project = $1 AND environment = $2 AND backend_pid = pg_backend_pid()", [this.project, environment, JSON.stringify(current)])
+          .catch(() => undefined);
+      },
       release: async () => {
         if (released) return;
         released = true;
