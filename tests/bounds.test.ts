@@ -167,3 +167,27 @@ describe("SQL over the statement budget is not analysed (fail closed)", () => {
     expect(check.json.decision, JSON.stringify(check.json.reasons)).toBe("needs-approval");
   }, 60_000);
 });
+
+describe("YAML over the token budget is not analysed (fail closed)", () => {
+  // The bench shape, smaller: jobs merging a shared template, with a bucket deletion in the template.
+  const gitlab = (jobs: number) =>
+    `.cleanup: &cleanup\n  script:\n    - aws s3 rb s3://acme-preview --force\n${Array.from({ length: jobs }, (_, i) => `job${i}:\n  <<: *cleanup\n`).join("")}`;
+
+  it("attack: a GitLab CI file of more than 1,000,000 YAML tokens: one infra/parse-error naming the budget, production no-go", async () => {
+    const dir = cleanProject();
+    writeFileSync(path.join(dir, ".gitlab-ci.yml"), gitlab(100_000));
+    const scan = await scanJson(dir);
+    const budget = scan.results.flatMap((r) => r.messages).filter((m) => m.message.includes("YAML not analysed: more than 1,000,000 tokens, over the parse budget"));
+    expect(budget.map((m) => m.ruleId)).toEqual(["infra/parse-error"]);
+    expect((await productionCheck(dir)).json.decision).toBe("no-go");
+  }, 120_000);
+
+  it("twin: 1,000 such jobs are read: the template's bucket deletion is found once", async () => {
+    const dir = cleanProject();
+    writeFileSync(path.join(dir, ".gitlab-ci.yml"), gitlab(1_000));
+    const scan = await scanJson(dir);
+    const messages = scan.results.flatMap((r) => r.messages);
+    expect(messages.filter((m) => m.ruleId === "infra/parse-error")).toEqual([]);
+    expect(messages.filter((m) => m.ruleId === "infra/bucket-delete").map((m) => m.line)).toEqual([3]);
+  }, 60_000);
+});

@@ -47,7 +47,7 @@ function parseDocument(file: string, text: string, source: SourceText, facts: Fi
   for (const c of yamlComments(text)) addCommentDirective(facts, source, c.text, c.start, c.end);
   if (errors.length > 0) {
     const first = errors[0]!;
-    if (report) facts.parseProblems.push(infraProblem("yaml", `YAML syntax error: ${first.message}`, source.location(first.offset, Math.max(first.offset + 1, first.endOffset))));
+    if (report) facts.parseProblems.push(infraProblem("yaml", first.overBudget ? `YAML not analysed: ${first.message}` : `YAML syntax error: ${first.message}`, source.location(first.offset, Math.max(first.offset + 1, first.endOffset))));
     return { root: undefined, ok: false };
   }
   // A GitLab CI file may open with a `spec:` header document; its jobs are in the next one.
