@@ -3,8 +3,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { main } from "../src/cli/main.js";
-import { FIXTURES, makeWorkspace, memoryIO, startHealthServer, type HealthServer } from "./release-helpers.js";
+import { FIXTURES, type HealthServer, runMain, servedWorkspace } from "./release-helpers.js";
 
 // The health server reads <state>/<env>.version; each workspace is its own state directory and
 // gets its own server.
@@ -12,19 +11,14 @@ const servers: HealthServer[] = [];
 
 async function workspace(options: { emptyDowngrade?: boolean } = {}) {
   // One server per workspace so its state directory is the workspace.
-  const ws = makeWorkspace({ healthUrl: "http://placeholder", ...options });
-  const s = await startHealthServer(ws.dir);
-  servers.push(s);
-  writeFileSync(ws.config, readFileSync(ws.config, "utf8").replaceAll("http://placeholder", s.url));
-  return { ...ws, server: s };
+  const ws = await servedWorkspace(servers, { ...options });
+  return { ...ws, server: servers.at(-1)! };
 }
 
 const junit = path.join(FIXTURES, "junit-pass.xml");
 
-async function run(cwd: string, argv: string[], env: Record<string, string> = {}) {
-  const io = memoryIO(cwd, env);
-  const code = await main(argv, io);
-  return { code, out: io.out(), err: io.err() };
+function run(cwd: string, argv: string[], env: Record<string, string> = {}) {
+  return runMain(cwd, argv, env);
 }
 
 afterAll(async () => {

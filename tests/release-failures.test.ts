@@ -5,8 +5,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../src/cli/main.js";
-import { FIXTURES, makeWorkspace, memoryIO, rechainLog, startHealthServer, type HealthServer } from "./release-helpers.js";
+import { FIXTURES, rechainLog, type HealthServer, runMain, servedWorkspace } from "./release-helpers.js";
 
 const servers: HealthServer[] = [];
 afterAll(async () => {
@@ -14,17 +13,12 @@ afterAll(async () => {
 });
 
 async function workspace() {
-  const ws = makeWorkspace({ healthUrl: "http://placeholder" });
-  const s = await startHealthServer(ws.dir);
-  servers.push(s);
-  writeFileSync(ws.config, readFileSync(ws.config, "utf8").replaceAll("http://placeholder", s.url));
+  const ws = await servedWorkspace(servers);
   return ws;
 }
 
-async function run(cwd: string, argv: string[]) {
-  const io = memoryIO(cwd);
-  const code = await main(argv, io);
-  return { code, out: io.out(), err: io.err() };
+function run(cwd: string, argv: string[]) {
+  return runMain(cwd, argv);
 }
 
 const junit = path.join(FIXTURES, "junit-pass.xml");

@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CliIO } from "../src/cli/io.js";
+import { main } from "../src/cli/main.js";
 import { chainEvents } from "../src/log/chain.js";
 import { parseLog as parseLogText } from "../src/log/events.js";
 
@@ -141,4 +142,23 @@ export function alive(pid: number): boolean {
 export function rechainLog(file: string): void {
   const { events } = parseLogText(readFileSync(file, "utf8"));
   writeFileSync(file, chainEvents(undefined, events).map((e) => `${JSON.stringify(e)}\n`).join(""));
+}
+
+/**
+ * makeWorkspace with its health checks pointed at a fresh 127.0.0.1 health server; the server is
+ * pushed onto `servers` for the test file's afterAll to close.
+ */
+export async function servedWorkspace(servers: HealthServer[], options: Omit<Parameters<typeof makeWorkspace>[0], "healthUrl"> = {}): Promise<Workspace> {
+  const ws = makeWorkspace({ healthUrl: "http://placeholder", ...options });
+  const server = await startHealthServer(ws.dir);
+  servers.push(server);
+  writeFileSync(ws.config, readFileSync(ws.config, "utf8").replaceAll("http://placeholder", server.url));
+  return ws;
+}
+
+/** Runs the gonogo CLI in this process with in-memory IO. */
+export async function runMain(cwd: string, argv: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number; out: string; err: string }> {
+  const io = memoryIO(cwd, env);
+  const code = await main(argv, io);
+  return { code, out: io.out(), err: io.err() };
 }

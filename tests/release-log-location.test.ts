@@ -6,9 +6,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../src/cli/main.js";
 import { defaultLogPath } from "../src/engine/log-location.js";
-import { makeWorkspace, memoryIO, startHealthServer, type HealthServer } from "./release-helpers.js";
+import { type HealthServer, runMain, servedWorkspace } from "./release-helpers.js";
 
 const servers: HealthServer[] = [];
 afterAll(async () => {
@@ -18,19 +17,15 @@ afterAll(async () => {
 const stateDir = mkdtempSync(path.join(os.tmpdir(), "gonogo-state-"));
 
 async function workspace(logLines: string) {
-  const ws = makeWorkspace({ healthUrl: "http://placeholder" });
-  const s = await startHealthServer(ws.dir);
-  servers.push(s);
-  writeFileSync(ws.config, readFileSync(ws.config, "utf8").replaceAll("http://placeholder", s.url).replace("log: .gonogo/deployments.jsonl\n", logLines));
+  const ws = await servedWorkspace(servers);
+  writeFileSync(ws.config, readFileSync(ws.config, "utf8").replace("log: .gonogo/deployments.jsonl\n", logLines));
   const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.invalid", ...args], { cwd: ws.dir, encoding: "utf8" });
   git("init", "-q", "-b", "main");
   return { ...ws, git };
 }
 
-async function run(cwd: string, argv: string[]) {
-  const io = memoryIO(cwd, { GONOGO_STATE_DIR: stateDir });
-  const code = await main(argv, io);
-  return { code, out: io.out(), err: io.err() };
+function run(cwd: string, argv: string[]) {
+  return runMain(cwd, argv, { GONOGO_STATE_DIR: stateDir });
 }
 
 // An approved staging release of credentialmate: with it, staging is no longer "first time".

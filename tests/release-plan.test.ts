@@ -4,8 +4,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../src/cli/main.js";
-import { FIXTURES, makeWorkspace, memoryIO, SCRIPTS, startHealthServer, type HealthServer } from "./release-helpers.js";
+import { FIXTURES, SCRIPTS, type HealthServer, runMain, servedWorkspace } from "./release-helpers.js";
 
 const servers: HealthServer[] = [];
 afterAll(async () => {
@@ -21,17 +20,12 @@ const MIGRATE = `
         migrations: true`;
 
 async function workspace() {
-  const ws = makeWorkspace({ healthUrl: "http://placeholder", extraSteps: MIGRATE });
-  const s = await startHealthServer(ws.dir);
-  servers.push(s);
-  writeFileSync(ws.config, readFileSync(ws.config, "utf8").replaceAll("http://placeholder", s.url));
+  const ws = await servedWorkspace(servers, { extraSteps: MIGRATE });
   return ws;
 }
 
-async function run(cwd: string, argv: string[]) {
-  const io = memoryIO(cwd);
-  const code = await main(argv, io);
-  return { code, out: io.out(), err: io.err() };
+function run(cwd: string, argv: string[]) {
+  return runMain(cwd, argv);
 }
 
 describe("gonogo cascade --plan", () => {

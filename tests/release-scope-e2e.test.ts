@@ -6,8 +6,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../src/cli/main.js";
-import { makeWorkspace, memoryIO, startHealthServer, type HealthServer } from "./release-helpers.js";
+import { type HealthServer, runMain, servedWorkspace } from "./release-helpers.js";
 
 const servers: HealthServer[] = [];
 afterAll(async () => {
@@ -15,10 +14,7 @@ afterAll(async () => {
 });
 
 async function workspace() {
-  const ws = makeWorkspace({ healthUrl: "http://placeholder" });
-  const s = await startHealthServer(ws.dir);
-  servers.push(s);
-  writeFileSync(ws.config, readFileSync(ws.config, "utf8").replaceAll("http://placeholder", s.url));
+  const ws = await servedWorkspace(servers);
   // The log stays inside this work tree (untracked): allowed explicitly.
   writeFileSync(ws.config, readFileSync(ws.config, "utf8").replace("log: .gonogo/deployments.jsonl", "log: .gonogo/deployments.jsonl\nlogInWorkTree: true"));
   const git = (...args: string[]) => execFileSync("git", args, { cwd: ws.dir, encoding: "utf8", env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com" } }).trim();
@@ -28,10 +24,8 @@ async function workspace() {
   return { ...ws, git };
 }
 
-async function run(cwd: string, argv: string[]) {
-  const io = memoryIO(cwd);
-  const code = await main(argv, io);
-  return { code, out: io.out(), err: io.err() };
+function run(cwd: string, argv: string[]) {
+  return runMain(cwd, argv);
 }
 
 const migration = (revision: string, down: string, upgrade: string, downgrade: string) =>

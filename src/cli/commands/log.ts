@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { Option } from "commander";
 import type { CommandRegistrar } from "../command.js";
+import { guarded } from "./release.js";
 import { UsageError, type CliIO } from "../io.js";
 import { loadConfig } from "../../engine/config.js";
 import { describeChain } from "../../log/chain.js";
@@ -27,16 +28,6 @@ function storeOf(io: CliIO, configFile: string | undefined): LogStore {
   const baseDir = loaded.file ? path.dirname(loaded.file) : io.cwd;
   const location = logLocationOf(loaded.config.log as LogSetting | undefined, { baseDir, ...(loaded.file ? { file: loaded.file } : {}), env: io.env, ...(loaded.config.project ? { project: loaded.config.project } : {}) });
   return openLogStore(location, loaded.config.project ? { project: loaded.config.project } : {});
-}
-
-async function guarded<T>(body: () => Promise<T>): Promise<T> {
-  try {
-    return await body();
-  } catch (error) {
-    // An unreadable log (a database that does not answer, a directory) is exit 2, like bad input.
-    if (error instanceof ReleaseInputError) throw new UsageError(error.message);
-    throw error;
-  }
 }
 
 export const registerLog: CommandRegistrar = (program, io, done) => {

@@ -109,7 +109,8 @@ async function withSignals<T>(body: (signal: AbortSignal) => Promise<T>): Promis
   }
 }
 
-async function guarded<T>(body: () => Promise<T>): Promise<T> {
+/** Runs a release command: a ReleaseInputError (bad input, an unusable log) becomes a usage error, exit 2. */
+export async function guarded<T>(body: () => Promise<T>): Promise<T> {
   try {
     return await body();
   } catch (error) {
