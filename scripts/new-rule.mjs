@@ -47,9 +47,22 @@ export default defineRule({
 });
 `,
 );
+// The rule's fixture folder (the layout every family shares, see CONTRIBUTING.md): realistic files,
+// each starting with an expectation header in its own comment syntax; the fixture test writes
+// __snapshots__/findings.txt (`file:line:column severity rule message`) on its first run.
 const fixtureDir = path.join(root, "fixtures", family, name);
+const snake = name.replace(/-/g, "_");
+const starter = {
+  alembic: [
+    `0001_${snake}.py`,
+    `# expect: ${id}\n"""TODO: a realistic migration the rule reports\n\nRevision ID: 0001\nRevises:\n"""\nfrom alembic import op\n\nrevision = "0001"\ndown_revision = None\n\n\ndef upgrade():\n    pass\n\n\ndef downgrade():\n    pass\n`,
+  ],
+  sql: [`0001_${snake}.sql`, `-- expect: ${id}\n-- TODO: a realistic migration the rule reports.\n`],
+  infra: ["main.tf", `# expect: ${id}\n# TODO: a realistic file the rule reports.\n`],
+  gonogo: [`0001_${snake}.sql`, `-- expect: ${id}\n-- TODO: a realistic file the rule reports.\n`],
+}[family];
 mkdirSync(fixtureDir, { recursive: true });
-writeFileSync(path.join(fixtureDir, "README.md"), `Fixtures for \`${id}\`: realistic files, each starting with an expectation comment.\n`);
+writeFileSync(path.join(fixtureDir, starter[0]), starter[1]);
 
 const indexFile = path.join(root, "rules", family, "index.ts");
 const index = readFileSync(indexFile, "utf8");
@@ -70,5 +83,6 @@ out = out.join("\n").replace(/(export const \w+: Rule\[\] = \[)([\s\S]*?)(\];)/,
   return `${open}\n${ordered.map((n) => `  ${n},`).join("\n")}\n${close}`;
 });
 writeFileSync(indexFile, out);
-console.log(`wrote ${path.relative(root, ruleFile)}, ${path.relative(root, fixtureDir)}/, and registered it in rules/${family}/index.ts`);
-console.log("next: fill in docs, examples and check(); run npm test");
+console.log(`wrote ${path.relative(root, ruleFile)}, ${path.relative(root, fixtureDir)}/${starter[0]}, and registered it in rules/${family}/index.ts`);
+console.log("next: fill in docs, examples (each invalid one with its finding's line, column and message) and check();");
+console.log("then `npx vitest run tests/rule-examples.test.ts tests/rule-fixtures.test.ts` (writes the fixture snapshot) and review the snapshot");
