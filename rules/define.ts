@@ -37,6 +37,18 @@ export interface RuleExample {
   options?: Record<string, unknown>;
 }
 
+/** Where an invalid example's one finding lands (1-based, as in reports) and what it says. */
+export interface ExpectedFinding {
+  line: number;
+  column: number;
+  message: string;
+}
+
+/** An example the rule reports exactly once, at `finding` (like ESLint's RuleTester `errors`). */
+export interface InvalidRuleExample extends RuleExample {
+  finding: ExpectedFinding;
+}
+
 export interface Report {
   /** Report a finding at `at` (a location or anything that has one). `data` is kept on the finding. */
   (at: SourceLocation | { location: SourceLocation }, message: string, data?: Record<string, unknown>): void;
@@ -48,7 +60,7 @@ export interface Rule<R extends FactName = FactName> {
   reads: R | readonly R[];
   severity: Severity;
   docs: RuleDocs;
-  examples: { invalid: RuleExample[]; valid: RuleExample[] };
+  examples: { invalid: InvalidRuleExample[]; valid: RuleExample[] };
   check(facts: Pick<ProjectFacts, R>, report: Report): void;
 }
 

@@ -34,7 +34,7 @@ export default defineRule({
     instead: "TODO: what to do instead, concretely.",
   },
   examples: {
-    invalid: [{ file: "TODO", code: "TODO" }],
+    invalid: [{ file: "TODO", code: "TODO", finding: { line: 1, column: 1, message: "TODO: the finding's message" } }],
     valid: [{ file: "TODO", code: "TODO" }],
   },
   check(facts, report) {

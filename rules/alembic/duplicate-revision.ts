@@ -20,6 +20,7 @@ export default defineRule({
           { file: "alembic/versions/0030_products.py", code: migration({ revision: "0030", upgrade: 'op.create_table("products", sa.Column("id", sa.Integer(), primary_key=True))', downgrade: 'op.drop_table("products")' }) },
           { file: "alembic/versions/0031_add_sku.py", code: migration({ revision: "ae1027a6acf0", down: "0030", upgrade: 'op.add_column("products", sa.Column("sku", sa.String(40)))', downgrade: 'op.drop_column("products", "sku")' }) },
         ],
+        finding: { line: 9, column: 1, message: "Revision ae1027a6acf0 is declared again; first declared in alembic/versions/0031_add_sku.py" },
       },
     ],
     valid: [

@@ -12,7 +12,7 @@ export default defineRule({
     instead: "Write the statement as a literal (`op.execute(\"...\")`), use Alembic operations, or bind values with `sa.text(...).bindparams(...)`.",
   },
   examples: {
-    invalid: [{ file: "alembic/versions/0013_backfill.py", code: migration({ revision: "0013", upgrade: 'table = "orders"\nop.execute(f"UPDATE {table} SET region = \'eu\' WHERE region IS NULL")', downgrade: "pass" }) }],
+    invalid: [{ file: "alembic/versions/0013_backfill.py", code: migration({ revision: "0013", upgrade: 'table = "orders"\nop.execute(f"UPDATE {table} SET region = \'eu\' WHERE region IS NULL")', downgrade: "pass" }), finding: { line: 17, column: 16, message: "SQL passed to op.execute is built at run time (f-string) and cannot be checked" } }],
     valid: [{ file: "alembic/versions/0013_backfill.py", code: migration({ revision: "0013", upgrade: "op.execute(\"UPDATE orders SET region = 'eu' WHERE region IS NULL\")", downgrade: "pass" }) }],
   },
   check(facts, report) {

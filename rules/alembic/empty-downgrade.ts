@@ -13,7 +13,7 @@ export default defineRule({
     instead: "Reverse each upgrade change in downgrade(); if a change truly cannot be reversed, raise NotImplementedError with the reason so a rollback stops loudly.",
   },
   examples: {
-    invalid: [{ file: "alembic/versions/0009_orders_index.py", code: migration({ revision: "0009", upgrade: 'op.create_index("ix_orders_customer", "orders", ["customer_id"])', downgrade: '"""Nothing to do."""\npass' }) }],
+    invalid: [{ file: "alembic/versions/0009_orders_index.py", code: migration({ revision: "0009", upgrade: 'op.create_index("ix_orders_customer", "orders", ["customer_id"])', downgrade: '"""Nothing to do."""\npass' }), finding: { line: 19, column: 5, message: "downgrade() of 0009 is empty while upgrade() makes 1 change(s)" } }],
     valid: [
       { file: "alembic/versions/0009_orders_index.py", code: migration({ revision: "0009", upgrade: 'op.create_index("ix_orders_customer", "orders", ["customer_id"])', downgrade: 'op.drop_index("ix_orders_customer", table_name="orders")' }) },
       { file: "alembic/versions/0010_merge.py", code: migration({ revision: "0010", upgrade: "pass", downgrade: "pass" }) },

@@ -12,7 +12,7 @@ export default defineRule({
     instead: "Make the change reversible (keep the old column or table until a later release, copy data before transforming it) and write a real downgrade().",
   },
   examples: {
-    invalid: [{ file: "alembic/versions/0011_merge_names.py", code: migration({ revision: "0011", upgrade: 'op.execute("UPDATE customers SET full_name = first_name || \' \' || last_name WHERE full_name IS NULL")', downgrade: 'raise NotImplementedError("names cannot be split again")' }) }],
+    invalid: [{ file: "alembic/versions/0011_merge_names.py", code: migration({ revision: "0011", upgrade: 'op.execute("UPDATE customers SET full_name = first_name || \' \' || last_name WHERE full_name IS NULL")', downgrade: 'raise NotImplementedError("names cannot be split again")' }), finding: { line: 20, column: 5, message: "downgrade() of 0011 raises NotImplementedError: rollbacks through this revision are impossible" } }],
     valid: [{ file: "alembic/versions/0011_add_full_name.py", code: migration({ revision: "0011", upgrade: 'op.add_column("customers", sa.Column("full_name", sa.Text(), nullable=True))', downgrade: 'op.drop_column("customers", "full_name")' }) }],
   },
   check(facts, report) {

@@ -12,7 +12,7 @@ export default defineRule({
     instead: "Write a downgrade() that reverses every upgrade change (drop what was created, re-add what was dropped, rename back).",
   },
   examples: {
-    invalid: [{ file: "alembic/versions/0008_add_status.py", code: migration({ revision: "0008", upgrade: 'op.add_column("orders", sa.Column("status", sa.String(20), nullable=True))', downgrade: null }) }],
+    invalid: [{ file: "alembic/versions/0008_add_status.py", code: migration({ revision: "0008", upgrade: 'op.add_column("orders", sa.Column("status", sa.String(20), nullable=True))', downgrade: null }), finding: { line: 15, column: 5, message: "Migration 0008 has no downgrade() function: it cannot be rolled back" } }],
     valid: [{ file: "alembic/versions/0008_add_status.py", code: migration({ revision: "0008", upgrade: 'op.add_column("orders", sa.Column("status", sa.String(20), nullable=True))', downgrade: 'op.drop_column("orders", "status")' }) }],
   },
   check(facts, report) {

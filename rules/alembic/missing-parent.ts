@@ -12,7 +12,7 @@ export default defineRule({
     instead: "Point down_revision at the revision this migration was written on (`alembic heads` on main), or restore the missing migration file.",
   },
   examples: {
-    invalid: [{ file: "alembic/versions/0021_orders_note.py", code: migration({ revision: "0021", down: "0020", upgrade: 'op.add_column("orders", sa.Column("note", sa.Text()))', downgrade: 'op.drop_column("orders", "note")' }) }],
+    invalid: [{ file: "alembic/versions/0021_orders_note.py", code: migration({ revision: "0021", down: "0020", upgrade: 'op.add_column("orders", sa.Column("note", sa.Text()))', downgrade: 'op.drop_column("orders", "note")' }), finding: { line: 9, column: 1, message: "Migration 0021 revises 0020, which no migration in alembic/versions defines" } }],
     valid: [
       {
         file: "alembic/versions/0021_orders_note.py",

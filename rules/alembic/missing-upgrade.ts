@@ -12,7 +12,7 @@ export default defineRule({
     instead: "Define `def upgrade():` with the schema change, or delete the file if the revision is not needed.",
   },
   examples: {
-    invalid: [{ file: "alembic/versions/0007_no_upgrade.py", code: migration({ revision: "0007", down: null, upgrade: "pass" }).replace("def upgrade():\n    pass\n", "") }],
+    invalid: [{ file: "alembic/versions/0007_no_upgrade.py", code: migration({ revision: "0007", down: null, upgrade: "pass" }).replace("def upgrade():\n    pass\n", ""), finding: { line: 9, column: 1, message: "Migration 0007 has no upgrade() function" } }],
     valid: [{ file: "alembic/versions/0007_add_index.py", code: migration({ revision: "0007", upgrade: 'op.create_index("ix_orders_created", "orders", ["created_at"])', downgrade: 'op.drop_index("ix_orders_created", table_name="orders")' }) }],
   },
   check(facts, report) {

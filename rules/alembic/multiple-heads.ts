@@ -42,6 +42,7 @@ export default defineRule({
           { file: "alembic/versions/0001_users.py", code: migration({ revision: "0001", upgrade: 'op.create_table("users", sa.Column("id", sa.Integer(), primary_key=True))', downgrade: 'op.drop_table("users")' }) },
           { file: "alembic/versions/0002_add_email.py", code: migration({ revision: "0002", down: "0001", upgrade: 'op.add_column("users", sa.Column("email", sa.String(255)))', downgrade: 'op.drop_column("users", "email")' }) },
         ],
+        finding: { line: 9, column: 1, message: "2 heads in alembic/versions: 0002, 0003 — `alembic upgrade head` will refuse to run" },
       },
     ],
     valid: [

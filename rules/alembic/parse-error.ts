@@ -11,7 +11,7 @@ export default defineRule({
     instead: "Fix the syntax error (run `python -m py_compile` on the file), store the file as UTF-8 text, or split an oversized migration.",
   },
   examples: {
-    invalid: [{ file: "alembic/versions/0014_broken.py", code: 'revision = "0014"\ndown_revision = None\n\ndef upgrade(:\n    op.drop_table("x")\n' }],
+    invalid: [{ file: "alembic/versions/0014_broken.py", code: 'revision = "0014"\ndown_revision = None\n\ndef upgrade(:\n    op.drop_table("x")\n', finding: { line: 4, column: 13, message: "Python syntax error at line 4: the migration cannot be analysed" } }],
     valid: [{ file: "alembic/versions/0014_ok.py", code: 'revision = "0014"\ndown_revision = None\n\ndef upgrade():\n    pass\n\ndef downgrade():\n    pass\n' }],
   },
   check(facts, report) {

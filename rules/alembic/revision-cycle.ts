@@ -18,6 +18,7 @@ export default defineRule({
         file: "alembic/versions/0041_a.py",
         code: migration({ revision: "0041", down: "0042", upgrade: 'op.add_column("users", sa.Column("a", sa.Integer()))', downgrade: 'op.drop_column("users", "a")' }),
         siblings: [{ file: "alembic/versions/0042_b.py", code: migration({ revision: "0042", down: "0041", upgrade: 'op.add_column("users", sa.Column("b", sa.Integer()))', downgrade: 'op.drop_column("users", "b")' }) }],
+        finding: { line: 9, column: 1, message: "Revision cycle: 0041 → 0042 → 0041" },
       },
     ],
     valid: [

@@ -79,6 +79,7 @@ export default defineRule({
           upgrade: 'op.add_column("invoices", sa.Column("paid_at", sa.DateTime(), nullable=True))\nop.create_index("ix_invoices_paid_at", "invoices", ["paid_at"])',
           downgrade: 'op.drop_index("ix_invoices_paid_at", table_name="invoices")',
         }),
+        finding: { line: 16, column: 5, message: "op.add_column is not reversed in downgrade(): column invoices.paid_at stays after a rollback; drop the column" },
       },
     ],
     valid: [

@@ -11,7 +11,7 @@ export default defineRule({
     instead: "Remove the directive, or move it to the line it was meant for.",
   },
   examples: {
-    invalid: [{ file: "db/0050_cleanup.sql", code: "-- gonogo-disable-next-line sql/drop-table -- legacy table, emptied in 0049\nCREATE INDEX CONCURRENTLY ix_events_created ON events (created_at);\n" }],
+    invalid: [{ file: "db/0050_cleanup.sql", code: "-- gonogo-disable-next-line sql/drop-table -- legacy table, emptied in 0049\nCREATE INDEX CONCURRENTLY ix_events_created ON events (created_at);\n", finding: { line: 1, column: 1, message: "Suppression directive gonogo-disable-next-line sql/drop-table suppresses nothing; remove it" } }],
     valid: [{ file: "db/0050_cleanup.sql", code: "-- gonogo-disable-next-line sql/drop-table -- legacy table, emptied and unused since 0049\nDROP TABLE legacy_events;\n" }],
   },
   // Reported by the engine when it applies suppressions.

@@ -16,6 +16,7 @@ export default defineRule({
       {
         file: "tests/test_cleanup.py",
         code: 'import boto3\nfrom moto import mock_aws\n\n\n@mock_aws\ndef test_drop_bucket():\n    client = boto3.client("s3", region_name="us-east-1")\n    client.create_bucket(Bucket="acme-test")\n    client.delete_bucket(Bucket="acme-test")\n',
+        finding: { line: 9, column: 5, message: "delete_bucket() deletes S3 bucket \"acme-test\" against moto, not AWS" },
       },
     ],
     valid: [{ file: "tests/test_cleanup.py", code: 'import boto3\nfrom moto import mock_aws\n\n\n@mock_aws\ndef test_drop_object():\n    client = boto3.client("s3", region_name="us-east-1")\n    client.delete_object(Bucket="acme-test", Key="a.txt")\n' }],

@@ -14,14 +14,15 @@ export default defineRule({
   },
   examples: {
     invalid: [
-      { file: "scripts/cleanup.sh", code: '#!/usr/bin/env bash\nset -euo pipefail\nBUCKET="acme-${ENVIRONMENT}-uploads"\naws s3 rb "s3://${BUCKET}" --force\n' },
+      { file: "scripts/cleanup.sh", code: '#!/usr/bin/env bash\nset -euo pipefail\nBUCKET="acme-${ENVIRONMENT}-uploads"\naws s3 rb "s3://${BUCKET}" --force\n', finding: { line: 4, column: 1, message: "aws s3 rb --force deletes S3 bucket \"${BUCKET}\" and everything in it" } },
       {
         file: "src/teardown.ts",
         code: 'import { S3Client, DeleteBucketCommand } from "@aws-sdk/client-s3";\n\nconst s3 = new S3Client({});\nawait s3.send(new DeleteBucketCommand({ Bucket: "acme-preview-assets" }));\n',
+        finding: { line: 4, column: 15, message: "DeleteBucketCommand deletes S3 bucket \"acme-preview-assets\" and everything in it" },
       },
-      { file: "tools/retire_bucket.py", code: 'import boto3\n\ns3 = boto3.client("s3")\ns3.delete_bucket(Bucket="acme-old-exports")\n' },
-      { file: "scripts/r2.sh", code: "npx wrangler r2 bucket delete acme-preview-media\n" },
-      { file: "infra/retired.tf", code: "removed {\n  from = aws_s3_bucket.preview_media\n\n  lifecycle {\n    destroy = true\n  }\n}\n" },
+      { file: "tools/retire_bucket.py", code: 'import boto3\n\ns3 = boto3.client("s3")\ns3.delete_bucket(Bucket="acme-old-exports")\n', finding: { line: 4, column: 1, message: "delete_bucket() deletes S3 bucket \"acme-old-exports\" and everything in it" } },
+      { file: "scripts/r2.sh", code: "npx wrangler r2 bucket delete acme-preview-media\n", finding: { line: 1, column: 1, message: "wrangler r2 bucket delete deletes R2 bucket \"acme-preview-media\" and everything in it" } },
+      { file: "infra/retired.tf", code: "removed {\n  from = aws_s3_bucket.preview_media\n\n  lifecycle {\n    destroy = true\n  }\n}\n", finding: { line: 5, column: 5, message: "removed { from = aws_s3_bucket.preview_media } with destroy = true deletes S3 bucket (aws_s3_bucket.preview_media) and everything in it" } },
     ],
     valid: [
       { file: "scripts/cleanup.sh", code: '#!/usr/bin/env bash\n# aws s3 rb s3://acme-uploads is done by hand, never here\necho "run: aws s3 rb s3://acme-uploads"\naws s3 rm "s3://acme-uploads/tmp/report.csv"\n' },

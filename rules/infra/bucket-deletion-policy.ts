@@ -16,10 +16,12 @@ export default defineRule({
       {
         file: "template.yaml",
         code: "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources:\n  UploadsBucket:\n    Type: AWS::S3::Bucket\n    DeletionPolicy: Delete\n    Properties:\n      BucketName: !Sub 'acme-uploads-${AWS::AccountId}'\n",
+        finding: { line: 6, column: 5, message: "DeletionPolicy: Delete: S3 bucket \"acme-uploads-${AWS::AccountId}\" (UploadsBucket) is deleted with its stack or on replacement" },
       },
       {
         file: "lib/site-stack.ts",
         code: 'import * as cdk from "aws-cdk-lib";\nimport { aws_s3 as s3 } from "aws-cdk-lib";\n\nexport class SiteStack extends cdk.Stack {\n  constructor(scope: cdk.App, id: string) {\n    super(scope, id);\n    new s3.Bucket(this, "Site", { bucketName: "acme-www", removalPolicy: cdk.RemovalPolicy.DESTROY });\n  }\n}\n',
+        finding: { line: 7, column: 59, message: "removalPolicy: RemovalPolicy.DESTROY: S3 bucket \"acme-www\" (Site) is deleted with its stack or on replacement" },
       },
     ],
     valid: [

@@ -18,9 +18,10 @@ export default defineRule({
       {
         file: ".github/workflows/deploy.yml",
         code: "name: deploy\non:\n  push:\n    branches: [main]\njobs:\n  site:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - name: Clear old site\n        run: |\n          aws s3 rm s3://acme-www --recursive\n          aws s3 cp dist s3://acme-www --recursive\n",
+        finding: { line: 12, column: 11, message: "aws s3 rm --recursive deletes the objects of S3 bucket \"acme-www\"" },
       },
-      { file: "scripts/deploy-site.sh", code: '#!/usr/bin/env bash\nset -euo pipefail\nnpm run build\naws s3 sync "${BUILD_DIR:-dist}" s3://acme-www --delete --cache-control max-age=300\n' },
-      { file: "tools/reset_bucket.py", code: 'import boto3\n\nbucket = boto3.resource("s3").Bucket("acme-staging-media")\nbucket.object_versions.delete()\n' },
+      { file: "scripts/deploy-site.sh", code: '#!/usr/bin/env bash\nset -euo pipefail\nnpm run build\naws s3 sync "${BUILD_DIR:-dist}" s3://acme-www --delete --cache-control max-age=300\n', finding: { line: 4, column: 1, message: "aws s3 sync --delete deletes every object of S3 bucket \"acme-www\" that is not in the source: an empty or wrong source empties the bucket" } },
+      { file: "tools/reset_bucket.py", code: 'import boto3\n\nbucket = boto3.resource("s3").Bucket("acme-staging-media")\nbucket.object_versions.delete()\n', finding: { line: 4, column: 1, message: "object_versions…delete() deletes the objects of S3 bucket \"acme-staging-media\"" } },
     ],
     valid: [
       {

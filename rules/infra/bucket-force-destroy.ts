@@ -17,14 +17,17 @@ export default defineRule({
       {
         file: "main.tf",
         code: 'resource "aws_s3_bucket" "uploads" {\n  bucket        = "acme-uploads"\n  force_destroy = true\n\n  lifecycle {\n    prevent_destroy = true\n  }\n}\n',
+        finding: { line: 3, column: 3, message: "force_destroy = true lets S3 bucket \"acme-uploads\" (aws_s3_bucket.uploads) be deleted with all its objects" },
       },
       {
         file: "infra/index.ts",
         code: 'import * as aws from "@pulumi/aws";\n\nexport const media = new aws.s3.BucketV2("media", {\n  bucket: "acme-media",\n  forceDestroy: true,\n});\n',
+        finding: { line: 5, column: 3, message: "forceDestroy: true lets S3 bucket \"acme-media\" (media) be deleted with all its objects" },
       },
       {
         file: "lib/storage-stack.ts",
         code: 'import { Stack, RemovalPolicy } from "aws-cdk-lib";\nimport * as s3 from "aws-cdk-lib/aws-s3";\n\nexport class StorageStack extends Stack {\n  constructor(scope: any, id: string) {\n    super(scope, id);\n    new s3.Bucket(this, "Reports", {\n      removalPolicy: RemovalPolicy.RETAIN,\n      autoDeleteObjects: true,\n    });\n  }\n}\n',
+        finding: { line: 9, column: 7, message: "autoDeleteObjects: true lets S3 bucket (Reports) be deleted with all its objects" },
       },
     ],
     valid: [

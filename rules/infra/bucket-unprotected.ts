@@ -15,9 +15,9 @@ export default defineRule({
   },
   examples: {
     invalid: [
-      { file: "storage.tf", code: 'resource "cloudflare_r2_bucket" "assets" {\n  account_id = var.cloudflare_account_id\n  name       = "acme-assets"\n}\n' },
-      { file: "template.yaml", code: "Resources:\n  LogsBucket:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: acme-logs\n" },
-      { file: "infra/index.ts", code: 'import * as aws from "@pulumi/aws";\n\nexport const logs = new aws.s3.BucketV2("logs", { bucket: "acme-logs" });\n' },
+      { file: "storage.tf", code: 'resource "cloudflare_r2_bucket" "assets" {\n  account_id = var.cloudflare_account_id\n  name       = "acme-assets"\n}\n', finding: { line: 1, column: 1, message: "R2 bucket \"acme-assets\" (cloudflare_r2_bucket.assets) has no lifecycle { prevent_destroy = true }" } },
+      { file: "template.yaml", code: "Resources:\n  LogsBucket:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: acme-logs\n", finding: { line: 2, column: 3, message: "S3 bucket \"acme-logs\" (LogsBucket) has no DeletionPolicy: Retain" } },
+      { file: "infra/index.ts", code: 'import * as aws from "@pulumi/aws";\n\nexport const logs = new aws.s3.BucketV2("logs", { bucket: "acme-logs" });\n', finding: { line: 3, column: 21, message: "S3 bucket \"acme-logs\" (logs) has no { protect: true } or { retainOnDelete: true } in its resource options" } },
     ],
     valid: [
       {

@@ -17,9 +17,10 @@ export default defineRule({
       {
         file: ".gitlab-ci.yml",
         code: "stages: [deploy, cleanup]\n\ncleanup_review:\n  stage: cleanup\n  script:\n    - terraform init -input=false\n    - terraform destroy -auto-approve -var \"env=$CI_ENVIRONMENT_SLUG\"\n  when: manual\n",
+        finding: { line: 7, column: 7, message: "terraform destroy destroys a whole stack, buckets included" },
       },
-      { file: "Makefile", code: ".PHONY: deploy teardown\n\ndeploy:\n\tnpx cdk deploy --all\n\nteardown:\n\t@npx cdk destroy --force --all\n" },
-      { file: "package.json", code: '{\n  "name": "acme-infra",\n  "scripts": {\n    "deploy": "pulumi up --yes",\n    "nuke": "pulumi destroy --yes --stack dev"\n  }\n}\n' },
+      { file: "Makefile", code: ".PHONY: deploy teardown\n\ndeploy:\n\tnpx cdk deploy --all\n\nteardown:\n\t@npx cdk destroy --force --all\n", finding: { line: 7, column: 3, message: "cdk destroy destroys a whole stack, buckets included" } },
+      { file: "package.json", code: '{\n  "name": "acme-infra",\n  "scripts": {\n    "deploy": "pulumi up --yes",\n    "nuke": "pulumi destroy --yes --stack dev"\n  }\n}\n', finding: { line: 5, column: 14, message: "pulumi destroy destroys a whole stack, buckets included" } },
     ],
     valid: [
       { file: "Makefile", code: ".PHONY: plan deploy\n\nplan:\n\tterraform plan -out=tfplan\n\ndeploy:\n\tterraform apply tfplan\n\n# terraform destroy is run by hand only\n" },

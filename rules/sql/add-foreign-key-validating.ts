@@ -17,6 +17,7 @@ export default defineRule({
       {
         file: "migrations/0150_orders_fk.sql",
         code: "ALTER TABLE orders\n  ADD CONSTRAINT fk_orders_customer FOREIGN KEY (customer_id) REFERENCES customers (id);\n",
+        finding: { line: 1, column: 1, message: "Foreign key fk_orders_customer on table orders is validated while it is added (no NOT VALID)" },
       },
     ],
     valid: [

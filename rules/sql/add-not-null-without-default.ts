@@ -13,7 +13,7 @@ export default defineRule({
       "Add the column nullable (ADD COLUMN plan text), backfill it in batches (UPDATE … WHERE plan IS NULL), then add the constraint: ALTER TABLE … ALTER COLUMN plan SET NOT NULL (on PostgreSQL, first ADD CONSTRAINT … CHECK (plan IS NOT NULL) NOT VALID and VALIDATE CONSTRAINT to avoid a long lock). Or give it a DEFAULT.",
   },
   examples: {
-    invalid: [{ file: "migrations/0102_add_plan.sql", code: "ALTER TABLE accounts ADD COLUMN plan text NOT NULL;\n" }],
+    invalid: [{ file: "migrations/0102_add_plan.sql", code: "ALTER TABLE accounts ADD COLUMN plan text NOT NULL;\n", finding: { line: 1, column: 1, message: "Column plan is added to table accounts as NOT NULL without a default" } }],
     valid: [
       { file: "migrations/0102_add_plan.sql", code: "ALTER TABLE accounts ADD COLUMN plan text NOT NULL DEFAULT 'free';\n" },
       { file: "migrations/0103_add_plan_nullable.sql", code: "ALTER TABLE accounts ADD COLUMN plan text;\n" },

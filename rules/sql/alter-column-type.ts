@@ -14,8 +14,8 @@ export default defineRule({
   },
   examples: {
     invalid: [
-      { file: "migrations/0110_bigint_ids.sql", code: "ALTER TABLE events ALTER COLUMN id TYPE bigint;\n" },
-      { file: "migrations/0111_price_decimal.sql", code: "ALTER TABLE products MODIFY COLUMN price DECIMAL(12, 2) NOT NULL;\n", options: { dialect: "mysql" } },
+      { file: "migrations/0110_bigint_ids.sql", code: "ALTER TABLE events ALTER COLUMN id TYPE bigint;\n", finding: { line: 1, column: 1, message: "Column id of table events changes type to bigint" } },
+      { file: "migrations/0111_price_decimal.sql", code: "ALTER TABLE products MODIFY COLUMN price DECIMAL(12, 2) NOT NULL;\n", options: { dialect: "mysql" }, finding: { line: 1, column: 1, message: "Column price of table products changes type to DECIMAL(12, 2)" } },
     ],
     valid: [{ file: "migrations/0110_bigint_ids.sql", code: "ALTER TABLE events ADD COLUMN id_new bigint;\n" }],
   },

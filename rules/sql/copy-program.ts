@@ -13,7 +13,7 @@ export default defineRule({
       "Load and export data from the client side (psql's \\copy, COPY … FROM STDIN / TO STDOUT from the application or a job), and keep pg_execute_server_program away from the role that runs migrations.",
   },
   examples: {
-    invalid: [{ file: "migrations/0130_import_rates.sql", code: "-- Import the daily rates.\nCOPY exchange_rates FROM PROGRAM 'curl -s https://rates.example.com/today.csv' WITH (FORMAT csv);\n" }],
+    invalid: [{ file: "migrations/0130_import_rates.sql", code: "-- Import the daily rates.\nCOPY exchange_rates FROM PROGRAM 'curl -s https://rates.example.com/today.csv' WITH (FORMAT csv);\n", finding: { line: 2, column: 1, message: "COPY … FROM PROGRAM runs 'curl -s https://rates.example.com/today.csv' as a shell command on the database server" } }],
     valid: [{ file: "migrations/0130_import_rates.sql", code: "COPY exchange_rates FROM STDIN WITH (FORMAT csv);\n" }],
   },
   check(facts, report) {

@@ -13,7 +13,7 @@ export default defineRule({
       "Use CREATE INDEX CONCURRENTLY outside a transaction (in Alembic: op.create_index(…, postgresql_concurrently=True) inside with op.get_context().autocommit_block()), and check afterwards that the index is valid. Indexes on a table created in the same migration need nothing.",
   },
   examples: {
-    invalid: [{ file: "migrations/0140_index_orders.sql", code: "CREATE INDEX idx_orders_customer_id ON orders (customer_id);\n" }],
+    invalid: [{ file: "migrations/0140_index_orders.sql", code: "CREATE INDEX idx_orders_customer_id ON orders (customer_id);\n", finding: { line: 1, column: 1, message: "Index idx_orders_customer_id is created on table orders without CONCURRENTLY" } }],
     valid: [
       { file: "migrations/0140_index_orders.sql", code: "CREATE INDEX CONCURRENTLY idx_orders_customer_id ON orders (customer_id);\n" },
       {

@@ -14,8 +14,8 @@ export default defineRule({
   },
   examples: {
     invalid: [
-      { file: "migrations/0063_cleanup_tokens.sql", code: "-- Remove expired tokens.\nDELETE FROM password_reset_tokens;\n" },
-      { file: "migrations/0064_cleanup_tokens.sql", code: "DELETE FROM password_reset_tokens WHERE 1 = 1;\n", options: { dialect: "mysql" } },
+      { file: "migrations/0063_cleanup_tokens.sql", code: "-- Remove expired tokens.\nDELETE FROM password_reset_tokens;\n", finding: { line: 2, column: 1, message: "DELETE removes every row of table password_reset_tokens: it has no WHERE clause" } },
+      { file: "migrations/0064_cleanup_tokens.sql", code: "DELETE FROM password_reset_tokens WHERE 1 = 1;\n", options: { dialect: "mysql" }, finding: { line: 1, column: 1, message: "DELETE removes every row of table password_reset_tokens: its WHERE clause is always true" } },
     ],
     valid: [{ file: "migrations/0063_cleanup_tokens.sql", code: "DELETE FROM password_reset_tokens WHERE expires_at < now();\n" }],
   },

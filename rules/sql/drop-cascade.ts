@@ -22,8 +22,8 @@ export default defineRule({
   },
   examples: {
     invalid: [
-      { file: "migrations/0120_drop_order_status.sql", code: "-- Statuses are plain text now.\nDROP TYPE order_status CASCADE;\n" },
-      { file: "migrations/0121_remove_reporting_role.sql", code: "DROP OWNED BY reporting;\nDROP ROLE reporting;\n" },
+      { file: "migrations/0120_drop_order_status.sql", code: "-- Statuses are plain text now.\nDROP TYPE order_status CASCADE;\n", finding: { line: 2, column: 1, message: "DROP TYPE … CASCADE drops order_status and everything that depends on it: every column of that type with its data, and the functions and views using it" } },
+      { file: "migrations/0121_remove_reporting_role.sql", code: "DROP OWNED BY reporting;\nDROP ROLE reporting;\n", finding: { line: 1, column: 1, message: "DROP OWNED drops every object owned by reporting, tables and their rows included" } },
     ],
     valid: [
       { file: "migrations/0120_drop_order_status.sql", code: "ALTER TABLE orders ALTER COLUMN status TYPE text;\nDROP TYPE order_status;\n" },

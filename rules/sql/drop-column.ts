@@ -13,7 +13,7 @@ export default defineRule({
       "First ship code that no longer reads or writes the column (for SQLAlchemy models, remove it from the model or mark it deferred), then drop it in a later release; or rename it to _deprecated_<name> first, and keep a copy of the values if they may be needed.",
   },
   examples: {
-    invalid: [{ file: "migrations/0081_drop_fax.sql", code: "ALTER TABLE customers\n  DROP COLUMN fax_number;\n" }],
+    invalid: [{ file: "migrations/0081_drop_fax.sql", code: "ALTER TABLE customers\n  DROP COLUMN fax_number;\n", finding: { line: 1, column: 1, message: "Column fax_number of table customers is dropped" } }],
     valid: [{ file: "migrations/0081_add_phone.sql", code: "ALTER TABLE customers ADD COLUMN mobile_number text;\n" }],
   },
   check(facts, report) {

@@ -14,8 +14,8 @@ export default defineRule({
   },
   examples: {
     invalid: [
-      { file: "migrations/0090_remove_reporting.sql", code: "DROP SCHEMA reporting CASCADE;\n" },
-      { file: "migrations/0091_remove_staging_db.sql", code: "DROP DATABASE analytics_staging;\n", options: { dialect: "mysql" } },
+      { file: "migrations/0090_remove_reporting.sql", code: "DROP SCHEMA reporting CASCADE;\n", finding: { line: 1, column: 1, message: "Schema reporting is dropped" } },
+      { file: "migrations/0091_remove_staging_db.sql", code: "DROP DATABASE analytics_staging;\n", options: { dialect: "mysql" }, finding: { line: 1, column: 1, message: "Database analytics_staging is dropped" } },
     ],
     valid: [{ file: "migrations/0090_retire_reporting.sql", code: "ALTER SCHEMA reporting RENAME TO _deprecated_reporting;\n" }],
   },

@@ -14,8 +14,8 @@ export default defineRule({
   },
   examples: {
     invalid: [
-      { file: "migrations/0042_drop_legacy_sessions.sql", code: "-- Sessions moved to Redis.\nDROP TABLE legacy_sessions;\n" },
-      { file: "migrations/0043_drop_audit.sql", code: "DROP TABLE IF EXISTS `audit_log`;\n", options: { dialect: "mysql" } },
+      { file: "migrations/0042_drop_legacy_sessions.sql", code: "-- Sessions moved to Redis.\nDROP TABLE legacy_sessions;\n", finding: { line: 2, column: 1, message: "Table legacy_sessions is dropped" } },
+      { file: "migrations/0043_drop_audit.sql", code: "DROP TABLE IF EXISTS `audit_log`;\n", options: { dialect: "mysql" }, finding: { line: 1, column: 1, message: "Table audit_log is dropped" } },
     ],
     valid: [
       { file: "migrations/0042_rename_legacy_sessions.sql", code: "ALTER TABLE legacy_sessions RENAME TO _deprecated_legacy_sessions;\n" },

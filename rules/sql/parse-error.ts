@@ -12,7 +12,7 @@ export default defineRule({
       "Fix the syntax error at the reported position (run the file against a scratch database, or psql -f with ON_ERROR_STOP=1), or set the right dialect (--dialect mysql|sqlite|mssql or `dialect` in the config) when the SQL is not PostgreSQL.",
   },
   examples: {
-    invalid: [{ file: "migrations/0160_broken.sql", code: "ALTER TABLE orders ADD COLUMN note text;\nALTER TABEL orders DROP COLUMN legacy_note;\n" }],
+    invalid: [{ file: "migrations/0160_broken.sql", code: "ALTER TABLE orders ADD COLUMN note text;\nALTER TABEL orders DROP COLUMN legacy_note;\n", finding: { line: 2, column: 7, message: "SQL (postgresql) does not parse: syntax error at or near \"TABEL\"" } }],
     valid: [{ file: "migrations/0160_fixed.sql", code: "ALTER TABLE orders ADD COLUMN note text;\n" }],
   },
   check(facts, report) {

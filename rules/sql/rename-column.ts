@@ -14,8 +14,8 @@ export default defineRule({
   },
   examples: {
     invalid: [
-      { file: "migrations/0130_rename_email.sql", code: "ALTER TABLE users RENAME COLUMN email TO email_address;\n" },
-      { file: "migrations/0131_rename_email.sql", code: "EXEC sp_rename 'dbo.users.email', 'email_address', 'COLUMN';\n", options: { dialect: "mssql" } },
+      { file: "migrations/0130_rename_email.sql", code: "ALTER TABLE users RENAME COLUMN email TO email_address;\n", finding: { line: 1, column: 1, message: "Column email of table users is renamed to email_address" } },
+      { file: "migrations/0131_rename_email.sql", code: "EXEC sp_rename 'dbo.users.email', 'email_address', 'COLUMN';\n", options: { dialect: "mssql" }, finding: { line: 1, column: 1, message: "Column email of table dbo.users is renamed to email_address" } },
     ],
     valid: [{ file: "migrations/0130_add_email_address.sql", code: "ALTER TABLE users ADD COLUMN email_address text;\nUPDATE users SET email_address = email WHERE email_address IS NULL;\n" }],
   },

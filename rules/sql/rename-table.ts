@@ -13,7 +13,7 @@ export default defineRule({
       "Expand and contract: create the new table (or a view with the new name over the old table), write to both or read through the view, move the code over in one release, then remove the old name in a later release. Renaming to _deprecated_<name> as the first step of a drop (what sql/drop-table recommends) is not reported.",
   },
   examples: {
-    invalid: [{ file: "migrations/0120_rename_clients.sql", code: "ALTER TABLE clients RENAME TO customers;\n" }],
+    invalid: [{ file: "migrations/0120_rename_clients.sql", code: "ALTER TABLE clients RENAME TO customers;\n", finding: { line: 1, column: 1, message: "Table clients is renamed to customers" } }],
     valid: [
       { file: "migrations/0120_customers_view.sql", code: "CREATE VIEW customers AS SELECT * FROM clients;\n" },
       { file: "migrations/0121_park_clients.sql", code: "ALTER TABLE clients RENAME TO _deprecated_clients;\n" },

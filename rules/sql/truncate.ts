@@ -13,7 +13,7 @@ export default defineRule({
       "Delete only the rows you mean to remove with a WHERE clause, in batches (DELETE … WHERE id IN (SELECT id … LIMIT 5000)), after copying them to an archive table; empty a table as a separate, approved operation, not inside a migration.",
   },
   examples: {
-    invalid: [{ file: "migrations/0051_reset_carts.sql", code: "BEGIN;\nTRUNCATE TABLE shopping_carts CASCADE;\nCOMMIT;\n" }],
+    invalid: [{ file: "migrations/0051_reset_carts.sql", code: "BEGIN;\nTRUNCATE TABLE shopping_carts CASCADE;\nCOMMIT;\n", finding: { line: 2, column: 1, message: "Table shopping_carts is truncated: every row is removed" } }],
     valid: [{ file: "migrations/0051_expire_carts.sql", code: "DELETE FROM shopping_carts WHERE updated_at < now() - interval '90 days';\n" }],
   },
   check(facts, report) {

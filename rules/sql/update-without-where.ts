@@ -13,7 +13,7 @@ export default defineRule({
       "Restrict the UPDATE with a WHERE clause that selects only the rows that need the change (e.g. WHERE status IS NULL), and backfill large tables in batches of a few thousand rows, each in its own transaction.",
   },
   examples: {
-    invalid: [{ file: "migrations/0070_default_plan.sql", code: "UPDATE accounts SET plan = 'free';\n" }],
+    invalid: [{ file: "migrations/0070_default_plan.sql", code: "UPDATE accounts SET plan = 'free';\n", finding: { line: 1, column: 1, message: "UPDATE changes every row of table accounts: it has no WHERE clause" } }],
     valid: [{ file: "migrations/0070_default_plan.sql", code: "UPDATE accounts SET plan = 'free' WHERE plan IS NULL;\n" }],
   },
   check(facts, report) {

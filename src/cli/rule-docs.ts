@@ -1,7 +1,7 @@
 // Rule documentation rendered from the rule modules themselves (id, severity, docs, examples), so
 // the pages under docs/rules/ and `gonogo explain` can never say something the rule does not do.
 // `npm run docs:rules` writes the pages; `npm run docs:check` and the test suite fail when stale.
-import type { Rule, RuleExample } from "../../rules/define.js";
+import type { InvalidRuleExample, Rule, RuleExample } from "../../rules/define.js";
 import { docsUrlFor } from "../../rules/define.js";
 import { compareStrings, eslintSeverity } from "../types.js";
 import { NOT_HIDDEN_BY_DIRECTIVES } from "../engine/types.js";
@@ -57,10 +57,17 @@ function fenced(code: string, language: string): string {
   return `${fence}${language}\n${code.endsWith("\n") ? code : code + "\n"}${fence}`;
 }
 
-function renderExample(example: RuleExample): string {
+/** Inline code that survives backticks inside the text. */
+function inlineCode(text: string): string {
+  const ticks = "`".repeat(Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length)) + 1);
+  return ticks.length > 1 ? `${ticks} ${text} ${ticks}` : `${ticks}${text}${ticks}`;
+}
+
+function renderExample(example: RuleExample | InvalidRuleExample): string {
   const parts = [`\`${example.file}\``, "", fenced(example.code, fenceLanguage(example.file))];
   for (const sibling of example.siblings ?? []) parts.push("", `Scanned with \`${sibling.file}\`:`, "", fenced(sibling.code, fenceLanguage(sibling.file)));
   if (example.options && Object.keys(example.options).length > 0) parts.push("", `Scan options: \`${JSON.stringify(example.options)}\``);
+  if ("finding" in example) parts.push("", `Reported at line ${example.finding.line}, column ${example.finding.column}: ${inlineCode(example.finding.message)}`);
   return parts.join("\n");
 }
 
@@ -154,7 +161,8 @@ export function renderRuleText(rule: Rule): string {
       .split("\n")
       .map((line) => `    ${line}`.trimEnd())
       .join("\n");
-  const examples = (list: RuleExample[]) => list.map((e) => `  ${e.file}\n${indent(e.code)}`).join("\n\n");
+  const examples = (list: (RuleExample | InvalidRuleExample)[]) =>
+    list.map((e) => `  ${e.file}\n${indent(e.code)}${"finding" in e ? `\n  → ${e.finding.line}:${e.finding.column} ${e.finding.message}` : ""}`).join("\n\n");
   const parts = [
     `${rule.id}  (${rule.family}, ${severityLabel(rule)})`,
     "",
