@@ -3,7 +3,8 @@
 // approval, a password in the config refused, an unreachable database failing closed, history moved
 // from the file to PostgreSQL with the same `gonogo log` output, and 16 concurrent deploys from
 // separate processes against one PostgreSQL log.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/cli/main.js";
@@ -172,6 +173,25 @@ describe("the config's log: shapes", () => {
     const unset = await run(ws.dir, deployArgs("development", "1.0.0"));
     expect(unset.code).toBe(2);
     expect(unset.err).toContain("environment variable GONOGO_LOG_URL is not set");
+  });
+});
+
+describe("gonogo log import: the target is trusted as a release would trust it", () => {
+  it("refuses (exit 2, nothing written) a file log inside the git work tree without logInWorkTree; imports once it is allowed", async () => {
+    const ws = await workspace();
+    expect((await run(ws.dir, deployArgs("development", "1.0.0"))).code).toBe(0);
+    expect((await run(ws.dir, ["log", "export", "--to", "history.jsonl"])).code).toBe(0);
+    execFileSync("git", ["init", "-q", ws.dir]);
+    writeFileSync(ws.config, readFileSync(ws.config, "utf8").replace("log: .gonogo/deployments.jsonl", "log: imported/deployments.jsonl"));
+    const refused = await run(ws.dir, ["log", "import", "history.jsonl"]);
+    expect(refused.code, refused.err).toBe(2);
+    expect(refused.err).toContain("inside the git work tree");
+    expect(existsSync(path.join(ws.dir, "imported", "deployments.jsonl"))).toBe(false);
+
+    writeFileSync(ws.config, `${readFileSync(ws.config, "utf8")}\nlogInWorkTree: true\n`);
+    const imported = await run(ws.dir, ["log", "import", "history.jsonl"]);
+    expect(imported.code, imported.err).toBe(0);
+    expect(readFileSync(path.join(ws.dir, "imported", "deployments.jsonl"), "utf8")).toBe(readFileSync(path.join(ws.dir, "history.jsonl"), "utf8"));
   });
 });
 

@@ -124,6 +124,20 @@ describe("deploy (library)", () => {
     expect(events(cfg).map((e) => e.event)).toEqual(["requested", "decision", "step-started", "step-finished", "step-started", "step-finished", "health", "completed"]);
   });
 
+  it("the outcome a library caller gets is redacted like the log: a decision reason quoting a step secret", async () => {
+    const cfg = config();
+    const secret = "tok-5e6f7a8b9c0d";
+    const leaky: Preflight = async (options) => {
+      const decision = decisionFor("no-go", options.environment, true);
+      return { ...decision, reasons: [...decision.reasons, { code: "custom", effect: "no-go", message: `the deploy token ${secret} is expired` }] };
+    };
+    const outcome = await deploy({ config: cfg, environment: "development", version: "1.2.3", executor: new FakeExecutor(), clock: fakeClock, preflight: leaky, env: { DEPLOY_TOKEN: secret } });
+    expect(outcome.status).toBe("no-go");
+    expect(JSON.stringify(outcome)).not.toContain(secret);
+    expect(outcome.decision?.reasons.map((r) => r.message)).toContain("the deploy token [REDACTED:DEPLOY_TOKEN] is expired");
+    expect(readFileSync(cfg.logPath, "utf8")).not.toContain(secret);
+  });
+
   it("needs approval and nobody answers: pending, exit 3, nothing ran", async () => {
     const cfg = config();
     const executor = new FakeExecutor();

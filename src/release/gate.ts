@@ -7,6 +7,7 @@ import { ReleaseBusyError } from "./log.js";
 import { busyOutcome, decisionEventFields, decisionIdOf, finish, reasonLines, type ReleaseOutcome } from "./outcome.js";
 import type { Run } from "./run.js";
 import type { ApprovalRequest } from "./types.js";
+import { redactDeep } from "./redact.js";
 import { ReleaseInputError } from "./validate.js";
 
 /**
@@ -27,14 +28,21 @@ export async function withEnvironmentLock(run: Run, started: Date, body: (outcom
   }
   run.lock = lock;
   const outcome: ReleaseOutcome = { kind, releaseId: run.releaseId, project: config.project, environment: environment.name, version, status: "failed", exitCode: 1, message: "", steps: [] };
+  let result: ReleaseOutcome;
   try {
-    return await body(outcome);
+    result = await body(outcome);
   } finally {
     await lock.release();
     // Webhooks are told (or given up on) before the release returns; a failing one changes nothing.
     const deliveries = await run.notifier.settle();
     if (deliveries.length > 0) outcome.notifications = deliveries;
   }
+  // A library caller gets what the terminal, the log and the webhooks get: no secret in the
+  // outcome (a decision reason or a message quoting a token from the steps' environment). The
+  // deliveries already name each webhook by its origin only, which the caller needs to tell them apart.
+  const { notifications, ...rest } = result;
+  const redacted = redactDeep(rest, run.redact);
+  return notifications ? { ...redacted, notifications } : redacted;
 }
 
 export interface Gate {

@@ -9,7 +9,8 @@ import { guarded } from "./release.js";
 import { UsageError, type CliIO } from "../io.js";
 import { loadConfig } from "../../engine/config.js";
 import { describeChain } from "../../log/chain.js";
-import { logLocationOf, type LogSetting } from "../../log/location.js";
+import { logLocationOf, logTrustOf, type LogSetting } from "../../log/location.js";
+import { assertTrustedLog, type LogTrust } from "../../engine/log-location.js";
 import {
   DeploymentLog,
   formatHistory,
@@ -24,10 +25,17 @@ import {
 
 /** The deployment log the config names (found upward from the working directory unless given). */
 function storeOf(io: CliIO, configFile: string | undefined): LogStore {
+  return located(io, configFile).store;
+}
+
+/** The config's log store and, for a file log, what the release commands check before trusting it. */
+function located(io: CliIO, configFile: string | undefined): { store: LogStore; trust: LogTrust | undefined } {
   const loaded = loadConfig({ cwd: io.cwd, ...(configFile ? { configFile } : {}) });
   const baseDir = loaded.file ? path.dirname(loaded.file) : io.cwd;
-  const location = logLocationOf(loaded.config.log as LogSetting | undefined, { baseDir, ...(loaded.file ? { file: loaded.file } : {}), env: io.env, ...(loaded.config.project ? { project: loaded.config.project } : {}) });
-  return openLogStore(location, loaded.config.project ? { project: loaded.config.project } : {});
+  const setting = loaded.config.log as LogSetting | undefined;
+  const location = logLocationOf(setting, { baseDir, ...(loaded.file ? { file: loaded.file } : {}), env: io.env, ...(loaded.config.project ? { project: loaded.config.project } : {}) });
+  const trust = logTrustOf(location, { setting, logInWorkTree: loaded.config.logInWorkTree === true, baseDir, ...(loaded.file ? { file: loaded.file } : {}) });
+  return { store: openLogStore(location, loaded.config.project ? { project: loaded.config.project } : {}), trust };
 }
 
 export const registerLog: CommandRegistrar = (program, io, done) => {
@@ -121,7 +129,10 @@ export const registerLog: CommandRegistrar = (program, io, done) => {
       await guarded(async () => {
         const source = new DeploymentLog(path.resolve(io.cwd, file));
         if (!existsSync(source.path)) throw new UsageError(`${file}: no such file`);
-        const store = storeOf(io, flags.config ?? (log.opts() as { config?: string }).config);
+        const { store, trust } = located(io, flags.config ?? (log.opts() as { config?: string }).config);
+        // The same refusal a release makes: history imported into a log the change under review
+        // could write is history nobody can trust afterwards.
+        if (trust) await assertTrustedLog(trust);
         const read = await source.read();
         if (read.chain?.broken) {
           io.stderr.write(`gonogo: ${source.path}:${read.chain.broken.line}: hash chain broken: ${read.chain.broken.message}; nothing imported\n`);
