@@ -3,6 +3,7 @@
 import { describe, expect, test } from "vitest";
 import { extractMigration } from "../src/extract/alembic/migration.js";
 import type { SchemaChange } from "../src/extract/facts.js";
+import { OPERATIONS } from "../src/extract/alembic/operations.js";
 
 const context = { dialect: "postgresql" as const, directory: "alembic/versions" };
 const extract = (code: string) => extractMigration("alembic/versions/0001_x.py", code, context);
@@ -102,6 +103,33 @@ describe("operations", () => {
       ["sessions", false],
     ]);
     expect(facts.schemaChanges.filter((c) => c.migration?.direction === "upgrade").every((c) => c.undoneByDowngrade)).toBe(true);
+  });
+});
+
+describe("the operation table", () => {
+  test("every row is read at its call, its table found by position and by keyword", async () => {
+    for (const [name, row] of Object.entries(OPERATIONS)) {
+      const argument = (parameter: string) => (parameter === "columns" || parameter.endsWith("_cols") ? '["c"]' : parameter === "table" ? "t_object" : parameter === "column" ? 'sa.Column("c", sa.Text())' : `"${parameter}_value"`);
+      const byPosition = await extract(`${header}\ndef upgrade():\n    op.${name}(${row.op.map(argument).join(", ")})\n`);
+      expect(byPosition.schemaChanges, name).toHaveLength(1);
+      const fact = byPosition.schemaChanges[0]!;
+      expect({ operation: fact.operation, line: fact.location.line, column: fact.location.column }, name).toEqual({ operation: `op.${name}`, line: 5, column: 5 });
+      if (row.reader !== "alter-column") expect(fact.kind, name).toBe(row.kind);
+      const tableParameter = row.fields.table;
+      if (tableParameter) {
+        expect(fact.table, name).toBe(`${tableParameter}_value`);
+        const byKeyword = await extract(`${header}\ndef upgrade():\n    op.${name}(${row.op.map((p) => `${p}=${argument(p)}`).join(", ")})\n`);
+        expect(byKeyword.schemaChanges[0]!.table, name).toBe(`${tableParameter}_value`);
+      }
+    }
+  });
+
+  test("table comments name their table (not the comment)", async () => {
+    const facts = await extract(`${header}\ndef upgrade():\n    op.create_table_comment("ip_addresses", "Tracks IPs", existing_comment=None, schema="audit")\n\ndef downgrade():\n    op.drop_table_comment("ip_addresses", existing_comment="Tracks IPs")\n`);
+    expect(facts.schemaChanges.map((c) => [c.kind, c.table, c.name, c.schema])).toEqual([
+      ["other", "ip_addresses", undefined, "audit"],
+      ["other", "ip_addresses", undefined, undefined],
+    ]);
   });
 });
 

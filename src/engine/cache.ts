@@ -21,8 +21,9 @@ export const DEFAULT_CACHE_LOCATION = ".gonogocache";
  * 3: the document carries an HMAC (cache-key.ts).
  * 4: CloudFormation inline Lambda code is read; JS test code against mocks is marked `mocked`.
  * 5: GitHub Actions workflows are recognised by content outside .github/workflows.
+ * 6: Alembic table-comment operations name their table; rename_table reads keyword arguments.
  */
-const CACHE_FORMAT = 5;
+const CACHE_FORMAT = 6;
 
 export interface CachedFile {
   /** sha256 of the file's text. */

@@ -1,7 +1,8 @@
 // Which extractor reads which file. The engine calls only this module.
 import path from "node:path";
 import { emptyFileFacts, type FileFacts, type ParseProblem } from "./facts.js";
-import { extractMigration, extractMigrationHeader, looksLikeMigration } from "./alembic/migration.js";
+import { extractMigration } from "./alembic/migration.js";
+import { extractMigrationHeader, looksLikeMigration } from "./alembic/header.js";
 import { isInfraCandidate } from "./infra/kinds.js";
 import { SourceText } from "./source.js";
 import type { SqlDialect } from "../types.js";
