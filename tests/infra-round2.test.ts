@@ -78,6 +78,14 @@ describe("commands behind indirection in JS/TS", () => {
     ]);
   });
 
+  test("a command built in a const (read where it is written, once), a concatenation, a this.run(cmd) method; a const only printed, a listing, a dry run and one object are not findings", () => {
+    expect(actions("fixtures/infra/sdk/command-variables.mjs")).toEqual([
+      "bucket-empty 7:21-7:70 aws s3 rm --recursive ${Resource_Media_name}",
+      "bucket-delete 11:11-11:68 aws s3 rb --force ${process_env_PREVIEW_BUCKET}",
+      "destroy-command 18:15-18:52 cdk destroy",
+    ]);
+  });
+
   test("zx scripts: `$` is the zx tag under a zx shebang, with no import", () => {
     expect(actions("fixtures/infra/sdk/zx-teardown.mjs")).toEqual(["bucket-delete 4:9-4:41 aws s3 rb --force ${bucket}"]);
   });

@@ -7,8 +7,9 @@ import type * as t from "@babel/types";
 import { JsSyntaxError, parseJs } from "../../parsers/js.js";
 import { emptyFileFacts, type StorageAction } from "../facts.js";
 import { SourceText } from "../source.js";
-import { addCommentDirective, alignedText, infraProblem, storageAction, verbatimText, type BucketResource, type EmbeddedText, type InfraAnalysis } from "./common.js";
-import { ARGV_CALLS, findWrappers, SHELL_STRING_CALLS } from "./js-wrappers.js";
+import { addCommentDirective, infraProblem, storageAction, type BucketResource, type InfraAnalysis } from "./common.js";
+import { commandTexts, constantStrings } from "./js-commands.js";
+import { ARGV_CALLS, findWrappers, SHELL_STRING_CALLS, wrapperCallName } from "./js-wrappers.js";
 import { classifyCommand, extractShellActions } from "./shell.js";
 
 /** Words a file must contain (lower-cased) for any of its code to matter here. */
@@ -268,12 +269,17 @@ export function analyseJavaScript(file: string, text: string): InfraAnalysis {
   const push = (kind: Parameters<typeof storageAction>[0], provider: "s3" | "r2" | "unknown", origin: string, operation: string, node: AnyNode, extra: { bucket?: string | undefined; resource?: string | undefined } = {}) =>
     facts.storageActions.push(storageAction(kind, provider, origin, operation, loc(node), extra));
 
+  // A command line given as a string, template, concatenation or a `const` of the file; each
+  // written command is read once however many calls pass it.
+  const constants = constantStrings(ast.program, walk);
+  const readCommands = new Set<number>();
   const shellFromNode = (node: AnyNode): void => {
-    const n = unwrapTs(node);
-    let embedded: EmbeddedText | undefined;
-    if (n.type === "StringLiteral") embedded = alignedText(n.value, text, n.start! + 1, n.end! - 1);
-    else if (n.type === "TemplateLiteral") embedded = verbatimText(text.slice(n.start! + 1, n.end! - 1), n.start! + 1);
-    if (embedded) extractShellActions(embedded, source, facts, { directives: false, reportErrors: false });
+    for (const embedded of commandTexts(node, text, constants)) {
+      const at = embedded.offsets[0] ?? -1;
+      if (readCommands.has(at)) continue;
+      readCommands.add(at);
+      extractShellActions(embedded, source, facts, { directives: false, reportErrors: false });
+    }
   };
 
   const isFetch = (callee: AnyNode): boolean => {
@@ -381,7 +387,7 @@ export function analyseJavaScript(file: string, text: string): InfraAnalysis {
         r2Delete(stringOrTemplate(args[0], text), stringLiteral(findProperty(objectArg(args[1]), "method")?.value), node, 'fetch(…/r2/buckets/…, { method: "DELETE" })');
         return;
       }
-      const wrapperName = callee.type === "Identifier" ? callee.name : undefined;
+      const wrapperName = wrapperCallName(callee);
       const wrapper = wrapperName !== undefined ? wrappers.get(wrapperName) : undefined;
       if (wrapper?.kind === "shell" && args[wrapper.command]) shellFromNode(args[wrapper.command]!);
       else if (wrapper?.kind === "argv") argvCall(args[wrapper.file], args[wrapper.args], node);

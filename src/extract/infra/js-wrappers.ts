@@ -1,6 +1,6 @@
-// Commands behind indirection in JavaScript / TypeScript: small functions of the same file that
-// pass one of their parameters to a command runner (`function run(cmd) { execSync(cmd) }`,
-// `const sh = (c) => execAsync(c)`) or to `fetch` (`cfApi(method, path)` for the Cloudflare REST
+// Commands behind indirection in JavaScript / TypeScript: small functions (or class methods called
+// as `this.run(cmd)`) of the same file that pass one of their parameters to a command runner
+// (`function run(cmd) { execSync(cmd) }`, `const sh = (c) => execAsync(c)`) or to `fetch` (`cfApi(method, path)` for the Cloudflare REST
 // API). Each wrapper is described by which parameter carries what, so a call of the wrapper is read
 // like a call of the runner it wraps. Wrappers of wrappers are found too (a few rounds).
 import type * as t from "@babel/types";
@@ -17,7 +17,15 @@ export type Wrapper =
   | { kind: "fetch"; url: number; urlPrefix: string; method: { param: number; object: boolean } | { literal: string } };
 
 type AnyNode = t.Node;
-type FunctionNode = t.FunctionDeclaration | t.FunctionExpression | t.ArrowFunctionExpression;
+type FunctionNode = t.FunctionDeclaration | t.FunctionExpression | t.ArrowFunctionExpression | t.ClassMethod | t.ClassPrivateMethod;
+
+/** The name a call uses for a wrapper: `run` for `run(…)`, `this.run` for a method called as `this.run(…)`. */
+export function wrapperCallName(callee: AnyNode): string | undefined {
+  const n = unwrap(callee);
+  if (n.type === "Identifier") return n.name;
+  if ((n.type === "MemberExpression" || n.type === "OptionalMemberExpression") && n.object.type === "ThisExpression" && !n.computed && n.property.type === "Identifier") return `this.${n.property.name}`;
+  return undefined;
+}
 
 function paramNames(fn: FunctionNode): (string | undefined)[] {
   return fn.params.map((p) => (p.type === "Identifier" ? p.name : p.type === "AssignmentPattern" && p.left.type === "Identifier" ? p.left.name : undefined));
@@ -81,6 +89,12 @@ export function findWrappers(program: t.Program, text: string, resolve: (node: A
     else if (node.type === "VariableDeclarator" && node.id.type === "Identifier" && node.init) {
       const init = unwrap(node.init);
       if (init.type === "ArrowFunctionExpression" || init.type === "FunctionExpression") functions.push({ name: node.id.name, fn: init });
+    } else if (node.type === "ClassMethod" && node.kind === "method" && !node.computed && node.key.type === "Identifier") {
+      // A method of a class, called as `this.run(cmd)` from its other methods.
+      functions.push({ name: `this.${node.key.name}`, fn: node });
+    } else if (node.type === "ClassProperty" && !node.computed && node.key.type === "Identifier" && node.value) {
+      const value = unwrap(node.value);
+      if (value.type === "ArrowFunctionExpression" || value.type === "FunctionExpression") functions.push({ name: `this.${node.key.name}`, fn: value });
     }
   });
   const wrappers = new Map<string, Wrapper>();
@@ -96,7 +110,8 @@ export function findWrappers(program: t.Program, text: string, resolve: (node: A
         if (found || (node.type !== "CallExpression" && node.type !== "OptionalCallExpression")) return;
         const args = node.arguments as AnyNode[];
         const callee = unwrap(node.callee);
-        const inner = callee.type === "Identifier" && callee.name !== name ? wrappers.get(callee.name) : undefined;
+        const calleeName = wrapperCallName(callee);
+        const inner = calleeName !== undefined && calleeName !== name ? wrappers.get(calleeName) : undefined;
         const resolved = resolve(callee);
         if ((resolved !== undefined && SHELL_STRING_CALLS.has(resolved)) || inner?.kind === "shell") {
           const index = paramIndex(args[inner?.kind === "shell" ? inner.command : 0], params);
