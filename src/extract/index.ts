@@ -4,6 +4,7 @@ import { emptyFileFacts, type FileFacts, type ParseProblem } from "./facts.js";
 import { extractMigration } from "./alembic/migration.js";
 import { extractMigrationHeader, looksLikeMigration } from "./alembic/header.js";
 import { isInfraCandidate } from "./infra/kinds.js";
+import { isBesideMigrations } from "./alembic/beside-migrations.js";
 import { SourceText } from "./source.js";
 import type { SqlDialect } from "../types.js";
 
@@ -11,6 +12,8 @@ import { declaredNamingConvention } from "./alembic/conventions.js";
 import { markReversals } from "./alembic/reversal.js";
 
 export { buildRevisionGraphs, downgradePath } from "./alembic/graph.js";
+export { isBesideMigrations, migrationDirectoriesOf } from "./alembic/beside-migrations.js";
+export { infraSiblings } from "./infra/siblings.js";
 /** Bucket resources present at a base revision and gone now (loads the infra analysers on use). */
 export async function storageActionsRemovedSince(input: import("./infra/base.js").BaseComparisonInput): Promise<import("./facts.js").StorageAction[]> {
   const { storageActionsRemovedSince: removedSince } = await import("./infra/base.js");
@@ -94,6 +97,19 @@ export async function extractFile(file: string, text: string, role: FileRole, co
 /** The revision header of a migration read only as graph context. */
 export function extractMigrationHeaderFacts(file: string, text: string, context: ExtractContext): FileFacts {
   return extractMigrationHeader(file, text, { dialect: context.dialect, directory: directoryOf(file) });
+}
+
+/**
+ * The role of a file that could not be read as text, from its name and place: it decides which
+ * family's parse-error reports it. `migrationDirectories` are the directories known to hold
+ * migrations (a module beside them is one).
+ */
+export function roleOfUnreadable(file: string, context: ExtractContext, migrationDirectories: ReadonlySet<string>): FileRole | "unknown" {
+  if (isBesideMigrations(file, migrationDirectories)) return "migration";
+  if (isSqlFile(file)) return "sql";
+  if ((file.endsWith(".py") || isCompiledPython(file)) && isVersionsDirectory(directoryOf(file), context)) return "migration";
+  if (isInfraCandidate(file)) return "infra";
+  return "unknown";
 }
 
 /** Facts for a file that could not be read as text: one whole-file problem in the right family. */

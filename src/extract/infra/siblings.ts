@@ -1,0 +1,25 @@
+// Terraform reads across files: a file's module is its whole directory (a variable's default in
+// variables.tf decides a force_destroy in main.tf), plus the directories of the local modules it
+// calls (`source = "./modules/bucket"`), one level deep. The engine hands the scan's texts over;
+// this is the `siblingsOf` of the extract context.
+import path from "node:path";
+import { localModuleDirectories } from "./terraform-local-modules.js";
+
+/** The other scanned files an infrastructure file is read with (only Terraform has any). */
+export function infraSiblings(texts: ReadonlyMap<string, string>): (file: string) => { file: string; text: string }[] {
+  const terraformByDirectory = new Map<string, [string, string][]>();
+  for (const entry of texts) {
+    if (!entry[0].endsWith(".tf")) continue;
+    const dir = path.posix.dirname(entry[0]);
+    const list = terraformByDirectory.get(dir);
+    if (list) list.push(entry);
+    else terraformByDirectory.set(dir, [entry]);
+  }
+  const moduleDirectories = new Map<string, string[]>();
+  return (file) => {
+    if (!file.endsWith(".tf")) return [];
+    let dirs = moduleDirectories.get(file);
+    if (!dirs) moduleDirectories.set(file, (dirs = localModuleDirectories(file, texts.get(file) ?? "").filter((d) => terraformByDirectory.has(d))));
+    return [path.posix.dirname(file), ...dirs].flatMap((dir) => (terraformByDirectory.get(dir) ?? []).filter(([f]) => f !== file).map(([f, text]) => ({ file: f, text })));
+  };
+}
