@@ -1,7 +1,6 @@
 // Reading one file without ever crashing the scan: special files, huge files, binary content and
 // invalid UTF-8 each become a described problem instead of an exception.
 import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
-import { open, stat } from "node:fs/promises";
 import { checkPythonText, decodePythonSource } from "../parsers/python-source.js";
 
 /** A failure may say where in the file it lies (a coding cookie on line 2); else line 1, column 1. */
@@ -11,35 +10,9 @@ export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
-/** Reads a file as UTF-8 text, or says why it cannot be analysed. */
-export async function readSourceFile(absolutePath: string, maxBytes: number = DEFAULT_MAX_FILE_BYTES): Promise<ReadOutcome> {
-  let info;
-  try {
-    info = await stat(absolutePath);
-  } catch (error) {
-    return { ok: false, reason: describeFsError(error) };
-  }
-  if (!info.isFile()) return { ok: false, reason: `not a regular file (${kindOf(info)})` };
-  if (info.size > maxBytes) {
-    return { ok: false, reason: `file is ${formatBytes(info.size)}, over the ${formatBytes(maxBytes)} analysis limit (maxFileBytes)` };
-  }
-  let bytes: Buffer;
-  try {
-    const handle = await open(absolutePath, "r");
-    try {
-      bytes = await handle.readFile();
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    return { ok: false, reason: describeFsError(error) };
-  }
-  return decodeSource(bytes, maxBytes, absolutePath);
-}
-
 /**
- * The same as readSourceFile, synchronously: for many small files, four system calls each beat the
- * promise API's round trips through the thread pool by far (a 10,000-file cached scan spent most of
+ * Reads a file as UTF-8 text, or says why it cannot be analysed. Synchronously: for many small
+ * files, four system calls each beat the promise API's round trips through the thread pool by far (a 10,000-file cached scan spent most of
  * its time there). The file is opened non-blocking and checked on the open descriptor, so a FIFO
  * or device never blocks the scan, even if it replaced a regular file after discovery.
  */

@@ -45,15 +45,3 @@ export class SourceText {
     return this.text.slice(start, end).replace(/\r$/, "");
   }
 }
-
-/** Byte offset in the UTF-8 encoding of `text` → UTF-16 offset. libpg-query reports bytes. */
-export function utf8ByteOffsetToIndex(text: string, byteOffset: number): number {
-  let bytes = 0;
-  let i = 0;
-  while (i < text.length && bytes < byteOffset) {
-    const code = text.codePointAt(i)!;
-    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
-    i += code >= 0x10000 ? 2 : 1;
-  }
-  return i;
-}
