@@ -64,13 +64,19 @@ describe("graph structure", () => {
     expect(graph.cycles.map((c) => [...c].sort())).toEqual([["c", "d"]]);
   });
 
-  test("each versions directory is its own graph unless they reference each other", () => {
+  test("each versions directory is its own graph unless its environment joins them; ids never join", () => {
     const separate = buildRevisionGraphs([m("a", null), m("a", null, { directory: "tenants/versions" })]);
     expect(separate).toHaveLength(2);
     expect(separate.every((g) => g.duplicates.length === 0)).toBe(true);
-    const joined = buildRevisionGraphs([m("a", null), m("t1", "a", { directory: "tenants/versions" })]);
+    // A parent id that another directory happens to define does not join the directories.
+    const unrelated = buildRevisionGraphs([m("a", null), m("t1", "a", { directory: "tenants/versions" })]);
+    expect(unrelated.map((g) => g.directories)).toEqual([["alembic/versions"], ["tenants/versions"]]);
+    expect(unrelated[1]!.missingParents.map((p) => p.parent)).toEqual(["a"]);
+    // One environment (alembic.ini version_locations): one graph over both directories.
+    const joined = buildRevisionGraphs([m("a", null), m("t1", "a", { directory: "tenants/versions" })], undefined, () => "alembic.ini");
     expect(joined).toHaveLength(1);
     expect(joined[0]!.directories).toEqual(["alembic/versions", "tenants/versions"]);
+    expect(joined[0]!.missingParents).toEqual([]);
   });
 
   test("downgrade path from a head to a target, through a merge", () => {

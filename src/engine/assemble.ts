@@ -11,6 +11,7 @@ export async function assembleFacts(
   texts: ReadonlyMap<string, string>,
   reportFiles: Set<string> | undefined,
   base: { base: string; cwd: string } | undefined,
+  environmentOf?: (directory: string) => string,
 ): Promise<ProjectFacts> {
   // Reversals that depend on another file: the naming convention declared beside env.py.
   applyDeclaredNamingConventions(allFacts, texts);
@@ -33,7 +34,7 @@ export async function assembleFacts(
     storageActions,
     parseProblems,
     migrations,
-    revisionGraphs: buildRevisionGraphs(migrations, reportFiles),
+    revisionGraphs: buildRevisionGraphs(migrations, reportFiles, environmentOf),
   };
   if (base) {
     const currentFiles = [...texts].filter(([file]) => isInfraCandidate(file)).map(([file, text]) => ({ file, text }));

@@ -2,16 +2,18 @@
 // reported (files named one by one, pre-commit's staged files, a shard); read: their text, decoded
 // safely (an unreadable file is an outcome, never an exception).
 import path from "node:path";
-import { readdir } from "node:fs/promises";
+import { readdirSync } from "node:fs";
 import picomatch from "picomatch";
 import { directoryOf, isCandidateFile, isCompiledPython, type ExtractContext } from "../extract/index.js";
 import type { GonogoConfig } from "./config.js";
 import { resolveCacheLocation } from "./cache.js";
 import { DEFAULT_IGNORES, discoverFiles, toPosix } from "./discover.js";
-import { decodeSourceText, readSourceFileSync, type ReadOutcome } from "./read.js";
+import { DEFAULT_MAX_FILE_BYTES, decodeSourceText, readSourceFileSync, type ReadOutcome } from "./read.js";
 import { inShard } from "./shard.js";
 import { compiledMigrationOutcome, isCompiledMigrationCandidate } from "./sourceless.js";
 import type { ScanOptions } from "./types.js";
+import type { Environment } from "./version-locations.js";
+import { localModuleDirectories } from "../extract/infra/terraform-local-modules.js";
 
 export interface LoadedFile {
   file: string;
@@ -27,7 +29,7 @@ export interface Discovered {
   problems: { file: string; reason: string }[];
 }
 
-export async function discover(options: ScanOptions, cwd: string, config: GonogoConfig, context: ExtractContext): Promise<Discovered> {
+export async function discover(options: ScanOptions, cwd: string, config: GonogoConfig, context: ExtractContext, environmentOf: (directory: string) => Environment): Promise<Discovered> {
   const ignore = [...DEFAULT_IGNORES, ...(config.ignore ?? []), ...(options.ignore ?? [])];
   // The cache file is gonogo's own output, never input (a `--cache-location cache.json` would be).
   if (options.cache) ignore.push(toPosix(path.relative(cwd, resolveCacheLocation(cwd, options.cacheLocation))));
@@ -41,28 +43,37 @@ export async function discover(options: ScanOptions, cwd: string, config: Gonogo
   const paths = options.paths && options.paths.length > 0 ? options.paths : ["."];
   const discovered = await discoverFiles({ cwd, paths, ignore, isCandidate: (f) => isCandidateFile(f) || isCompiledMigrationCandidate(f, context) });
   const all = new Set(discovered.files);
-  // Files named one by one (pre-commit passes staged files): only they are reported, but the
-  // migrations beside them are read too, so the revision graph is complete.
+  // Files named one by one (pre-commit passes staged files): only they are reported, but what
+  // judging them needs is read too (below).
   const rel = (p: string) => toPosix(path.relative(cwd, path.resolve(cwd, p)));
   const onlyFilesNamed = !options.reportOnly && paths.every((p) => discovered.files.includes(rel(p)));
   let reportFiles = options.reportOnly ? new Set(options.reportOnly.map(rel)) : onlyFilesNamed ? new Set(paths.map(rel)) : undefined;
   let problems = discovered.problems;
   if (options.shard) {
-    // Each shard reads and reports its own files (plus, below, the migrations beside them).
+    // Each shard reads and reports its own files (plus, below, what judging them needs).
     const shard = options.shard;
     reportFiles = new Set([...(reportFiles ?? all)].filter((f) => inShard(f, shard)));
     all.clear();
     problems = problems.filter((p) => inShard(p.file, shard));
+  } else if (!reportFiles) {
+    // A scan of some directories: a versions directory among them whose environment has other
+    // version locations is judged with them, and only the directories asked for are reported.
+    const scannedDirectories = new Set([...all].map(directoryOf));
+    if (environmentDirectories(all, environmentOf).some((dir) => !scannedDirectories.has(dir))) reportFiles = new Set(all);
   }
   if (reportFiles) {
-    const siblingsByDirectory = new Map<string, string[]>();
+    // A shard or a staged file is judged as in a whole scan: the other migrations of its Alembic
+    // environment (every version location), and a Terraform file's module (the other .tf files of
+    // its directory and the local modules it calls).
+    const listing = directoryLister(cwd, isIgnored);
+    for (const file of reportFiles) all.add(file);
+    for (const dir of environmentDirectories(reportFiles, environmentOf, listing.subdirectories)) for (const sibling of listing.files(dir, ".py")) all.add(sibling);
     for (const file of reportFiles) {
-      all.add(file);
-      if (!file.endsWith(".py")) continue;
-      const dir = directoryOf(file);
-      let siblings = siblingsByDirectory.get(dir);
-      if (!siblings) siblingsByDirectory.set(dir, (siblings = await pythonSiblings(cwd, file)));
-      for (const sibling of siblings) if (!isIgnored(sibling)) all.add(sibling);
+      if (!file.endsWith(".tf")) continue;
+      for (const sibling of listing.files(directoryOf(file), ".tf")) all.add(sibling);
+      const text = readSourceFileSync(path.resolve(cwd, file), options.maxFileBytes ?? config.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
+      if (!text.ok) continue;
+      for (const dir of localModuleDirectories(file, text.text)) for (const sibling of listing.files(dir, ".tf")) all.add(sibling);
     }
   }
   return { files: [...all].sort().map((file) => ({ file })), ...(reportFiles ? { reportFiles } : {}), problems };
@@ -87,12 +98,47 @@ export function read(discovered: Discovered, cwd: string, maxBytes: number, cont
   return files;
 }
 
-async function pythonSiblings(cwd: string, file: string): Promise<string[]> {
-  const dir = directoryOf(file);
-  try {
-    const entries = await readdir(path.resolve(cwd, dir), { withFileTypes: true });
-    return entries.filter((e) => e.isFile() && e.name.endsWith(".py")).map((e) => (dir === "." ? e.name : `${dir}/${e.name}`));
-  } catch {
-    return [];
+/** The directories whose Python files judging these files' migrations needs: each .py file's own, and the version locations of its Alembic environment (with their subdirectories when the environment is recursive). */
+function environmentDirectories(files: Iterable<string>, environmentOf: (directory: string) => Environment, subdirectories: (dir: string) => string[] = () => []): string[] {
+  const out = new Set<string>();
+  const seen = new Set<string>();
+  for (const file of files) {
+    if (!file.endsWith(".py")) continue;
+    const dir = directoryOf(file);
+    if (seen.has(dir)) continue;
+    seen.add(dir);
+    out.add(dir);
+    const environment = environmentOf(dir);
+    for (const location of environment.directories) {
+      if (out.has(location)) continue;
+      out.add(location);
+      if (environment.recursive) for (const sub of subdirectories(location)) out.add(sub);
+    }
   }
+  return [...out];
+}
+
+/** Lists a directory (not recursive, ignored paths left out), cached: files of one extension, or every subdirectory below it. */
+function directoryLister(cwd: string, isIgnored: (file: string) => boolean): { files: (dir: string, extension: string) => string[]; subdirectories: (dir: string) => string[] } {
+  const cache = new Map<string, { files: string[]; dirs: string[] }>();
+  const entries = (dir: string) => {
+    let found = cache.get(dir);
+    if (!found) {
+      found = { files: [], dirs: [] };
+      try {
+        for (const e of readdirSync(path.resolve(cwd, dir), { withFileTypes: true })) {
+          const rel = dir === "." ? e.name : `${dir}/${e.name}`;
+          if (isIgnored(rel)) continue;
+          if (e.isFile()) found.files.push(rel);
+          else if (e.isDirectory() && !isIgnored(`${rel}/`)) found.dirs.push(rel);
+        }
+      } catch {
+        // A directory that does not exist (a version location not checked out) has no files.
+      }
+      cache.set(dir, found);
+    }
+    return found;
+  };
+  const subdirectories = (dir: string, depth = 0): string[] => (depth > 8 ? [] : entries(dir).dirs.flatMap((sub) => [sub, ...subdirectories(sub, depth + 1)]));
+  return { files: (dir, extension) => entries(dir).files.filter((f) => f.endsWith(extension)), subdirectories };
 }

@@ -19,7 +19,8 @@ export const CONFIG_FILE_NAMES = ["gonogo.config.yaml", "gonogo.config.yml", "go
 export interface GonogoConfig {
   project?: string;
   dialect?: SqlDialect;
-  migrations?: string | string[];
+  /** Versions directories; a nested list is the `version_locations` of one Alembic environment. */
+  migrations?: string | (string | string[])[];
   ignore?: string[];
   maxFileBytes?: number;
   rules?: Record<string, RuleSetting>;

@@ -15,6 +15,7 @@ import { discover, read } from "./collect.js";
 import { extract } from "./analyse.js";
 import { assembleFacts } from "./assemble.js";
 import { loadConfig } from "./config.js";
+import { versionLocationResolver } from "./version-locations.js";
 import { applyDirectives, ruleSettings, runRules } from "./findings.js";
 import { DEFAULT_MAX_FILE_BYTES } from "./read.js";
 import { addExcerpts, bulkAndScope, compareFindings, fileResults } from "./results.js";
@@ -33,12 +34,14 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   }
   const context: ExtractContext = {
     dialect: options.dialect ?? config.dialect ?? "postgresql",
-    migrationDirectories: [config.migrations ?? []].flat(),
+    migrationDirectories: [config.migrations ?? []].flat(2),
   };
   const maxBytes = options.maxFileBytes ?? config.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
 
   // 1. discover: which files, and which of them are reported; 2. read: their text.
-  const discovered = await discover(options, cwd, config, context);
+  // Which versions directories are one Alembic environment (alembic.ini version_locations, config).
+  const environmentOf = versionLocationResolver({ cwd, migrations: [config.migrations ?? []].flat() });
+  const discovered = await discover(options, cwd, config, context, environmentOf);
   const loadedFiles = read(discovered, cwd, maxBytes, context);
   const { reportFiles } = discovered;
 
@@ -49,7 +52,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const { texts, factsByFile } = await extract({ loadedFiles, reportFiles, discoveryProblems: discovered.problems, cwd, config, context, cache, options });
 
   // 4. assemble: the project's facts.
-  const facts = await assembleFacts([...factsByFile.values()], texts, reportFiles, options.base ? { base: options.base, cwd } : undefined);
+  const facts = await assembleFacts([...factsByFile.values()], texts, reportFiles, options.base ? { base: options.base, cwd } : undefined, (directory) => environmentOf(directory).key);
 
   // 5. rules → findings; 6. directives hide some and report the bad ones.
   const settings = ruleSettings(config, options.rules, reportFiles);

@@ -227,7 +227,7 @@ export function emptyFileFacts(file: string, kind: string): FileFacts {
   return { file, kind, schemaChanges: [], dynamicSql: [], storageActions: [], parseProblems: [], directives: [] };
 }
 
-/** The revision DAG of one Alembic versions directory (or several joined by cross-references). */
+/** The revision DAG of one Alembic environment: one versions directory, or the `version_locations` of one alembic.ini (or the config's `migrations:`). */
 export interface RevisionGraph {
   /** The versions directories the graph spans. */
   directories: string[];

@@ -163,7 +163,7 @@ export function releaseConfigFrom(config: GonogoConfig, options: { baseDir: stri
   const notify = notifyTargetsFrom(config.notify, { ...(file ? { file } : {}), env: options.env ?? process.env });
   const log = logLocationOf(config.log as LogSetting | undefined, { baseDir: options.baseDir, ...(file ? { file } : {}), env: options.env ?? process.env, project: config.project });
   const logTrust = logTrustOf(log, { setting: config.log as LogSetting | undefined, ...(config.logInWorkTree !== undefined ? { logInWorkTree: config.logInWorkTree } : {}), baseDir: options.baseDir, ...(file ? { file } : {}) });
-  const migrations = config.migrations === undefined ? [] : Array.isArray(config.migrations) ? config.migrations : [config.migrations];
+  const migrations = [config.migrations ?? []].flat(2);
   return {
     project: config.project,
     baseDir: options.baseDir,

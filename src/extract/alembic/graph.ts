@@ -4,46 +4,25 @@ import type { Migration, RevisionGraph } from "../facts.js";
 import { compareStrings } from "../../types.js";
 
 /**
- * Builds one graph per versions directory. Directories are joined only when a migration of one
- * names a revision of another as a parent or dependency (Alembic `version_locations`).
+ * Builds one graph per Alembic environment. `environmentOf` names the environment of a versions
+ * directory (its alembic.ini's `version_locations`, the config's `migrations:`); by default each
+ * directory is its own. Directories are never joined by revision ids: unrelated projects often
+ * share ids like `0001`, and whether a scan happened to read the other directory must not decide
+ * what is reported.
  */
-export function buildRevisionGraphs(migrations: Migration[], reportFiles?: Set<string>): RevisionGraph[] {
-  const byDirectory = new Map<string, Migration[]>();
+export function buildRevisionGraphs(migrations: Migration[], reportFiles?: Set<string>, environmentOf: (directory: string) => string = (d) => d): RevisionGraph[] {
+  const byEnvironment = new Map<string, { directories: Set<string>; migrations: Migration[] }>();
   for (const m of migrations) {
-    const list = byDirectory.get(m.directory) ?? [];
-    list.push(m);
-    byDirectory.set(m.directory, list);
+    const key = environmentOf(m.directory);
+    let group = byEnvironment.get(key);
+    if (!group) byEnvironment.set(key, (group = { directories: new Set(), migrations: [] }));
+    group.directories.add(m.directory);
+    group.migrations.push(m);
   }
-  // Union-find over directories, joined by cross references.
-  const parent = new Map<string, string>([...byDirectory.keys()].map((d) => [d, d]));
-  const find = (d: string): string => {
-    let root = d;
-    while (parent.get(root) !== root) root = parent.get(root)!;
-    return root;
-  };
-  const ownerOf = new Map<string, Set<string>>();
-  for (const m of migrations) {
-    if (m.revision === undefined) continue;
-    const set = ownerOf.get(m.revision) ?? new Set<string>();
-    set.add(m.directory);
-    ownerOf.set(m.revision, set);
-  }
-  for (const m of migrations) {
-    for (const ref of [...m.downRevisions, ...m.dependsOn]) {
-      const owners = ownerOf.get(ref);
-      if (!owners || owners.has(m.directory)) continue;
-      for (const owner of owners) parent.set(find(owner), find(m.directory));
-    }
-  }
-  const groups = new Map<string, string[]>();
-  for (const d of byDirectory.keys()) {
-    const root = find(d);
-    groups.set(root, [...(groups.get(root) ?? []), d]);
-  }
-  return [...groups.values()]
-    .map((dirs) => dirs.sort())
-    .sort((a, b) => compareStrings(a[0]!, b[0]!))
-    .map((dirs) => buildGraph(dirs, dirs.flatMap((d) => byDirectory.get(d)!), reportFiles));
+  return [...byEnvironment.values()]
+    .map((group) => ({ directories: [...group.directories].sort(compareStrings), migrations: group.migrations }))
+    .sort((a, b) => compareStrings(a.directories[0]!, b.directories[0]!))
+    .map((group) => buildGraph(group.directories, group.migrations, reportFiles));
 }
 
 function buildGraph(directories: string[], migrations: Migration[], reportFiles?: Set<string>): RevisionGraph {

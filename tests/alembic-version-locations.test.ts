@@ -1,0 +1,102 @@
+// Several versions directories of one Alembic environment (alembic.ini `version_locations`, or a
+// nested list in the config's `migrations:`) share one revision graph; unrelated directories never
+// do, whatever ids they share. A staged file, a shard and the whole tree are judged alike.
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, test } from "vitest";
+import { scan } from "../src/engine/scan.js";
+import { readVersionLocations } from "../src/engine/version-locations.js";
+import { runCli, tempProject } from "./helpers.js";
+
+const migration = (revision: string, down: string | null) =>
+  ["from alembic import op", "", `revision = "${revision}"`, `down_revision = ${down === null ? "None" : `"${down}"`}`, "branch_labels = None", "depends_on = None", "", "def upgrade():", "    pass", "", "def downgrade():", "    pass", ""].join("\n");
+
+// core/versions: 0001 → 0002; ext/versions: e001 revises core's 0002 (Alembic version_locations).
+const coreAndExt = (ini?: string) => ({
+  ...(ini !== undefined ? { "alembic.ini": ini } : {}),
+  "core/versions/0001_base.py": migration("0001", null),
+  "core/versions/0002_users.py": migration("0002", "0001"),
+  "ext/versions/e001_plugins.py": migration("e001", "0002"),
+});
+const ini = "[alembic]\nscript_location = %(here)s/alembic\nversion_locations = %(here)s/core/versions %(here)s/ext/versions\n";
+
+async function alembicFindings(cwd: string, options: { paths?: string[]; configFile?: false | string; shard?: { index: number; count: number } } = {}) {
+  const result = await scan({ cwd, configFile: false, ...options });
+  return result.findings.filter((f) => f.ruleId.startsWith("alembic/")).map((f) => `${f.ruleId} ${f.file}:${f.line}`);
+}
+
+describe("Alembic version_locations", () => {
+  test("one staged file of ext/versions finds its parent in core/versions (no missing-parent a full scan does not report)", async () => {
+    const cwd = tempProject(coreAndExt(ini));
+    expect(await alembicFindings(cwd)).toEqual([]);
+    expect(await alembicFindings(cwd, { paths: ["ext/versions/e001_plugins.py"] })).toEqual([]);
+    // Through the CLI, as the pre-commit hook runs it.
+    const run = await runCli(["scan", "--no-config", "-f", "json", "ext/versions/e001_plugins.py"], { cwd });
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    // A scan of the ext directory alone reads core too, and reports only ext.
+    expect(await alembicFindings(cwd, { paths: ["ext"] })).toEqual([]);
+  });
+
+  test("without version_locations the directories are unrelated: the parent is missing, in every mode", async () => {
+    const cwd = tempProject(coreAndExt());
+    const expected = ["alembic/missing-parent ext/versions/e001_plugins.py:3"];
+    expect(await alembicFindings(cwd)).toEqual(expected);
+    expect(await alembicFindings(cwd, { paths: ["ext/versions/e001_plugins.py"] })).toEqual(expected);
+  });
+
+  test("a nested list in the config's migrations: is one environment", async () => {
+    const cwd = tempProject({ ...coreAndExt(), "gonogo.config.yaml": "migrations:\n  - [core/versions, ext/versions]\n" });
+    const config = path.join(cwd, "gonogo.config.yaml");
+    expect(await alembicFindings(cwd, { configFile: config })).toEqual([]);
+    expect(await alembicFindings(cwd, { configFile: config, paths: ["ext/versions/e001_plugins.py"] })).toEqual([]);
+    // A flat list names directories, each its own graph.
+    writeFileSync(config, "migrations: [core/versions, ext/versions]\n");
+    expect(await alembicFindings(cwd, { configFile: config, paths: ["ext/versions/e001_plugins.py"] })).toEqual(["alembic/missing-parent ext/versions/e001_plugins.py:3"]);
+  });
+
+  test("unrelated projects sharing revision ids are separate graphs (no duplicate-revision, no joined heads)", async () => {
+    const cwd = tempProject({
+      "shop/alembic/versions/0001_a.py": migration("0001", null),
+      "shop/alembic/versions/0002_b.py": migration("0002", "0001"),
+      "blog/alembic/versions/0001_a.py": migration("0001", null),
+      "blog/alembic/versions/0002_b.py": migration("0002", "0001"),
+      "staged/0003_c.py": migration("0003", "0002"),
+    });
+    const whole = await alembicFindings(cwd);
+    expect(whole).toEqual(["alembic/missing-parent staged/0003_c.py:3"]);
+    for (let index = 1; index <= 3; index++) {
+      for (const line of await alembicFindings(cwd, { shard: { index, count: 3 } })) expect(whole).toContain(line);
+    }
+  });
+
+  test("subdirectories of a versions directory (recursive_version_locations, OpenStack's versions/<release>/expand) are one environment", async () => {
+    const cwd = tempProject({
+      "db/versions/liberty/expand/a1_start.py": migration("a1", null),
+      "db/versions/liberty/expand/a2_more.py": migration("a2", "a1"),
+      "db/versions/2024.2/expand/b1_next.py": migration("b1", "a2"),
+    });
+    expect(await alembicFindings(cwd)).toEqual([]);
+    expect(await alembicFindings(cwd, { paths: ["db/versions/2024.2/expand/b1_next.py"] })).toEqual([]);
+    for (let index = 1; index <= 2; index++) expect(await alembicFindings(cwd, { shard: { index, count: 2 } })).toEqual([]);
+  });
+
+  test("alembic.ini version_locations is read as Alembic splits it", () => {
+    const cwd = tempProject({
+      "legacy/alembic.ini": "[alembic]\nversion_locations = %(here)s/a, %(here)s/b c\n",
+      "os/alembic.ini": "[alembic]\nversion_path_separator = os\nversion_locations = a:%(here)s/b\n",
+      "newline/alembic.ini": "[alembic]\npath_separator = newline\nversion_locations =\n    %(here)s/a dir\n    b\n",
+      "default/alembic.ini": "[alembic]\nscript_location = migrations\n",
+      "package/alembic.ini": "[alembic]\nscript_location = myapp:migrations\n",
+      "interpolated/alembic.ini": "[DEFAULT]\nbase = db\n[alembic]\nversion_locations = %(here)s/%(base)s/versions\n",
+    });
+    const rel = (ini: string) => readVersionLocations(cwd, ini)?.map((d) => path.relative(cwd, d).split(path.sep).join("/"));
+    expect(rel("legacy/alembic.ini")).toEqual(["legacy/a", "legacy/b", "legacy/c"]);
+    expect(rel("os/alembic.ini")).toEqual(["os/a", "os/b"]);
+    expect(rel("newline/alembic.ini")).toEqual(["newline/a dir", "newline/b"]);
+    expect(rel("default/alembic.ini")).toEqual(["default/migrations/versions"]);
+    expect(rel("package/alembic.ini")).toBeUndefined();
+    expect(rel("interpolated/alembic.ini")).toEqual(["interpolated/db/versions"]);
+    expect(rel("missing/alembic.ini")).toBeUndefined();
+  });
+});
