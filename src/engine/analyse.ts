@@ -1,6 +1,6 @@
 // The extract step of the scan: each readable file's role and facts, from the cache for unchanged
 // files (--cache), else from its extractor (in worker threads when there are many). The families'
-// cross-file needs come from their extractors: Terraform's siblings (`infraSiblings`) and
+// cross-file needs come from their extractors: Terraform's and GitLab CI's siblings (`infraSiblings`) and
 // Alembic's modules beside migrations (`isBesideMigrations`), read again as migrations.
 import {
   infraSiblings,

@@ -2,14 +2,15 @@
 // package.json scripts and wrangler configuration (TOML or JSON).
 import { JsSyntaxError, parseJsonWithPositions } from "../../parsers/js.js";
 import { parseToml, TomlSyntaxError } from "../../parsers/toml.js";
-import { parseYaml, yamlModule } from "../../parsers/yaml.js";
+import { parseYaml } from "../../parsers/yaml.js";
 import { emptyFileFacts, type FileFacts } from "../facts.js";
 import { SourceText } from "../source.js";
 import { analyseCloudFormation, isCloudFormationTemplate } from "./cloudformation.js";
 import { analyseInlineFunctions } from "./cloudformation-inline.js";
 import { addCommentDirective, infraProblem, type BucketResource, type InfraAnalysis } from "./common.js";
 import { child, fromJson, fromYaml, stringValue, yamlComments, yamlResolution, type DataNode } from "./data.js";
-import { resolveGitlabReferences } from "./gitlab-references.js";
+import { gitlabRoot, isSpecHeader } from "./gitlab-includes.js";
+import { gitlabScripts, type GitlabDocument, type SourcedNode } from "./gitlab-references.js";
 import { extractShellActions } from "./shell.js";
 
 export { documentKind, type DocumentKind } from "./kinds.js";
@@ -64,11 +65,6 @@ function parseDocument(file: string, text: string, source: SourceText, facts: Fi
   return { root, ok: true };
 }
 
-function isSpecHeader(node: unknown): boolean {
-  const y = yamlModule();
-  return y.isMap(node) && node.items.length > 0 && node.items.every((pair) => y.isScalar(pair.key) && pair.key.value === "spec");
-}
-
 function scriptsOf(node: DataNode | undefined): DataNode[] {
   if (!node) return [];
   if (node.kind === "scalar") return typeof node.value === "string" ? [node] : [];
@@ -79,15 +75,17 @@ function scriptsOf(node: DataNode | undefined): DataNode[] {
 /** Script scalars already read, per file: an alias or merge key brings the same text more than once. */
 const readScripts = new WeakMap<FileFacts, Set<string>>();
 
-function runShell(nodes: DataNode[], source: SourceText, facts: FileFacts): void {
+/** Reads script scalars as shell, each at its place in the file it is written in (a `!reference` may name another file of the pipeline). */
+function runShell(nodes: DataNode[] | SourcedNode[], source: SourceText, facts: FileFacts): void {
   let seen = readScripts.get(facts);
   if (!seen) readScripts.set(facts, (seen = new Set()));
-  for (const node of nodes) {
+  for (const item of nodes) {
+    const { node, source: from } = "source" in item ? item : { node: item, source };
     if (node.kind !== "scalar") continue;
-    const at = `${node.start}:${node.end}`;
+    const at = `${from.file}:${node.start}:${node.end}`;
     if (seen.has(at)) continue;
     seen.add(at);
-    extractShellActions(node.embedded(), source, facts, { directives: true, reportErrors: true });
+    extractShellActions(node.embedded(), from, facts, { directives: from === source, reportErrors: true });
   }
 }
 
@@ -134,9 +132,16 @@ function githubActions(root: DataNode | undefined, source: SourceText, facts: Fi
 
 const GITLAB_SCRIPT_KEYS = ["before_script", "script", "after_script"];
 
-function gitlabCi(root: DataNode | undefined, source: SourceText, facts: FileFacts): void {
+/** A GitLab CI file; `pipeline` holds the other files of its pipelines (local `include:`s), for `!reference`. */
+function gitlabCi(root: DataNode | undefined, source: SourceText, facts: FileFacts, pipeline: { file: string; text: string }[]): void {
   if (root?.kind !== "map") return;
-  const scripts = (node: DataNode | undefined) => scriptsOf(resolveGitlabReferences(node, root, source, facts));
+  const docs: GitlabDocument[] = [{ root, source }];
+  for (const other of pipeline) {
+    // A file of the pipeline that cannot be read reports that itself, when it is analysed.
+    const otherRoot = gitlabRoot(other.text);
+    if (otherRoot) docs.push({ root: otherRoot, source: new SourceText(other.file, other.text) });
+  }
+  const scripts = (node: DataNode | undefined) => gitlabScripts(node, docs, 0, facts);
   for (const top of root.entries) {
     if (GITLAB_SCRIPT_KEYS.includes(top.key)) {
       runShell(scripts(top.value), source, facts);
@@ -257,8 +262,12 @@ function isGithubWorkflow(root: DataNode | undefined): boolean {
   return jobs.entries.every((job) => job.value?.kind === "map" && (child(job.value, "runs-on") !== undefined || child(job.value, "steps") !== undefined || child(job.value, "uses") !== undefined));
 }
 
-/** Extracts storage facts from a YAML/JSON/TOML infra document. Undefined when the file is not one. */
-export function analyseDocument(file: string, text: string, kind: DocumentKind): InfraAnalysis {
+/**
+ * Extracts storage facts from a YAML/JSON/TOML infra document. `pipeline`: the other files of the
+ * GitLab CI pipelines this file belongs to (it is then read as GitLab CI whatever its name).
+ */
+export function analyseDocument(file: string, text: string, kind: DocumentKind, pipeline: { file: string; text: string }[] = []): InfraAnalysis {
+  if (pipeline.length > 0 && (kind === "template" || kind === "gitlab-ci")) kind = "gitlab-ci";
   const source = new SourceText(file, text);
   const facts = emptyFileFacts(file, kind === "template" ? "cloudformation" : kind);
   const buckets: BucketResource[] = [];
@@ -279,7 +288,7 @@ export function analyseDocument(file: string, text: string, kind: DocumentKind):
       githubActions(root, source, facts);
       break;
     case "gitlab-ci":
-      gitlabCi(root, source, facts);
+      gitlabCi(root, source, facts, pipeline);
       break;
     case "package-json":
       packageJson(root, source, facts);

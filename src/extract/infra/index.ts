@@ -62,7 +62,8 @@ export function analyseInfraFile(file: string, text: string, siblings: { file: s
         return { facts, buckets: [] };
       }
       case "document":
-        return analyseDocument(file, text, documentKind(file)!);
+        // A YAML file's siblings are the other files of its GitLab CI pipelines (engine/siblings.ts).
+        return analyseDocument(file, text, documentKind(file)!, siblings.filter((s) => s.file !== file));
       default:
         return { facts: emptyFileFacts(file, "infra"), buckets: [] };
     }
@@ -77,7 +78,8 @@ export function analyseInfraFile(file: string, text: string, siblings: { file: s
 export interface InfraExtractContext {
   /**
    * Other files of the scan (POSIX paths relative to the same root): for a Terraform file, the
-   * .tf files of its directory (`var.*` defaults across a module) and of the local modules it calls.
+   * .tf files of its directory (`var.*` defaults across a module) and of the local modules it calls;
+   * for a YAML file, the other files of the GitLab CI pipelines it belongs to (local `include:`s).
    */
   siblings?: { file: string; text: string }[];
 }

@@ -1,11 +1,13 @@
-// Terraform reads across files: a file's module is its whole directory (a variable's default in
-// variables.tf decides a force_destroy in main.tf), plus the directories of the local modules it
-// calls (`source = "./modules/bucket"`), one level deep. The engine hands the scan's texts over;
-// this is the `siblingsOf` of the extract context.
+// Infrastructure reads across files. Terraform: a file's module is its whole directory (a variable's
+// default in variables.tf decides a force_destroy in main.tf), plus the directories of the local
+// modules it calls (`source = "./modules/bucket"`), one level deep. GitLab CI: a YAML file is read
+// with the other files of the pipelines it belongs to (its `.gitlab-ci.yml` and local `include:`s).
+// The engine hands the scan's texts over; this is the `siblingsOf` of the extract context.
 import path from "node:path";
+import { gitlabPipelines } from "./gitlab-includes.js";
 import { localModuleDirectories } from "./terraform-local-modules.js";
 
-/** The other scanned files an infrastructure file is read with (only Terraform has any). */
+/** The other scanned files an infrastructure file is read with (Terraform and GitLab CI have some). */
 export function infraSiblings(texts: ReadonlyMap<string, string>): (file: string) => { file: string; text: string }[] {
   const terraformByDirectory = new Map<string, [string, string][]>();
   for (const entry of texts) {
@@ -16,7 +18,14 @@ export function infraSiblings(texts: ReadonlyMap<string, string>): (file: string
     else terraformByDirectory.set(dir, [entry]);
   }
   const moduleDirectories = new Map<string, string[]>();
+  let pipelines: Map<string, string[]> | undefined;
   return (file) => {
+    const lower = file.toLowerCase();
+    if (lower.endsWith(".yml") || lower.endsWith(".yaml")) {
+      // Parsed once per scan, and only when the scan has a YAML file to read.
+      pipelines ??= gitlabPipelines(texts);
+      return (pipelines.get(file) ?? []).map((f) => ({ file: f, text: texts.get(f) ?? "" }));
+    }
     if (!file.endsWith(".tf")) return [];
     let dirs = moduleDirectories.get(file);
     if (!dirs) moduleDirectories.set(file, (dirs = localModuleDirectories(file, texts.get(file) ?? "").filter((d) => terraformByDirectory.has(d))));
