@@ -1,6 +1,6 @@
 // Finding, parsing and validating gonogo.config.yaml / .yml / .json. Every error names the file,
 // the line when known, the path inside the file and what was expected.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -83,6 +83,48 @@ export function findConfigFile(cwd: string): string | undefined {
     if (parent === dir) return undefined;
     dir = parent;
   }
+}
+
+/**
+ * The config of a run over `paths` (as ESLint and Ruff find theirs): the nearest config file at or
+ * above the first scanned path. One config per run: `others` lists the scanned paths whose own
+ * nearest config is another file (the caller warns, naming both).
+ */
+export function locateConfig(cwd: string, paths: readonly string[]): { file?: string; others: { path: string; file: string | undefined }[] } {
+  const nearest = (p: string) => {
+    const absolute = path.resolve(cwd, p);
+    let start = absolute;
+    try {
+      if (!statSync(absolute).isDirectory()) start = path.dirname(absolute);
+    } catch {
+      start = path.dirname(absolute);
+    }
+    return findConfigFile(start);
+  };
+  const scanned = paths.length > 0 ? paths : ["."];
+  const file = nearest(scanned[0]!);
+  const others = scanned
+    .slice(1)
+    .map((p) => ({ path: p, file: nearest(p) }))
+    .filter((o) => o.file !== file);
+  return { ...(file ? { file } : {}), others };
+}
+
+/**
+ * Paths in a config are relative to the directory it is in. The scan matches paths relative to its
+ * working directory, so a config found below it (`gonogo scan DIR` from outside DIR) has its
+ * globs and directories prefixed with DIR; one at or above it is used as written.
+ */
+export function rebaseConfig(config: GonogoConfig, configFile: string, cwd: string): GonogoConfig {
+  const rel = path.relative(path.resolve(cwd), path.dirname(configFile)).split(path.sep).join("/");
+  if (rel === "" || rel.startsWith("..") || path.isAbsolute(rel)) return config;
+  const glob = (g: string) => (g.startsWith("!") ? `!${rel}/${g.slice(1).replace(/^\.\//, "")}` : `${rel}/${g.replace(/^\.\//, "")}`);
+  const dir = (d: string) => (path.isAbsolute(d) ? d : path.posix.normalize(`${rel}/${d}`).replace(/\/+$/, ""));
+  const out: GonogoConfig = { ...config };
+  if (config.ignore) out.ignore = config.ignore.map(glob);
+  if (config.overrides) out.overrides = config.overrides.map((o) => ({ ...o, files: o.files.map(glob) }));
+  if (config.migrations !== undefined) out.migrations = [config.migrations].flat().map((m) => (Array.isArray(m) ? m.map(dir) : dir(m)));
+  return out;
 }
 
 /** Loads the config: `configFile` false → none; a path → that file; undefined → found upward. */

@@ -14,7 +14,7 @@ import { cacheKey } from "./cache-key.js";
 import { discover, read } from "./collect.js";
 import { extract } from "./analyse.js";
 import { assembleFacts } from "./assemble.js";
-import { loadConfig } from "./config.js";
+import { loadConfig, locateConfig, rebaseConfig } from "./config.js";
 import { versionLocationResolver } from "./version-locations.js";
 import { applyDirectives, ruleSettings, runRules } from "./findings.js";
 import { DEFAULT_MAX_FILE_BYTES } from "./read.js";
@@ -27,8 +27,10 @@ export { compareFindings } from "./results.js";
 export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const knownRuleIds = allRules.map((r) => r.id);
-  const loaded = loadConfig({ cwd, configFile: options.configFile, knownRuleIds });
-  const config = loaded.config;
+  // The config: the one named, else the nearest at or above the first scanned path (one per run).
+  const located = options.configFile === undefined && !options.files ? locateConfig(cwd, options.paths ?? []) : undefined;
+  const loaded = loadConfig({ cwd, configFile: located ? (located.file ?? false) : options.configFile, knownRuleIds });
+  const config = loaded.file ? rebaseConfig(loaded.config, loaded.file, cwd) : loaded.config;
   for (const id of Object.keys(options.rules ?? {})) {
     if (!knownRuleIds.includes(id)) throw new ConfigError(`--rule ${id}: not a known rule id (see \`gonogo rules\`)`);
   }
@@ -82,6 +84,12 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   };
   if (hiddenByDirectives.length > 0) result.suppressedByDirectives = hiddenByDirectives.sort(compareFindings);
   if (loaded.file) result.configFile = loaded.file;
+  const shown = (file: string | undefined) => (file === undefined ? "no config file" : path.relative(cwd, file).split(path.sep).join("/"));
+  for (const other of located?.others ?? []) {
+    (result.warnings ??= []).push(
+      `${other.path}: its nearest config is ${shown(other.file)}, but one config is used per run: ${shown(loaded.file)} (the nearest to ${(options.paths ?? ["."])[0]}); scan it separately to use its own`,
+    );
+  }
   if (bulk.suppressions) result.suppressions = bulk.suppressions;
   if (options.scope) result.outOfScope = { base: options.scope.base, count: bulk.outOfScope };
   return result;

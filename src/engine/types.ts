@@ -9,14 +9,14 @@ export type RuleSetting = Severity | "off";
 export interface ScanOptions {
   /** Files or directories to scan, relative to `cwd` (default `["."]`). */
   paths?: string[];
-  /** Working directory; config discovery starts here (default `process.cwd()`). */
+  /** Working directory: paths are relative to it (default `process.cwd()`). */
   cwd?: string;
   /**
    * In-memory files, scanned instead of reading `paths` from disk (paths are still relative to
    * `cwd`). Used by the ESLint plugin, rule examples and host tools.
    */
   files?: { path: string; content: string }[];
-  /** Config file to use; `false` to use none; default: found upward from `cwd`. */
+  /** Config file to use; `false` to use none; default: the nearest at or above the first of `paths` (warnings name other paths whose nearest differs). */
   configFile?: string | false;
   /** Rule settings that override the config (`--rule ID=SEVERITY|off`). */
   rules?: Record<string, RuleSetting>;
@@ -93,6 +93,8 @@ export interface ScanResult {
   facts: ProjectFacts;
   /** The config file used, if any. */
   configFile?: string;
+  /** Things the caller should tell the user (a scanned path whose nearest config was not used). */
+  warnings?: string[];
   /** Findings in reported files that inline `gonogo-disable` directives hid (ESLint's `suppressedMessages`). */
   suppressedByDirectives?: Finding[];
   /** With `applySuppressions`: the suppressions file and how many findings it left out. */

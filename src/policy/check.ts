@@ -96,7 +96,8 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
 
   const scanOptions: ScanOptions = { ...options.scanOptions, cwd };
   if (options.paths && options.paths.length > 0) scanOptions.paths = options.paths;
-  if (options.configFile !== undefined) scanOptions.configFile = options.configFile;
+  // The decision and its scan read one config: the project's (found from the working directory).
+  scanOptions.configFile = options.configFile ?? loaded.file ?? false;
   // An unknown base (a shallow CI clone, a typo) must not abort the decision: the comparisons that
   // need it are skipped and the decision says so (production fails closed on it below).
   const baseKnown = options.base !== undefined && (await revisionExists(cwd, options.base));

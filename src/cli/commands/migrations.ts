@@ -53,6 +53,7 @@ export async function runMigrationsGraph(dir: string, flags: GraphFlags, io: Cli
   if (flags.from !== undefined && flags.to === undefined) throw new UsageError("--from needs --to: the revision to roll back to (or base)");
   const progress = createProgressReporter({ stream: io.stderr, env: io.env });
   const result = await scan({ cwd: io.cwd, paths: [dir], configFile: flags.config === false ? false : flags.config, onProgress: progress.update }).finally(() => progress.finish());
+  for (const warning of result.warnings ?? []) io.stderr.write(`gonogo: warning: ${warning}\n`);
   const graphs = result.facts.revisionGraphs;
   if (graphs.length === 0) throw new UsageError(`${dir}: no Alembic migrations found (looked for .py files in versions/ directories and the config's migrations)`);
   const rollback: Partial<RollbackSpec> | undefined = flags.to !== undefined ? { to: flags.to, ...(flags.from !== undefined ? { from: flags.from } : {}) } : undefined;

@@ -151,6 +151,7 @@ export async function runScan(paths: string[], opts: ScanCliOptions, io: CliIO):
     io.stdout.write(text);
   }
   for (const note of scopeNotes(result, io.cwd)) io.stderr.write(`gonogo: ${note}\n`);
+  for (const warning of result.warnings ?? []) io.stderr.write(`gonogo: warning: ${warning}\n`);
   // A file that could not be analysed fails the scan whatever its rule's severity (a medium
   // sql/parse-error for a vanished or unreadable .sql file must not exit 0).
   if (result.errorCount > 0 || result.unanalysed.length > 0) return 1;
