@@ -133,6 +133,51 @@ describe("the operation table", () => {
   });
 });
 
+describe("one finding per source location (issue 13, item 11)", () => {
+  test("a helper both directions call records each change once, naming both directions", async () => {
+    const facts = await extract(`${header}\ndef _swap(schema):\n    op.drop_column("users", "legacy")\n    op.execute(f"REFRESH MATERIALIZED VIEW {schema}.v")\n\ndef upgrade():\n    _swap(s)\n\ndef downgrade():\n    _swap(s)\n`);
+    expect(facts.schemaChanges.map((c) => [c.kind, c.location.line, c.migration])).toEqual([["drop-column", 5, { revision: "0001", direction: "upgrade", directions: ["upgrade", "downgrade"] }]]);
+    expect(facts.dynamicSql.map((d) => [d.location.line, d.location.column, d.migration?.directions])).toEqual([[6, 16, ["upgrade", "downgrade"]]]);
+    const once = await extract(`${header}\ndef _swap():\n    op.drop_column("users", "legacy")\n\ndef upgrade():\n    _swap()\n`);
+    expect(once.schemaChanges[0]!.migration).toEqual({ revision: "0001", direction: "upgrade" });
+  });
+
+  test("SQL passed through a helper's parameter is read at each call site's string", async () => {
+    const facts = await extract(`${header}\ndef run_sql(sql):\n    op.execute(sql)\n\ndef upgrade():\n    run_sql("ALTER TABLE t DROP COLUMN c")\n    run_sql(sql="ALTER TABLE u DROP COLUMN d")\n    run_sql(built)\n`);
+    expect(facts.schemaChanges.map(brief)).toEqual([
+      { kind: "drop-column", table: "t", column: "c", direction: "upgrade", line: 8, column1: 14 },
+      { kind: "drop-column", table: "u", column: "d", direction: "upgrade", line: 9, column1: 18 },
+    ]);
+    // What the caller passes at run time stays dynamic, at the helper's parameter.
+    expect(facts.dynamicSql.map((d) => [d.reason, d.location.line, d.location.column])).toEqual([["variable", 5, 16]]);
+  });
+
+  test("SQL in a module-level dict or tuple indexed by a constant is read", async () => {
+    const facts = await extract(`${header}\nSQL = {"up": "DROP TABLE a", "down": "DROP TABLE b"}\nSTEPS = ("TRUNCATE c", "DROP TABLE d")\nK = "up"\n\ndef upgrade():\n    op.execute(SQL[K])\n    op.execute(STEPS[-1])\n    op.execute(SQL["missing"])\n    op.execute(STEPS[i])\n`);
+    expect(facts.schemaChanges.map((c) => [c.kind, c.table, c.location.line, c.location.column])).toEqual([
+      ["drop-table", "a", 4, 15],
+      ["drop-table", "d", 5, 25],
+    ]);
+    expect(facts.dynamicSql.map((d) => [d.reason, d.location.line])).toEqual([
+      ["expression", 11],
+      ["expression", 12],
+    ]);
+  });
+
+  test("a loop over a literal tuple of names names each table, at its string", async () => {
+    const facts = await extract(`${header}\nOLD = ["x", "y"]\n\ndef upgrade():\n    for t in ("a", "b"):\n        op.drop_table(t)\n        op.execute("ANALYZE audit")\n    for t in OLD:\n        op.drop_table(t)\n    for t in names():\n        op.drop_table(t)\n`);
+    expect(facts.schemaChanges.map((c) => [c.table, c.location.line, c.location.column])).toEqual([
+      ["a", 7, 15],
+      ["b", 7, 20],
+      ["x", 4, 8],
+      ["y", 4, 13],
+      ["<t>", 13, 9],
+    ]);
+    // The body is counted once, as written: three operations in the first two loops, one in the last.
+    expect(facts.migration!.upgrade!.changeCount).toBe(4);
+  });
+});
+
 describe("SQL in Python strings", () => {
   test("the finding points at the statement inside a multi-line string, not at op.execute(", async () => {
     const facts = await extract(

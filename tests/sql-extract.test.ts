@@ -172,7 +172,7 @@ describe("PL/pgSQL DO blocks", () => {
     ].join("\n");
     const facts = await extractSqlFile("x.sql", text, "postgresql");
     expect(facts.parseProblems).toEqual([]);
-    expect(facts.schemaChanges.map(brief)).toEqual(["drop-table tmp_import", "update tenants", "truncate audit_events", "drop-table ?", "delete jobs"]);
+    expect(facts.schemaChanges.map(brief)).toEqual(["drop-table tmp_import", "update tenants", "truncate audit_events", "drop-table <a name given at run time>", "delete jobs"]);
     const [drop, update, truncate, formatted, del] = facts.schemaChanges;
     // EXECUTE format('… %I', …): the quoted name is a placeholder; the statement starts in the format string.
     expect(formatted!.location).toMatchObject({ line: 12, column: 19 });

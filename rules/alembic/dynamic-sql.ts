@@ -17,7 +17,7 @@ export default defineRule({
   },
   check(facts, report) {
     for (const d of facts.dynamicSql) {
-      report(d, `SQL passed to ${d.operation} is built at run time (${d.reason}) and cannot be checked`, { reason: d.reason });
+      report(d, `SQL passed to ${d.operation} is built at run time (${d.reason}) and cannot be checked`, { reason: d.reason, ...(d.migration?.directions ? { directions: d.migration.directions } : {}) });
     }
   },
 });

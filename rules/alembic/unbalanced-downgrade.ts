@@ -1,5 +1,5 @@
 import { defineRule } from "../define.js";
-import type { SchemaChange, SchemaChangeKind } from "../../src/extract/facts.js";
+import { runsIn, type SchemaChange, type SchemaChangeKind } from "../../src/extract/facts.js";
 import { migration } from "./examples.js";
 
 /** Upgrade changes that have a natural inverse a downgrade is expected to perform. */
@@ -98,7 +98,7 @@ export default defineRule({
       facts.migrations.filter((m) => m.downgrade && !m.downgrade.isEmpty && !m.downgrade.raises).map((m) => m.file),
     );
     // A downgrade that runs SQL we cannot read may well reverse everything: do not guess.
-    const opaque = new Set(facts.dynamicSql.filter((d) => d.migration?.direction === "downgrade").map((d) => d.location.file));
+    const opaque = new Set(facts.dynamicSql.filter((d) => runsIn(d.migration, "downgrade")).map((d) => d.location.file));
     for (const change of facts.schemaChanges) {
       if (change.migration?.direction !== "upgrade" || change.undoneByDowngrade) continue;
       const inverse = INVERTIBLE[change.kind];

@@ -45,10 +45,12 @@ function createdTablesIn(changes: readonly SchemaChange[]): Map<string, (string 
   index = new Map();
   for (const other of changes) {
     if (other.kind !== "create-table" || other.table === undefined) continue;
-    const key = createdKey(other.location.file, other.migration?.direction, other.table);
-    const list = index.get(key);
-    if (list) list.push(other.schema);
-    else index.set(key, [other.schema]);
+    for (const direction of other.migration?.directions ?? [other.migration?.direction]) {
+      const key = createdKey(other.location.file, direction, other.table);
+      const list = index.get(key);
+      if (list) list.push(other.schema);
+      else index.set(key, [other.schema]);
+    }
   }
   createdTablesCache.set(changes, index);
   return index;
@@ -61,6 +63,7 @@ export function changeData(change: SchemaChange): Record<string, unknown> {
   if (change.column !== undefined) data.column = change.column;
   if (change.migration?.revision !== undefined) data.revision = change.migration.revision;
   if (change.migration?.direction !== undefined) data.direction = change.migration.direction;
+  if (change.migration?.directions !== undefined) data.directions = change.migration.directions;
   return data;
 }
 

@@ -22,8 +22,9 @@ export const DEFAULT_CACHE_LOCATION = ".gonogocache";
  * 4: CloudFormation inline Lambda code is read; JS test code against mocks is marked `mocked`.
  * 5: GitHub Actions workflows are recognised by content outside .github/workflows.
  * 6: Alembic table-comment operations name their table; rename_table reads keyword arguments.
+ * 7: Alembic SQL through helper parameters, indexed containers and literal loops is read; a helper both directions run is one fact with `migration.directions`.
  */
-const CACHE_FORMAT = 6;
+const CACHE_FORMAT = 7;
 
 export interface CachedFile {
   /** sha256 of the file's text. */

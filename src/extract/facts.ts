@@ -4,6 +4,11 @@ import type { SourceLocation, SqlDialect } from "../types.js";
 
 export type Direction = "upgrade" | "downgrade";
 
+/** Whether a fact's code runs in `direction` (a helper both upgrade() and downgrade() call runs in both). */
+export function runsIn(migration: { direction: Direction; directions?: Direction[] } | undefined, direction: Direction): boolean {
+  return migration !== undefined && (migration.direction === direction || (migration.directions?.includes(direction) ?? false));
+}
+
 export type SchemaChangeKind =
   | "create-table"
   | "drop-table"
@@ -90,6 +95,8 @@ export interface SchemaChange {
     /** The migration's revision id, when known. */
     revision?: string;
     direction: Direction;
+    /** Code both upgrade() and downgrade() run (a helper both call): every direction, `direction` the first. */
+    directions?: Direction[];
   };
   /**
    * True for a downgrade change that undoes a change of the same migration's upgrade (drops the
@@ -116,7 +123,7 @@ export interface DynamicSql {
   reason: string;
   /** How it was executed: `op.execute`, `connection.execute`, … */
   operation: string;
-  migration?: { revision?: string; direction: Direction };
+  migration?: { revision?: string; direction: Direction; directions?: Direction[] };
   location: SourceLocation;
 }
 

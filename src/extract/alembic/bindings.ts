@@ -8,7 +8,10 @@ import { operationRow } from "./operations.js";
 import { functionDefinition, importedName, shortReceiver } from "./syntax.js";
 
 export abstract class ModuleBindings {
+  /** Module-level names bound to a string (or an expression that may build one). */
   readonly constants = new Map<string, PyNode>();
+  /** Module-level names bound to a dict, tuple or list literal. */
+  readonly containers = new Map<string, PyNode>();
   readonly functions = new Map<string, PyNode>();
   /** Names bound to Alembic's `op` at module level (`from alembic import op as alembic_op`). */
   readonly opNames = new Set<string>();

@@ -18,7 +18,8 @@ import { guardedBranches } from "./dialect-guard.js";
 import type { SourceLocation, SqlDialect } from "../../types.js";
 import { operationRow } from "./operations.js";
 import { operationFacts } from "./operation-facts.js";
-import { resolveSql, type Scope } from "./resolve-sql.js";
+import { literalContainer, resolveSql, type Bound, type Scope } from "./resolve-sql.js";
+import { boundArguments, boundLiteral, mergeDirections, namedArguments } from "./call-sites.js";
 import { markReversals } from "./reversal.js";
 import { markOwnTableDrops } from "../own-tables.js";
 import { describeFunction, readHeader, type MigrationContext } from "./header.js";
@@ -80,7 +81,10 @@ class MigrationExtractor extends ModuleBindings {
     }
 
     this.readImports(root);
-    for (const a of assignments) if (isStringish(a.value)) this.constants.set(a.name, a.value);
+    for (const a of assignments) {
+      if (isStringish(a.value)) this.constants.set(a.name, a.value);
+      else if (a.value.type === "dictionary" || a.value.type === "tuple" || a.value.type === "list") this.containers.set(a.name, a.value);
+    }
     this.bindModuleNames(root);
     // Module-level code runs whenever Alembic imports the migration: what it does counts as upgrade.
     this.walk(root, "upgrade", { opNames: new Set(this.opNames), batchTables: new Map(), batchSchemas: new Map(), locals: new Map(), module: true }, new Set());
@@ -97,6 +101,9 @@ class MigrationExtractor extends ModuleBindings {
     this.facts.dynamicSql = uniqueByLocation(this.facts.dynamicSql, (d) => `${d.reason}\0${d.migration?.direction}`);
     markReversals(this.facts.schemaChanges);
     markOwnTableDrops(this.facts.schemaChanges, true);
+    // A helper run by both upgrade() and downgrade(): one fact per place, naming both directions.
+    this.facts.schemaChanges = mergeDirections(this.facts.schemaChanges, (c) => `${c.kind}\0${c.table}\0${c.column}\0${c.name}\0${c.reversesUpgrade}\0${c.dropsOwnTable}`);
+    this.facts.dynamicSql = mergeDirections(this.facts.dynamicSql, (d) => d.reason);
     return this.facts;
   }
 
@@ -114,7 +121,7 @@ class MigrationExtractor extends ModuleBindings {
 
 
   /** Walks one function body (and the module-level helpers it calls) in the given direction. */
-  analyseFunction(def: PyNode, direction: Direction, visiting: Set<string>, opArgumentPositions: number[] = [], dialect?: SqlDialect): void {
+  analyseFunction(def: PyNode, direction: Direction, visiting: Set<string>, opArgumentPositions: number[] = [], dialect?: SqlDialect, bound?: Map<string, Bound>): void {
     const opNames = new Set(this.opNames);
     const parameters = def.childForFieldName("parameters");
     for (const [index, parameter] of (parameters?.namedChildren ?? []).entries()) {
@@ -123,7 +130,7 @@ class MigrationExtractor extends ModuleBindings {
       // `def upgrade(op)`, `def helper(ops: Operations)`, or a helper that the caller passes `op` to.
       if (name && (name === "op" || annotation.includes("Operations") || opArgumentPositions.includes(index))) opNames.add(name);
     }
-    const scope: Scope = { opNames, batchTables: new Map(), batchSchemas: new Map(), locals: new Map(), ...(dialect ? { dialect } : {}) };
+    const scope: Scope = { opNames, batchTables: new Map(), batchSchemas: new Map(), locals: new Map(), ...(dialect ? { dialect } : {}), ...(bound ? { bound } : {}) };
     // A lambda's body is one expression: walk the lambda so that expression is visited.
     this.walk(def.type === "lambda" ? def : def.childForFieldName("body")!, direction, scope, visiting);
   }
@@ -145,8 +152,13 @@ class MigrationExtractor extends ModuleBindings {
       if (child.type === "assignment") {
         const left = child.childForFieldName("left");
         const right = child.childForFieldName("right");
-        if (left?.type === "identifier" && right) scope.locals.set(left.text, right);
+        if (left?.type === "identifier" && right) {
+          scope.locals.set(left.text, right);
+          // A parameter assigned anew is the new value from here on.
+          if (scope.bound?.has(left.text)) scope = { ...scope, bound: new Map([...scope.bound].filter(([name]) => name !== left.text)) };
+        }
       }
+      if (child.type === "for_statement" && this.walkLiteralLoop(child, direction, scope, visiting)) continue;
       if (child.type === "call") {
         this.visitCall(child, direction, scope, visiting);
         // Arguments may hold further calls (e.g. op.execute(users.delete())): the visit decides.
@@ -163,6 +175,33 @@ class MigrationExtractor extends ModuleBindings {
       }
       this.walk(child, direction, scope, visiting);
     }
+  }
+
+  /**
+   * `for t in ("a", "b"): op.drop_table(t)` (or over a constant holding the tuple, or a dict's keys): the body is
+   * read once per element, the loop variable bound to it. The changes are counted once, as written.
+   */
+  walkLiteralLoop(loop: PyNode, direction: Direction, scope: Scope, visiting: Set<string>): boolean {
+    const variable = loop.childForFieldName("left");
+    const iterated = loop.childForFieldName("right");
+    const body = loop.childForFieldName("body");
+    const container = iterated ? literalContainer(iterated, scope, this) : undefined;
+    if (variable?.type !== "identifier" || !body || !container) return false;
+    // Iterating a dict iterates its keys.
+    const items = container.type === "dictionary"
+      ? container.namedChildren.map((pair) => (pair.type === "pair" ? pair.childForFieldName("key") : null)).filter((key): key is PyNode => key !== null)
+      : container.namedChildren.filter((c) => c.type !== "comment");
+    if (items.length === 0 || items.some((item) => resolveSql(item, scope, this).kind !== "sql")) return false;
+    const counted = this.changeCounter;
+    let after = counted;
+    for (const [index, item] of items.entries()) {
+      this.walk(body, direction, { ...scope, bound: new Map(scope.bound).set(variable.text, { node: item, scope }) }, visiting);
+      if (index === 0) after = this.changeCounter;
+    }
+    this.changeCounter = after;
+    const alternative = loop.childForFieldName("alternative");
+    if (alternative) this.walk(alternative, direction, scope, visiting);
+    return true;
   }
 
   enterWith(statement: PyNode, scope: Scope): void {
@@ -208,11 +247,14 @@ class MigrationExtractor extends ModuleBindings {
         const positions = positionalArguments(call)
           .map((arg, index) => (arg.type === "identifier" && scope.opNames.has(arg.text) ? index : -1))
           .filter((index) => index >= 0);
-        const key = `${fn.text}\0${direction}\0${positions.join(",")}\0${scope.dialect ?? ""}`;
+        // Strings passed to the helper are read where the caller wrote them: one expansion per
+        // distinct set of such arguments (text and place), so each call site's SQL is its own fact.
+        const bound = boundArguments(helper, call, scope, this);
+        const key = `${fn.text}\0${direction}\0${positions.join(",")}\0${scope.dialect ?? ""}\0${bound.signature}`;
         if (!this.expanded.has(key)) {
           this.expanded.add(key);
           visiting.add(fn.text);
-          this.analyseFunction(helper, direction, visiting, positions, scope.dialect);
+          this.analyseFunction(helper, direction, visiting, positions, scope.dialect, bound.names.size > 0 ? bound.names : undefined);
           visiting.delete(fn.text);
         }
       }
@@ -281,9 +323,14 @@ class MigrationExtractor extends ModuleBindings {
 
   /** An Alembic operation (a row of OPERATIONS) → its facts. */
   recordOperation(call: PyNode, method: string, receiver: string, batchTable: string | undefined, direction: Direction, scope: Scope, batchSchema?: string): void {
+    const row = operationRow(method)!;
+    // A name that comes from a caller's string or a loop's tuple: the fact is where that name is written.
+    const written = namedArguments(row, call, batchTable !== undefined)
+      .map((node) => boundLiteral(node, scope))
+      .find((node) => node !== undefined);
     const facts = operationFacts(
-      { call, method, row: operationRow(method)!, receiver, ...(batchTable !== undefined ? { batchTable } : {}), ...(batchSchema !== undefined ? { batchSchema } : {}) },
-      { scope, module: this, dialect: this.context.dialect, migration: this.migrationRef(direction), location: this.loc(call) },
+      { call, method, row, receiver, ...(batchTable !== undefined ? { batchTable } : {}), ...(batchSchema !== undefined ? { batchSchema } : {}) },
+      { scope, module: this, dialect: this.context.dialect, migration: this.migrationRef(direction), location: this.loc(written ?? call) },
     );
     for (const fact of facts) this.facts.schemaChanges.push(fact);
   }

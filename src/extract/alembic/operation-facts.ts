@@ -154,7 +154,7 @@ export function nameValue(node: PyNode, scope: Scope, module: ModuleNames): stri
       return nameValue(first, scope, module);
     }
   }
-  if (node.type === "identifier" || node.type === "binary_operator") {
+  if (node.type === "identifier" || node.type === "binary_operator" || node.type === "subscript") {
     // Constants, locals and concatenations of them resolve as SQL strings do.
     const resolved = resolveSql(node, scope, module);
     if (resolved.kind === "sql") return resolved.value.value;

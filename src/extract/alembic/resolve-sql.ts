@@ -24,11 +24,24 @@ export interface Scope {
   locals: Map<string, PyNode>;
   /** Set under a dialect guard: the database the code runs on. */
   dialect?: SqlDialect;
+  /**
+   * Names bound to an expression of another scope: a helper's parameters to its call's arguments
+   * (`run_sql("ALTER …")` → `sql` in `def run_sql(sql)`), a loop variable to one element of the
+   * literal tuple it iterates. The expression is resolved where it is written.
+   */
+  bound?: Map<string, Bound>;
+}
+
+export interface Bound {
+  node: PyNode;
+  scope: Scope;
 }
 
 /** What the module binds that resolution reads: its string constants and the names of sqlalchemy's `text`. */
 export interface ModuleNames {
   readonly constants: ReadonlyMap<string, PyNode>;
+  /** Module-level dicts, tuples and lists (read when indexed by a constant, or iterated). */
+  readonly containers: ReadonlyMap<string, PyNode>;
   readonly textNames: ReadonlySet<string>;
 }
 
@@ -43,6 +56,9 @@ export function resolveSql(node: PyNode, scope: Scope, module: ModuleNames, seen
     case "parenthesized_expression":
       return node.namedChildren[0] ? resolveSql(node.namedChildren[0], scope, module, seen) : { kind: "dynamic", reason: "expression", node };
     case "identifier": {
+      const bound = scope.bound?.get(node.text);
+      // A parameter or loop variable: what the caller (or the tuple) wrote, where it wrote it.
+      if (bound) return resolveSql(bound.node, bound.scope, module);
       if (seen.has(node.text)) return { kind: "dynamic", reason: "variable", node };
       const value = scope.locals.get(node.text) ?? module.constants.get(node.text);
       if (!value) return { kind: "dynamic", reason: "variable", node };
@@ -63,6 +79,12 @@ export function resolveSql(node: PyNode, scope: Scope, module: ModuleNames, seen
     }
     case "call":
       return resolveCall(node, scope, module, seen);
+    case "subscript": {
+      const item = subscriptItem(node, scope, module);
+      if (!item) return { kind: "dynamic", reason: "expression", node };
+      const inner = resolveSql(item, scope, module, seen);
+      return inner.kind === "dynamic" ? { kind: "dynamic", reason: inner.reason, node } : inner;
+    }
     default:
       return { kind: "dynamic", reason: "expression", node };
   }
@@ -87,7 +109,7 @@ function resolveCall(node: PyNode, scope: Scope, module: ModuleNames, seen: Set<
     return inner.kind === "sql" ? { kind: "sql", value: stripMapped(inner.value, name) } : inner;
   }
   // text("…").bindparams(…) / .execution_options(…) / .columns(…): the same statement.
-  if ((name === "bindparams" || name === "execution_options" || name === "columns") && receiver?.type === "call") {
+  if ((name === "bindparams" || name === "params" || name === "execution_options" || name === "columns") && receiver?.type === "call") {
     return resolveSql(receiver, scope, module, seen);
   }
   if (name === "format" && receiver && (receiver.type === "string" || receiver.type === "concatenated_string")) {
@@ -112,6 +134,48 @@ function resolveCore(node: PyNode): Resolved {
     if (arg) table = stringValues(arg)[0] ?? (arg.type === "identifier" ? arg.text : undefined);
   }
   return { kind: "core", change: core, operation: `${core}()`, hasWhere, node, ...(table ? { table } : {}) };
+}
+
+/**
+ * The literal a module- or function-level container holds at a constant index: `SQL["up"]`,
+ * `STATEMENTS[0]`, `QUERIES[-1]`, `SQL[KEY]` with `KEY = "up"`. Anything else: undefined.
+ */
+function subscriptItem(node: PyNode, scope: Scope, module: ModuleNames): PyNode | undefined {
+  const value = node.childForFieldName("value");
+  const index = node.childForFieldName("subscript");
+  if (value?.type !== "identifier" || !index || node.childrenForFieldName("subscript").length !== 1) return undefined;
+  const container = literalContainer(value, scope, module);
+  if (!container) return undefined;
+  if (container.type === "dictionary") {
+    const key = constantString(index, scope, module);
+    if (key === undefined) return undefined;
+    for (const pair of container.namedChildren) {
+      if (pair.type !== "pair") continue;
+      const k = pair.childForFieldName("key");
+      if (k && stringValues(k).length === 1 && stringValues(k)[0] === key) return pair.childForFieldName("value") ?? undefined;
+    }
+    return undefined;
+  }
+  const position = index.type === "integer" ? Number(index.text) : index.type === "unary_operator" && index.text.startsWith("-") && /^-\s*\d+$/.test(index.text) ? Number(index.text.replace(/\s/g, "")) : NaN;
+  if (!Number.isInteger(position)) return undefined;
+  const items = container.namedChildren.filter((c) => c.type !== "comment");
+  if (items.some((c) => c.type === "list_splat" || c.type === "parenthesized_list_splat")) return undefined;
+  return items[position < 0 ? items.length + position : position];
+}
+
+/** The dict, tuple or list literal a name holds (a local first, then a module constant). */
+export function literalContainer(name: PyNode, scope: Scope, module: ModuleNames): PyNode | undefined {
+  if (name.type === "tuple" || name.type === "list" || name.type === "dictionary") return name;
+  if (name.type !== "identifier" || scope.bound?.has(name.text)) return undefined;
+  const value = scope.locals.get(name.text) ?? module.containers.get(name.text);
+  return value && (value.type === "tuple" || value.type === "list" || value.type === "dictionary") ? value : undefined;
+}
+
+function constantString(node: PyNode, scope: Scope, module: ModuleNames): string | undefined {
+  if (node.type === "string" || node.type === "concatenated_string") return stringValues(node)[0];
+  if (node.type !== "identifier") return undefined;
+  const resolved = resolveSql(node, scope, module);
+  return resolved.kind === "sql" ? resolved.value.value : undefined;
 }
 
 function decodeOrDynamic(node: PyNode): Resolved {

@@ -74,7 +74,7 @@ function build(node: unknown, builder: Builder): boolean {
     case "FuncCall": {
       const name = list(inner.funcname).map(sval).pop()?.toLowerCase();
       const args = list(inner.args);
-      if (name === "quote_ident" && args.length === 1) return placeholder(builder, IDENTIFIER, at);
+      if (name === "quote_ident" && args.length === 1) return constantIdentifier(args[0], builder) || placeholder(builder, IDENTIFIER, at);
       if ((name === "quote_literal" || name === "quote_nullable") && args.length === 1) return placeholder(builder, LITERAL, at);
       if (name === "format" && args.length >= 1) return formatted(args[0], builder);
       return false;
@@ -83,6 +83,22 @@ function build(node: unknown, builder: Builder): boolean {
       return false;
   }
 }
+
+/** `quote_ident('order_items')`: the name itself, quoted as quote_ident quotes it, mapped to the constant. */
+function constantIdentifier(arg: unknown, builder: Builder): boolean {
+  const entry = unwrap(arg);
+  if (entry?.[0] !== "A_Const") return false;
+  const constant = literal(entry[1], builder);
+  if (!constant || constant.value.length === 0) return false;
+  const first = constant.map[0]!;
+  emit(builder, '"', first);
+  for (let i = 0; i < constant.value.length; i++) emit(builder, constant.value[i] === '"' ? '""' : constant.value[i]!, constant.map[i]!);
+  emit(builder, '"', constant.map[constant.value.length - 1]!);
+  return true;
+}
+
+/** What a name given at run time (quote_ident(t), format('%I', t)) is called in facts and messages. */
+export const RUN_TIME_NAME = "<a name given at run time>";
 
 function placeholder(builder: Builder, value: string, at: number): boolean {
   emit(builder, value, at);

@@ -4,8 +4,8 @@
 // dynamic SQL (production fails closed on it).
 import { decodeSqlStringLiteral, parsePlpgsqlBody, parsePlpgsqlFunction, type AstNode, type ParsedStatement, type PlpgsqlStatement } from "../../parsers/sql.js";
 import { list, obj, sval } from "./postgres-ast.js";
-import { executedTemplate } from "./plpgsql-template.js";
-import type { DraftResult, DraftSink } from "./draft.js";
+import { executedTemplate, RUN_TIME_NAME } from "./plpgsql-template.js";
+import type { DraftChange, DraftResult, DraftSink } from "./draft.js";
 
 /** Reads a PostgreSQL script whose offsets map to the caller's text through `toOuter`. */
 export type ReadScript = (sql: string, toOuter: (index: number) => number) => Promise<DraftResult>;
@@ -113,8 +113,18 @@ async function readPlpgsqlStatements(statements: PlpgsqlStatement[], body: strin
       sink.dynamic.push({ reason: "a run-time value not quoted by format %I/%L or quote_ident/quote_literal", operation: "EXECUTE in PL/pgSQL", start: queryToOuter(trimmedStart), end: queryToOuter(end) });
       continue;
     }
+    // A name quoted at run time is read as "?": say so instead of naming a table "?".
+    if (template.placeholders) for (const change of result.changes) nameRunTimeObjects(change);
     merge(sink, result);
   }
+}
+
+function nameRunTimeObjects(change: DraftChange): void {
+  const name = (value: string | undefined) => (value === "?" ? RUN_TIME_NAME : value);
+  for (const field of ["schema", "table", "column", "name", "newName", "referredTable"] as const) {
+    if (change[field] === "?") change[field] = RUN_TIME_NAME;
+  }
+  if (change.objects) change.objects = change.objects.map((o) => o.split(".").map((part) => name(part)!).join("."));
 }
 
 function merge(sink: DraftSink, result: DraftResult): void {
