@@ -20,6 +20,7 @@ const registrarLoaders: Record<string, () => Promise<CommandRegistrar>> = {
   init: async () => (await import("./commands/init.js")).registerInit,
   rules: async () => (await import("./commands/rules.js")).registerRules,
   explain: async () => (await import("./commands/explain.js")).registerExplain,
+  stats: async () => (await import("./commands/stats.js")).registerStats,
 };
 /** Commands registered by a module under another name. */
 const MODULE_OF_COMMAND: Record<string, string> = { deploy: "release", rollback: "release", cascade: "release" };

@@ -19,6 +19,7 @@ import { directiveWeakenings } from "./directive-weakening.js";
 import { leftOutFacts, prepareScope, suppressionsWeakenings } from "./change-scope.js";
 import { readReleaseInputs, type ReleaseFactFiles, type ReleaseInputs } from "./readers/index.js";
 import type { Policy, ReleaseFacts } from "./types.js";
+import { applyTableStats, wantsTableStats, type TableStatsInput } from "./table-stats/index.js";
 
 /** Where the release wrappers keep the deployment log unless the config says otherwise. */
 export { DEFAULT_LOG_PATH as DEFAULT_DEPLOYMENT_LOG } from "../log/location.js";
@@ -64,6 +65,8 @@ export interface CheckOptions extends ReleaseFactFiles {
    * request recorded with a pending release, which `gonogo approve` decides on again.
    */
   releaseInputs?: ReleaseInputs;
+  /** Table statistics (a file, or the database read-only): lock and rewrite findings are judged by table size. */
+  tableStats?: TableStatsInput;
 }
 
 export interface CheckResult {
@@ -188,6 +191,12 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
     });
     if (scope.scope) facts.migrationScope = scope.scope;
     if (scope.problems.length > 0) (facts.inputProblems ??= []).push(...scope.problems);
+  }
+  if (wantsTableStats(options.tableStats)) {
+    // A database that cannot be read is an unknown the decision names, never a silent downgrade.
+    const applied = await applyTableStats(cwd, scanResult, options.tableStats, env?.tableSize);
+    if (applied.problem !== undefined) (facts.inputProblems ??= []).push({ kind: "table-stats", file: applied.source, message: applied.problem });
+    if (applied.judgement) facts.tableStats = { source: applied.source, tables: applied.judgement.tables.length, judged: applied.judgement.changed, missingTables: applied.judgement.missingTables };
   }
   const decision = evaluate(scanResult.findings, facts, policy);
   return { decision, scan: scanResult, policy, facts, findings: partitionByScope(scanResult.findings, facts.migrationScope).judged, inputs };

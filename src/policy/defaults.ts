@@ -1,10 +1,19 @@
 // The default policy: DESIGN.md's table of the operators' rules.
-import type { EnvironmentPolicy, Policy, RollbackTriggers } from "./types.js";
+import type { EnvironmentPolicy, Policy, RollbackTriggers, TableSizeThresholds } from "./types.js";
 
 export const DEFAULT_ROLLBACK_TRIGGERS: RollbackTriggers = {
   healthFailures: 3,
   errorRatePercent: 5,
   p95LatencyFactor: 2,
+};
+
+/** Severity by table size (issue 19): below 10,000 rows info, above 1 M rows or 1 GB high, above 10 M rows or 10 GB critical. */
+export const DEFAULT_TABLE_SIZE: TableSizeThresholds = {
+  infoBelowRows: 10_000,
+  highAboveRows: 1_000_000,
+  highAboveBytes: 1_000_000_000,
+  criticalAboveRows: 10_000_000,
+  criticalAboveBytes: 10_000_000_000,
 };
 
 /** The built-in environments, in promotion order. */
@@ -20,6 +29,7 @@ function development(): EnvironmentPolicy {
     failClosed: false,
     require: { tests: false, coverage: null, audit: [], sarif: false, migrationsChecked: false },
     rollbackTriggers: { ...DEFAULT_ROLLBACK_TRIGGERS },
+    tableSize: { ...DEFAULT_TABLE_SIZE },
   };
 }
 
@@ -32,6 +42,7 @@ function staging(): EnvironmentPolicy {
     failClosed: false,
     require: { tests: false, coverage: null, audit: [], sarif: false, migrationsChecked: false },
     rollbackTriggers: { ...DEFAULT_ROLLBACK_TRIGGERS },
+    tableSize: { ...DEFAULT_TABLE_SIZE },
   };
 }
 
@@ -51,6 +62,7 @@ function production(): EnvironmentPolicy {
     failClosed: true,
     require: { tests: true, coverage: null, audit: [], sarif: false, migrationsChecked: false },
     rollbackTriggers: { ...DEFAULT_ROLLBACK_TRIGGERS },
+    tableSize: { ...DEFAULT_TABLE_SIZE },
   };
 }
 

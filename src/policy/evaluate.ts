@@ -32,6 +32,7 @@ export const REASON_CODES = {
   "environment-unhealthy": "The environment's health check failed before the release started (health.preflight).",
   "deploy-freeze": "The release falls in one of the environment's freeze windows.",
   "failed-release-unresolved": "An earlier release to this environment failed and was neither rolled back nor acknowledged: its state is unknown.",
+  "table-sizes": "Lock and rewrite findings were judged by the size of their tables (table statistics given); tables the statistics do not hold keep the default severity.",
   "migrations-applied": "Findings in migrations the environment already runs are history: left out of the decision (`--all` judges them).",
 } as const;
 
@@ -62,6 +63,7 @@ const INPUT_NAMES: Record<InputProblem["kind"], string> = {
   base: "base revision",
   state: "environment state",
   suppressions: "suppressions file",
+  "table-stats": "table statistics from",
 };
 
 /**
@@ -159,6 +161,16 @@ function reasonsFor(allFindings: Finding[], facts: ReleaseFacts, env: Environmen
   }
 
   reasons.push(...leftOutReasons(facts));
+  const sizes = facts.tableStats;
+  if (sizes) {
+    const missing = sizes.missingTables.length > 0 ? `; no statistics for ${sizes.missingTables.join(", ")} (default severity)` : "";
+    reasons.push({
+      code: "table-sizes",
+      effect: "info",
+      message: `${sizes.judged} lock or rewrite finding${sizes.judged === 1 ? "" : "s"} judged by table size from ${sizes.source} (${sizes.tables} table${sizes.tables === 1 ? "" : "s"})${missing}`,
+      inputs: { ...sizes },
+    });
+  }
 
   // Inputs that were given but could not be read.
   const problems = facts.inputProblems ?? [];
@@ -171,6 +183,7 @@ function reasonsFor(allFindings: Finding[], facts: ReleaseFacts, env: Environmen
     base: false,
     state: false,
     suppressions: false,
+    "table-stats": false,
   };
   for (const problem of problems) {
     const effect = env.failClosed || required[problem.kind] ? "no-go" : "info";

@@ -4,10 +4,10 @@ import { extname, isAbsolute, relative, resolve } from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import { allRules } from "../../rules/index.js";
 import { UNANALYSED_RULE_IDS } from "../engine/types.js";
-import { BUILTIN_ENVIRONMENTS, DEFAULT_ROLLBACK_TRIGGERS, defaultPolicy } from "./defaults.js";
+import { BUILTIN_ENVIRONMENTS, DEFAULT_ROLLBACK_TRIGGERS, DEFAULT_TABLE_SIZE, defaultPolicy } from "./defaults.js";
 import { ConfigError } from "./errors.js";
 import { describeSchemaError, policyValidator } from "./schema.js";
-import type { EnvironmentPolicy, FreezeWindow, Policy, RollbackTriggers } from "./types.js";
+import type { EnvironmentPolicy, FreezeWindow, Policy, RollbackTriggers, TableSizeThresholds } from "./types.js";
 
 /** A policy file as written: every key optional. */
 interface PolicyDocument {
@@ -26,6 +26,7 @@ interface EnvironmentSpec {
   rollbackTriggers?: Partial<RollbackTriggers>;
   approvers?: string[];
   interactiveApproval?: boolean;
+  tableSize?: Partial<TableSizeThresholds>;
   freeze?: (Omit<FreezeWindow, "timeZone" | "effect"> & Partial<Pick<FreezeWindow, "timeZone" | "effect">>)[];
 }
 
@@ -183,7 +184,12 @@ export function resolvePolicy(document: unknown, origin: Origin): Policy {
       failClosed: spec.failClosed ?? parent.failClosed,
       require: { ...parent.require, ...spec.require },
       rollbackTriggers: { ...parent.rollbackTriggers, ...spec.rollbackTriggers },
+      tableSize: { ...(parent.tableSize ?? DEFAULT_TABLE_SIZE), ...spec.tableSize },
     };
+    const size = env.tableSize!;
+    if (size.highAboveRows > size.criticalAboveRows) fail(origin, ["environments", name, "tableSize", "highAboveRows"], `at most criticalAboveRows (${size.criticalAboveRows}), got ${size.highAboveRows}`);
+    if (size.highAboveBytes > size.criticalAboveBytes) fail(origin, ["environments", name, "tableSize", "highAboveBytes"], `at most criticalAboveBytes (${size.criticalAboveBytes}), got ${size.highAboveBytes}`);
+    if (size.infoBelowRows > size.highAboveRows) fail(origin, ["environments", name, "tableSize", "infoBelowRows"], `at most highAboveRows (${size.highAboveRows}), got ${size.infoBelowRows}`);
     if (spec.extends !== undefined) env.extends = spec.extends;
     const approvers = spec.approvers ?? parent.approvers;
     if (approvers !== undefined) env.approvers = [...approvers];

@@ -58,6 +58,21 @@ export interface FreezeWindow {
   reason?: string;
 }
 
+/**
+ * How the size of a table changes the severity of a lock or rewrite finding on it (with table
+ * statistics given). Rows are the catalog's estimate; bytes include indexes and TOAST.
+ */
+export interface TableSizeThresholds {
+  /** Fewer rows than this: the lock is over in moments, the finding is info. */
+  infoBelowRows: number;
+  /** More rows, or more bytes, than these: high. */
+  highAboveRows: number;
+  highAboveBytes: number;
+  /** More rows, or more bytes, than these: critical. */
+  criticalAboveRows: number;
+  criticalAboveBytes: number;
+}
+
 /** The effective policy of one environment (after `extends` is resolved). */
 export interface EnvironmentPolicy {
   /** The environment this one was derived from, if any. */
@@ -77,6 +92,8 @@ export interface EnvironmentPolicy {
   interactiveApproval?: boolean;
   /** Windows when releases here are frozen. */
   freeze?: FreezeWindow[];
+  /** Severity by table size for lock and rewrite findings (absent: the defaults). */
+  tableSize?: TableSizeThresholds;
 }
 
 /** A fully resolved policy: every environment carries every key. */
@@ -130,7 +147,7 @@ export interface SarifResult {
 
 /** An input file that was given but could not be read or understood. */
 export interface InputProblem {
-  kind: "tests" | "coverage" | "audit" | "sarif" | "log" | "base" | "state" | "suppressions";
+  kind: "tests" | "coverage" | "audit" | "sarif" | "log" | "base" | "state" | "suppressions" | "table-stats";
   file: string;
   message: string;
 }
@@ -180,6 +197,8 @@ export interface ReleaseFacts {
   migrationScope?: MigrationScope;
   /** The environment's own health, checked before the release (health.preflight). */
   environmentHealth?: { ok: boolean; url: string; detail: string };
+  /** Table statistics the lock and rewrite findings were judged by (--stats, --database). */
+  tableStats?: { source: string; tables: number; judged: number; missingTables: string[] };
   /** An earlier release that failed there and was neither rolled back nor acknowledged. */
   unresolvedFailure?: { releaseId: string; version: string; ts?: string; message: string };
 }

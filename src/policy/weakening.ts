@@ -1,7 +1,8 @@
 // Approvals cannot come from the code being deployed: a change that makes the policy (or the
 // config's rule settings) weaker than at the base revision is itself a reason. Pure comparisons.
 import { severityRank, type Severity } from "../types.js";
-import type { EnvironmentPolicy } from "./types.js";
+import { DEFAULT_TABLE_SIZE } from "./defaults.js";
+import type { EnvironmentPolicy, TableSizeThresholds } from "./types.js";
 
 const APPROVAL_RANK = { never: 0, "first-time": 1, always: 2 } as const;
 
@@ -41,6 +42,11 @@ export function environmentWeakenings(environment: string, base: EnvironmentPoli
   t("healthFailures", head.rollbackTriggers.healthFailures > base.rollbackTriggers.healthFailures);
   t("errorRatePercent", head.rollbackTriggers.errorRatePercent > base.rollbackTriggers.errorRatePercent);
   t("p95LatencyFactor", head.rollbackTriggers.p95LatencyFactor > base.rollbackTriggers.p95LatencyFactor);
+  // A higher threshold lets a bigger table through at a lower severity.
+  const baseSize = base.tableSize ?? DEFAULT_TABLE_SIZE;
+  const headSize = head.tableSize ?? DEFAULT_TABLE_SIZE;
+  for (const name of Object.keys(DEFAULT_TABLE_SIZE) as (keyof TableSizeThresholds)[])
+    if (headSize[name] > baseSize[name]) out.push(`${at}.tableSize.${name} raised from ${baseSize[name]} to ${headSize[name]}`);
   return out;
 }
 

@@ -38,7 +38,7 @@ export async function approve(options: ApproveOptions): Promise<ReleaseOutcome> 
     throw new ReleaseInputError(`release ${id} recorded no request to decide again on (an earlier gonogo made it): run gonogo deploy --env ${release.environment} --version ${release.version} again`);
   const { request } = recorded;
   // Only the recorded request shapes the decision: facts files or scope options given now are not used.
-  const { base: _base, fromRevision: _from, all: _all, policyFile: _policy, junit: _junit, coverage: _coverage, audit: _audit, sarif: _sarif, releaseId: _id, ...rest } = options;
+  const { base: _base, fromRevision: _from, all: _all, policyFile: _policy, junit: _junit, coverage: _coverage, audit: _audit, sarif: _sarif, tableStats: _stats, releaseId: _id, ...rest } = options;
   return deploy({
     ...rest,
     config,
@@ -49,6 +49,7 @@ export async function approve(options: ApproveOptions): Promise<ReleaseOutcome> 
     ...(request.fromRevision ? { fromRevision: request.fromRevision } : {}),
     ...(request.all ? { all: true } : {}),
     ...(request.policyFile ? { policyFile: request.policyFile } : {}),
+    ...(request.tableStats ? { tableStats: { ...request.tableStats, env: options.env ?? process.env } } : {}),
     approving: { releaseId: id, ...recorded.expect },
   });
 }

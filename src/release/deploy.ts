@@ -38,6 +38,7 @@ async function defaultPreflight(options: PreflightOptions): Promise<PreflightRes
     ...(options.environmentHealth ? { environmentHealth: options.environmentHealth } : {}),
     ...(options.evaluatedAt ? { evaluatedAt: options.evaluatedAt } : {}),
     ...(options.releaseInputs ? { releaseInputs: options.releaseInputs } : {}),
+    ...(options.tableStats ? { tableStats: options.tableStats } : {}),
   });
 }
 
@@ -114,6 +115,7 @@ export async function deploy(options: DeployOptions): Promise<ReleaseOutcome> {
           evaluatedAt: run.clock.now().toISOString(),
           log: config.log,
           ...(options.releaseInputs ? { releaseInputs: options.releaseInputs } : {}),
+          ...(options.tableStats ? { tableStats: options.tableStats } : {}),
         }),
       );
     } catch (error) {

@@ -5,6 +5,7 @@ import type { Decision, DecisionReason } from "../types.js";
 import type { ScanResult } from "../engine/types.js";
 import type { Policy, ReleaseFacts } from "../policy/types.js";
 import type { ReleaseFactFiles, ReleaseInputs } from "../policy/readers/index.js";
+import type { TableStatsInput } from "../policy/table-stats/index.js";
 import type { ApprovingRequest } from "./request.js";
 import type { ReleaseConfig } from "./config.js";
 import type { HealthOutcome } from "./health.js";
@@ -35,6 +36,8 @@ export interface PreflightOptions extends ReleaseFactFiles {
   evaluatedAt?: string;
   /** Release facts recorded with a pending release, used instead of reading the files again. */
   releaseInputs?: ReleaseInputs;
+  /** Table statistics (`--stats`, `--database`): lock and rewrite findings judged by table size. */
+  tableStats?: TableStatsInput;
 }
 
 export interface PreflightResult {
@@ -53,6 +56,8 @@ export type Preflight = (options: PreflightOptions) => Promise<Decision | Prefli
 export type Scanner = (options: { cwd: string; configFile?: string; paths?: string[] }) => Promise<Pick<ScanResult, "facts">>;
 
 export interface ReleaseOptions extends ReleaseFactFiles {
+  /** Table statistics (`--stats`, `--database`): lock and rewrite findings judged by table size. */
+  tableStats?: TableStatsInput;
   /** Working directory (default process.cwd()). */
   cwd?: string;
   /** Config file; default: gonogo.config.yaml found upward from cwd. */

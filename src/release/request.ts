@@ -10,6 +10,7 @@ import type { LogEvent } from "./log.js";
 
 /** The options of a release that shape its decision (ReleaseOptions' subset). */
 export interface RequestOptions {
+  tableStats?: { statsFile?: string; database?: string };
   base?: string;
   fromRevision?: string[];
   all?: boolean;
@@ -24,6 +25,11 @@ export interface RecordedRequest {
   fromRevision?: string[];
   all?: boolean;
   policyFile?: string;
+  /**
+   * Where the table statistics came from: the file, or the database as `env:NAME` (a URL only when
+   * it holds no password: the log never holds one).
+   */
+  tableStats?: { statsFile?: string; database?: string };
   /** sha256 of the config file's and the policy file's bytes. */
   configHash: string;
 }
@@ -58,8 +64,22 @@ export function requestOf(inputs: ReleaseInputs | undefined, options: RequestOpt
     ...(options.fromRevision?.length ? { fromRevision: options.fromRevision } : {}),
     ...(options.all ? { all: true } : {}),
     ...(options.policyFile ? { policyFile: options.policyFile } : {}),
+    ...(recordableStats(options.tableStats) ? { tableStats: recordableStats(options.tableStats)! } : {}),
     configHash,
   };
+}
+
+/** The table statistics' source as the log may hold it: never a URL with a password. */
+function recordableStats(stats: RequestOptions["tableStats"]): RecordedRequest["tableStats"] | undefined {
+  if (stats?.statsFile !== undefined) return { statsFile: stats.statsFile };
+  const database = stats?.database;
+  if (database === undefined) return undefined;
+  if (database.startsWith("env:")) return { database };
+  try {
+    return new URL(database).password === "" ? { database } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Why the decision made again is not the one approval was asked for (empty: it is). */
@@ -81,6 +101,9 @@ function parseRequest(value: unknown): RecordedRequest | undefined {
   if (Array.isArray(r.fromRevision) && r.fromRevision.every((x) => typeof x === "string")) out.fromRevision = r.fromRevision as string[];
   if (r.all === true) out.all = true;
   if (typeof r.policyFile === "string") out.policyFile = r.policyFile;
+  const stats = r.tableStats as Record<string, unknown> | undefined;
+  if (typeof stats?.statsFile === "string") out.tableStats = { statsFile: stats.statsFile };
+  else if (typeof stats?.database === "string") out.tableStats = { database: stats.database };
   return out;
 }
 

@@ -7,10 +7,11 @@ import { check, type CheckOptions } from "../../policy/check.js";
 import { formatDecisionJson, formatDecisionMarkdown, formatDecisionText } from "../../policy/format.js";
 import { formatHtml } from "../../report/html.js";
 import type { DecisionValue } from "../../types.js";
+import { tableStatsInput, withTableStatsOptions, type TableStatsFlags } from "../table-stats.js";
 
 export const CHECK_EXIT_CODES: Record<DecisionValue, number> = { go: 0, "no-go": 1, "needs-approval": 3 };
 
-interface CheckFlags {
+interface CheckFlags extends TableStatsFlags {
   env: string;
   project?: string;
   version?: string;
@@ -37,7 +38,7 @@ function checkValue(flag: string, value: string | undefined): void {
 }
 
 export const registerCheck: CommandRegistrar = (program, io, done) => {
-  program
+  withTableStatsOptions(program
     .command("check")
     .description("Scan, read release facts and decide: go (0), no-go (1) or needs-approval (3).")
     .argument("[paths...]", "files or directories to scan (default: .)")
@@ -56,7 +57,7 @@ export const registerCheck: CommandRegistrar = (program, io, done) => {
     .option("--all", "judge every migration, also those the environment already runs")
     .option("--config <file>", "config file (default: found upward from the working directory)")
     .option("--no-config", "use no config file")
-    .addOption(new Option("--format <format>", "output format").choices(["text", "json", "markdown", "html"]).default("text"))
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json", "markdown", "html"]).default("text")))
     .action(async (paths: string[], flags: CheckFlags) => {
       for (const [flag, value] of [
         ["--env", flags.env],
@@ -93,6 +94,8 @@ export const registerCheck: CommandRegistrar = (program, io, done) => {
       if (flags.suppressionsLocation !== undefined) options.scanOptions = { suppressionsLocation: flags.suppressionsLocation };
       if (flags.fromRevision) options.fromRevision = flags.fromRevision;
       if (flags.all === true) options.all = true;
+      const stats = tableStatsInput(flags, io);
+      if (stats) options.tableStats = stats;
       if (flags.config === false) options.configFile = false;
       else if (typeof flags.config === "string") options.configFile = flags.config;
 

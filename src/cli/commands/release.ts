@@ -3,6 +3,7 @@ import path from "node:path";
 import type { Command } from "commander";
 import type { CommandRegistrar } from "../command.js";
 import { UsageError, type CliIO } from "../io.js";
+import { tableStatsInput, withTableStatsOptions, type TableStatsFlags } from "../table-stats.js";
 import {
   approve,
   cascade,
@@ -17,7 +18,7 @@ import {
   type ReleaseOptions,
 } from "../../release/index.js";
 
-interface CommonFlags {
+interface CommonFlags extends TableStatsFlags {
   config?: string;
   junit?: string[];
   coverage?: string;
@@ -62,6 +63,7 @@ function approverFor(flags: CommonFlags, io: CliIO): Approver | undefined {
 
 function releaseOptions(flags: CommonFlags, io: CliIO, signal: AbortSignal): ReleaseOptions {
   const approver = approverFor(flags, io);
+  const stats = tableStatsInput(flags, io);
   return {
     cwd: io.cwd,
     ...(flags.config ? { configFile: path.resolve(io.cwd, flags.config) } : {}),
@@ -74,6 +76,7 @@ function releaseOptions(flags: CommonFlags, io: CliIO, signal: AbortSignal): Rel
     ...(flags.fromRevision?.length ? { fromRevision: flags.fromRevision } : {}),
     ...(flags.all ? { all: true } : {}),
     ...(approver ? { approver } : {}),
+    ...(stats ? { tableStats: { ...stats, ...(stats.statsFile !== undefined ? { statsFile: path.resolve(io.cwd, stats.statsFile) } : {}) } } : {}),
     env: io.env,
     out: (text) => io.stdout.write(text),
     warn: (text) => io.stderr.write(text),
@@ -81,9 +84,9 @@ function releaseOptions(flags: CommonFlags, io: CliIO, signal: AbortSignal): Rel
   };
 }
 
-/** The options that say which migrations a deploy judges (deploy and cascade). */
+/** The options that say which migrations a deploy judges (deploy and cascade), and the table statistics it judges them by. */
 function withScopeOptions(command: Command): Command {
-  return command
+  return withTableStatsOptions(command)
     .option("--from-revision <rev>", "migration revision the environment runs (one per revision graph; repeatable): only later migrations are judged; default: the revision its last release recorded", collect)
     .option("--all", "judge every migration, also those the environment already runs");
 }

@@ -18,8 +18,9 @@ import type { ScanOptions, ScanResult } from "../../engine/types.js";
 import { GRAPH_RULE_IDS } from "../../policy/scope.js";
 import type { CommandRegistrar } from "../command.js";
 import { assertPathsExist } from "../paths.js";
+import { tableStatsInput, tableStatsNotes, withTableStatsOptions, type TableStatsFlags } from "../table-stats.js";
 
-export interface ScanCliOptions {
+export interface ScanCliOptions extends TableStatsFlags {
   format: FormatName;
   output?: string;
   maxWarnings?: string;
@@ -62,7 +63,7 @@ export function useColor(io: CliIO, override?: boolean): boolean {
 }
 
 export const registerScan: CommandRegistrar = (program, io, done) => {
-  program
+  const command = program
     .command("scan")
     .description("Scan migrations, SQL and infrastructure code for unsafe changes")
     .argument("[paths...]", "files or directories to scan", ["."])
@@ -84,7 +85,8 @@ export const registerScan: CommandRegistrar = (program, io, done) => {
     .option("--suppress-all", "accept every finding present now: record them in the suppressions file")
     .option("--suppress-rule <id>", "accept the findings of this rule present now (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option("--prune-suppressions", "remove suppressions that no longer match a finding")
-    .option("--suppressions-location <file>", "the suppressions file (default: gonogo-suppressions.json at the project root)")
+    .option("--suppressions-location <file>", "the suppressions file (default: gonogo-suppressions.json at the project root)");
+  withTableStatsOptions(command)
     .action(async (paths: string[], opts: ScanCliOptions) => {
       done(await runScan(paths, opts, io));
     });
@@ -101,6 +103,7 @@ export async function runScan(paths: string[], opts: ScanCliOptions, io: CliIO):
   const jobs = opts.jobs === undefined ? undefined : Number(opts.jobs);
   if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1 || jobs > 64)) throw new UsageError(`--jobs ${opts.jobs}: expected a whole number from 1 to 64`);
   assertPathsExist(paths, io.cwd);
+  const statsInput = tableStatsInput(opts, io);
   for (const id of opts.suppressRule ?? []) {
     if (!allRules.some((r) => r.id === id)) throw new UsageError(`--suppress-rule ${id}: not a known rule id (see \`gonogo rules\`)`);
   }
@@ -129,6 +132,13 @@ export async function runScan(paths: string[], opts: ScanCliOptions, io: CliIO):
     ...(shard ? { shard } : {}),
     ...(jobs !== undefined ? { jobs } : {}),
   }).finally(() => progress.finish());
+  // Table sizes are judged after the scan (and its cache): the facts stay the same, the policy's
+  // thresholds decide what a lock or rewrite on that table is worth.
+  if (statsInput) {
+    const { applyTableStats, scanTableSizeThresholds } = await import("../../policy/table-stats/index.js");
+    const thresholds = await scanTableSizeThresholds(io.cwd, opts.config === false ? false : opts.config);
+    for (const note of tableStatsNotes(await applyTableStats(io.cwd, result, statsInput, thresholds))) io.stderr.write(`gonogo: ${note}\n`);
+  }
   const results = opts.quiet
     ? result.results.map((r) => ({ ...r, findings: r.findings.filter((f) => f.severity === "critical" || f.severity === "high") })).filter((r) => r.findings.length > 0)
     : result.results;
