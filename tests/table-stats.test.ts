@@ -50,6 +50,7 @@ describe("severity by table size", () => {
     expect(judged("sql/update-without-where", "high", "tiny").severity).toBe("high");
     expect(judged("sql/update-without-where", "high", "huge").severity).toBe("critical");
     expect(judged("sql/add-not-null-without-default", "high", "tiny").severity).toBe("high");
+    expect(judged("sql/add-not-null-without-default", "high", "accounts", ["accounts"]).severity).toBe("info"); // empty: nothing to fail on
   });
 
   it("a table created in the release is empty; a table the statistics do not hold keeps everything", () => {
@@ -120,5 +121,25 @@ describe("the policy's tableSize", () => {
     expect(environmentWeakenings("production", defaultPolicy().environments.production!, stricter.environments.production!)).toEqual([]);
     expect(() => resolvePolicy({ environments: { production: { tableSize: { highAboveRows: 99_000_000 } } } }, { file: "p.yaml", prefix: [] })).toThrow("p.yaml: /environments/production/tableSize/highAboveRows: expected at most criticalAboveRows (10000000), got 99000000");
     expect(() => resolvePolicy({ environments: { production: { tableSize: { rows: 1 } } } }, { file: "p.yaml", prefix: [] })).toThrow("/environments/production/tableSize/rows: expected no such key");
+  });
+});
+
+describe("reports", () => {
+  it("HTML and markdown show the table sizes beside the migrations; without statistics they are unchanged", async () => {
+    const { formatMarkdown } = await import("../src/report/markdown.js");
+    const { formatHtml } = await import("../src/report/html.js");
+    const { formatDecisionMarkdown } = await import("../src/policy/format.js");
+    const f = finding("sql/create-index-non-concurrently", "medium", "huge");
+    const plain = [{ file: "m.sql", findings: [structuredClone(f)] }];
+    const plainMarkdown = formatMarkdown(plain);
+    const plainHtml = formatHtml(plain, { generatedAt: "t" });
+    expect(plainMarkdown).not.toContain("Table sizes");
+    expect(plainHtml).not.toContain("table-sizes");
+    judgeTableSizes([f], { stats: STATS });
+    const sized = [{ file: "m.sql", findings: [f] }];
+    expect(formatMarkdown(sized)).toContain("| `huge` | ~48 M rows, 31 GB | `m.sql:1` |");
+    expect(formatHtml(sized, { generatedAt: "t" })).toContain('<p class="meta table-sizes">tables: <code>huge</code> ~48 M rows, 31 GB</p>');
+    const decision = { decision: "no-go" as const, environment: "production", reasons: [], requiredApprovals: 0, autoRollback: false, policyHash: "sha256:0", inputsHash: "sha256:0", evaluatedAt: "t" };
+    expect(formatDecisionMarkdown(decision, [f])).toContain("| `huge` | ~48 M rows, 31 GB | `m.sql:1` |");
   });
 });

@@ -5,6 +5,7 @@ import type { InvalidRuleExample, Rule, RuleExample } from "../../rules/define.j
 import { docsUrlFor } from "../../rules/define.js";
 import { compareStrings, eslintSeverity } from "../types.js";
 import { NOT_HIDDEN_BY_DIRECTIVES } from "../engine/types.js";
+import { tableSizeDoc } from "../policy/table-stats/severity.js";
 
 /** Where a rule's page lives, relative to the repository root (docsUrlFor points there). */
 export function ruleDocPath(ruleId: string): string {
@@ -95,6 +96,7 @@ export function renderRuleMarkdown(rule: Rule): string {
     rule.docs.instead,
     "",
     ...(rule.docs.details ? ["## How it decides", "", rule.docs.details, ""] : []),
+    ...(tableSizeDoc(rule.id) ? ["## Severity by table size", "", tableSizeDoc(rule.id)!, ""] : []),
     "## Examples",
     "",
     "### Flagged",

@@ -1,4 +1,5 @@
 // Rendering a decision: the operators' banner (text), a PR comment (markdown), or JSON.
+import { tableSizesOf } from "../report/table-sizes.js";
 import type { Decision, DecisionReason, Finding, Severity } from "../types.js";
 import { SEVERITIES } from "../types.js";
 
@@ -106,6 +107,11 @@ export function formatDecisionMarkdown(decision: Decision, findings: Finding[] =
     for (const f of findings.slice(0, 50)) out.push(`| ${f.severity} | \`${cell(f.file)}:${f.line}\` | \`${f.ruleId}\` | ${cell(f.message)} |`);
     if (findings.length > 50) out.push(`| | | | … and ${findings.length - 50} more |`);
     out.push("", "</details>");
+  }
+  const tables = tableSizesOf(findings);
+  if (tables.length > 0) {
+    out.push("", "| Table | Size | Migrations |", "| --- | --- | --- |");
+    for (const t of tables) out.push(`| \`${cell(t.table)}\` | ${cell(t.size)} | ${t.locations.map((l) => `\`${cell(l)}\``).join(", ")} |`);
   }
   out.push("", `<sub>${decision.requiredApprovals > 0 ? `approvals required: ${decision.requiredApprovals} · ` : ""}policy \`${decision.policyHash.slice(7, 19)}\` · inputs \`${decision.inputsHash.slice(7, 19)}\` · ${decision.evaluatedAt}</sub>`);
   return out.join("\n") + "\n";

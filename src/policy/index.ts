@@ -27,3 +27,20 @@ export { AUDIT_SEVERITIES } from "./types.js";
 export { environmentPolicy } from "./environment.js";
 export { environmentWeakenings, ruleSettingWeakenings, type RuleSettingsSnapshot } from "./weakening.js";
 export { readFileAtRevision, isSafeRevision, filesChangedSince } from "../git.js";
+export {
+  applyTableStats,
+  readTableStats,
+  readTableStatsFile,
+  parseTableStats,
+  readTableStatsFromDatabase,
+  resolveDatabaseSource,
+  judgeTableSizes,
+  SIZE_DEPENDENT_RULE_IDS,
+  TableStatsReadError,
+  type TableStatsInput,
+  type AppliedTableStats,
+  type TableStatsSet,
+  type TableStats,
+  type TableSizeJudgement,
+} from "./table-stats/index.js";
+export { DEFAULT_TABLE_SIZE } from "./defaults.js";

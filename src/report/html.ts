@@ -3,6 +3,7 @@
 // scripts, no fonts; a Content-Security-Policy that forbids loading anything, as a second line of
 // defence behind escaping every piece of text that comes from the scanned code.
 import type { RevisionGraph } from "../extract/facts.js";
+import { tableSizesOf } from "./table-sizes.js";
 import { compareStrings, SEVERITIES, type Decision, type FileResult, type Finding, type Severity } from "../types.js";
 import { buildGraphViews, NODE_PALETTE, colorForSeverity } from "./graph.js";
 import { renderGraphSvg } from "./graph-svg.js";
@@ -96,7 +97,10 @@ function findingsSection(results: FileResult[], fileIds: Map<string, string>): s
       const lines = result.source?.split("\n");
       const items = result.findings.map((f) => findingItem(f, lines)).join("");
       const n = result.findings.length;
-      return `<section class="file" id="${fileIds.get(result.file)}"><h3><code>${esc(result.file)}</code> <span class="meta">${n} finding${n === 1 ? "" : "s"}</span></h3><ol class="finding-list">${items}</ol></section>`;
+      // With table statistics: the size of each table the file locks or rewrites, beside it.
+      const tables = tableSizesOf(result.findings).map((t) => `<code>${esc(t.table)}</code> ${esc(t.size)}`);
+      const sizes = tables.length > 0 ? `<p class="meta table-sizes">tables: ${tables.join(" · ")}</p>` : "";
+      return `<section class="file" id="${fileIds.get(result.file)}"><h3><code>${esc(result.file)}</code> <span class="meta">${n} finding${n === 1 ? "" : "s"}</span></h3>${sizes}<ol class="finding-list">${items}</ol></section>`;
     });
   return `<section class="findings" aria-labelledby="findings-heading"><h2 id="findings-heading">Findings</h2>${files.join("")}</section>`;
 }

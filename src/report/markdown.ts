@@ -1,4 +1,5 @@
 // A short PR-comment / job-summary: counts by severity and the top findings with file:line links.
+import { tableSizesOf } from "./table-sizes.js";
 import { compareStrings, SEVERITIES, severityRank, type FileResult, type Finding } from "../types.js";
 
 export interface MarkdownOptions {
@@ -34,6 +35,11 @@ export function formatMarkdown(results: FileResult[], options: MarkdownOptions =
   out.push("| Severity | Location | Rule | Message |", "| --- | --- | --- | --- |");
   for (const f of shown) out.push(`| ${ICON[f.severity]} ${f.severity} | ${location(f, options.linkBase)} | [\`${codeSpan(f.ruleId)}\`](${url(f.docsUrl)}) | ${cell(f.message)} |`);
   if (findings.length > shown.length) out.push("", `_…and ${findings.length - shown.length} more; run \`gonogo scan\` for all of them._`);
+  const tables = tableSizesOf(findings);
+  if (tables.length > 0) {
+    out.push("", "**Table sizes** (from table statistics)", "", "| Table | Size | Migrations |", "| --- | --- | --- |");
+    for (const t of tables) out.push(`| \`${codeSpan(t.table)}\` | ${cell(t.size)} | ${t.locations.map((l) => `\`${codeSpan(l)}\``).join(", ")} |`);
+  }
   return out.join("\n") + "\n";
 }
 

@@ -65,6 +65,17 @@ const SIZE_RULES: Record<string, SizeRule> = {
 /** The rule ids whose severity depends on the table's size. */
 export const SIZE_DEPENDENT_RULE_IDS: readonly string[] = Object.keys(SIZE_RULES);
 
+/** How a rule's severity follows its table's size, for its docs page; undefined for other rules. */
+export function tableSizeDoc(ruleId: string): string | undefined {
+  const rule = SIZE_RULES[ruleId];
+  if (!rule) return undefined;
+  const t = DEFAULT_TABLE_SIZE;
+  const how = rule.lowers
+    ? `fewer than ${t.infoBelowRows.toLocaleString("en-US")} rows → \`info\`; up to ${t.highAboveRows.toLocaleString("en-US")} rows and ${bytesText(t.highAboveBytes)} → this rule's severity; more → \`high\`; more than ${t.criticalAboveRows.toLocaleString("en-US")} rows or ${bytesText(t.criticalAboveBytes)} → \`critical\``
+    : `the severity is only ever raised (more than ${t.highAboveRows.toLocaleString("en-US")} rows or ${bytesText(t.highAboveBytes)} → at least \`high\`; more than ${t.criticalAboveRows.toLocaleString("en-US")} rows or ${bytesText(t.criticalAboveBytes)} → \`critical\`)${ruleId === "sql/add-not-null-without-default" ? ", and is `info` on an empty table" : ""}`;
+  return `With table statistics (\`--stats FILE\` or \`--database URL\`, see [Table sizes](../../table-stats.md)) the finding is judged by the size of its table, with the policy's \`tableSize\` thresholds (defaults: ${how}). The message then says the size and the cost (${rule.work === "scan" ? "rows and bytes scanned" : rule.work === "rewrite" ? "rows and bytes rewritten" : rule.work === "fail" ? "the existing rows it fails on" : `rows ${rule.work === "update" ? "updated" : "deleted"}`}), and \`data.tableSize\` holds the estimate and the safer form: ${rule.saferForm}. A table created in the same scan is empty. Without statistics the severity is the one above.`;
+}
+
 export interface TableSizeJudgement {
   /** Findings whose severity or message changed. */
   changed: number;
@@ -111,13 +122,15 @@ export function judgeTableSizes(findings: Finding[], options: JudgeTableSizesOpt
     }
     const by = severityBySize(size, thresholds);
     const own = finding.severity;
-    const severity = by === "own" ? own : rule.lowers || severityRank(by) > severityRank(own) ? by : own;
+    // A statement that fails on any row cannot fail on an empty table.
+    const severity = rule.work === "fail" && size.rows === 0 ? "info" : by === "own" ? own : rule.lowers || severityRank(by) > severityRank(own) ? by : own;
     const shownSize = created ? "created in this release, empty" : sizeText(size);
     finding.message = `${finding.message}; on table ${table} (${shownSize}): ${rule.effect(size)}`;
     finding.severity = severity;
     finding.data = {
       ...finding.data,
       tableSize: {
+        shown: shownSize,
         rows: size.rows,
         tableBytes: size.tableBytes,
         totalBytes: size.totalBytes,
