@@ -136,7 +136,8 @@ export async function runScan(paths: string[], opts: ScanCliOptions, io: CliIO):
   // thresholds decide what a lock or rewrite on that table is worth.
   if (statsInput) {
     const { applyTableStats, scanTableSizeThresholds } = await import("../../policy/table-stats/index.js");
-    const thresholds = await scanTableSizeThresholds(io.cwd, opts.config === false ? false : opts.config);
+    // The policy of the config the scan used (found from the scanned paths).
+    const thresholds = await scanTableSizeThresholds(io.cwd, opts.config === false ? false : (result.configFile ?? opts.config));
     for (const note of tableStatsNotes(await applyTableStats(io.cwd, result, statsInput, thresholds))) io.stderr.write(`gonogo: ${note}\n`);
   }
   const results = opts.quiet
