@@ -52,3 +52,8 @@ export class GitError extends Error {
     super(message);
   }
 }
+
+/** A file whose syntax tree would exceed the parse budget (parsers/tree-sitter.ts): reported as not analysed. */
+export class TooComplexError extends Error {
+  override name = "TooComplexError";
+}

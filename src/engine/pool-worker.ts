@@ -2,6 +2,7 @@
 // export is the worker-thread entry (a batch of files per task, so messages stay few).
 import { extractFile, extractMigrationHeaderFacts, roleOf, unreadableFileFacts, type ExtractContext, type FileRole } from "../extract/index.js";
 import type { FileFacts } from "../extract/facts.js";
+import { TooComplexError } from "../errors.js";
 
 export interface AnalysisInput {
   file: string;
@@ -52,7 +53,7 @@ export async function extractSafely(file: string, text: string, role: FileRole, 
 
 /** A file over a bound (TooComplexError) says so; anything else is an extractor bug on odd input. */
 function failureReason(error: unknown): string {
-  return error instanceof Error && error.name === "TooComplexError" ? error.message : `analysis failed (${(error as Error).message})`;
+  return error instanceof TooComplexError ? error.message : `analysis failed (${(error as Error).message})`;
 }
 
 /** Worker entry: analyses a batch in order. */

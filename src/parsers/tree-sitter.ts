@@ -2,6 +2,7 @@
 // first syntax error. Each grammar module (python.ts, bash.ts, hcl.ts) is a thin wrapper over this.
 import { createRequire } from "node:module";
 import type ParserType from "tree-sitter";
+import { TooComplexError } from "../errors.js";
 
 export type SyntaxNode = ParserType.SyntaxNode;
 export type Tree = ParserType.Tree;
@@ -17,10 +18,8 @@ const require = createRequire(import.meta.url);
  */
 export const MAX_PARSE_CHECKS = 50_000;
 
-/** A file whose syntax tree would exceed the parse budget: reported as not analysed. */
-export class TooComplexError extends Error {
-  override name = "TooComplexError";
-}
+// A file whose syntax tree would exceed the parse budget: reported as not analysed.
+export { TooComplexError };
 
 /**
  * A parse function for the grammar in package `languageModule`. Nothing is loaded until the first
