@@ -143,3 +143,14 @@ describe("reports", () => {
     expect(formatDecisionMarkdown(decision, [f])).toContain("| `huge` | ~48 M rows, 31 GB | `m.sql:1` |");
   });
 });
+
+describe("the request a pending release records", () => {
+  it("keeps the --stats file or env:NAME for gonogo approve, never a URL with a password", async () => {
+    const { requestOf } = await import("../src/release/request.js");
+    const inputs = { inputProblems: [] };
+    expect(requestOf(inputs, { tableStats: { statsFile: "/p/table-stats.json" } }, "h").tableStats).toEqual({ statsFile: "/p/table-stats.json" });
+    expect(requestOf(inputs, { tableStats: { database: "env:STATS_DB" } }, "h").tableStats).toEqual({ database: "env:STATS_DB" });
+    expect(requestOf(inputs, { tableStats: { database: "postgresql://ro@db/app" } }, "h").tableStats).toEqual({ database: "postgresql://ro@db/app" });
+    expect(JSON.stringify(requestOf(inputs, { tableStats: { database: "postgresql://ro:pw-77@db/app" } }, "h"))).not.toContain("pw-77");
+  });
+});
