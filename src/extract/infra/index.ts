@@ -51,7 +51,8 @@ export function analyseInfraFile(file: string, text: string, siblings: { file: s
         return analyseTerraform(file, text, terraform.filter(inDirectory), terraform.filter((s) => !inDirectory(s)));
       }
       case "javascript":
-        return analyseJavaScript(file, text);
+        // Its siblings are the scan's files that may define command wrappers it imports.
+        return analyseJavaScript(file, text, siblings.filter((s) => s.file !== file));
       case "python":
         return analysePython(file, text);
       case "shell":

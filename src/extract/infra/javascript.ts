@@ -9,7 +9,8 @@ import { emptyFileFacts, type StorageAction } from "../facts.js";
 import { SourceText } from "../source.js";
 import { addCommentDirective, infraProblem, storageAction, type BucketResource, type InfraAnalysis } from "./common.js";
 import { commandTexts, constantStrings } from "./js-commands.js";
-import { ARGV_CALLS, findWrappers, SHELL_STRING_CALLS, wrapperCallName } from "./js-wrappers.js";
+import { importedWrappers, relativeImports, type Sibling } from "./js-imported-wrappers.js";
+import { ARGV_CALLS, findWrappers, SHELL_STRING_CALLS, wrapperCallName, type Wrapper } from "./js-wrappers.js";
 import { classifyCommand, extractShellActions } from "./shell.js";
 
 /** Words a file must contain (lower-cased) for any of its code to matter here. */
@@ -231,7 +232,8 @@ function branches(node: AnyNode, depth = 0): AnyNode[] {
   return [n];
 }
 
-export function analyseJavaScript(file: string, text: string): InfraAnalysis {
+/** `siblings`: the scan's files that may define command wrappers this file imports (infraSiblings). */
+export function analyseJavaScript(file: string, text: string, siblings: readonly Sibling[] = []): InfraAnalysis {
   const facts = emptyFileFacts(file, "js");
   const buckets: BucketResource[] = [];
   if (!mayHoldStorageCode(text)) return { facts, buckets };
@@ -287,6 +289,10 @@ export function analyseJavaScript(file: string, text: string): InfraAnalysis {
     return chain === "fetch" || chain === "globalThis.fetch" || resolver.resolve(callee) === "undici.fetch";
   };
   const wrappers = findWrappers(ast.program, text, (n) => resolver.resolve(n), isFetch);
+  const imported = siblings.length === 0 ? new Map<string, Wrapper>() : importedWrappers(file, relativeImports(ast.program, walk), siblings, (program, moduleText) => {
+    const moduleResolver = new Resolver(program);
+    return findWrappers(program, moduleText, (n) => moduleResolver.resolve(n), (callee) => ["fetch", "globalThis.fetch"].includes(memberChain(callee).join(".")) || moduleResolver.resolve(callee) === "undici.fetch");
+  });
   /** A Cloudflare REST call that deletes one R2 bucket: DELETE …/r2/buckets/<name> and nothing after it. */
   const r2Delete = (url: string | undefined, method: string | undefined, node: AnyNode, operation: string): void => {
     const marker = "/r2/buckets/";
@@ -387,8 +393,9 @@ export function analyseJavaScript(file: string, text: string): InfraAnalysis {
         r2Delete(stringOrTemplate(args[0], text), stringLiteral(findProperty(objectArg(args[1]), "method")?.value), node, 'fetch(…/r2/buckets/…, { method: "DELETE" })');
         return;
       }
-      const wrapperName = wrapperCallName(callee);
-      const wrapper = wrapperName !== undefined ? wrappers.get(wrapperName) : undefined;
+      const calleeName = wrapperCallName(callee);
+      const wrapperName = calleeName ?? text.slice(callee.start!, callee.end!);
+      const wrapper = (calleeName !== undefined ? wrappers.get(calleeName) : undefined) ?? (imported.size > 0 ? imported.get(resolver.resolve(callee) ?? "") : undefined);
       if (wrapper?.kind === "shell" && args[wrapper.command]) shellFromNode(args[wrapper.command]!);
       else if (wrapper?.kind === "argv") argvCall(args[wrapper.file], args[wrapper.args], node);
       else if (wrapper?.kind === "fetch") {

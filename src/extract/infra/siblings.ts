@@ -2,12 +2,28 @@
 // default in variables.tf decides a force_destroy in main.tf), plus the directories of the local
 // modules it calls (`source = "./modules/bucket"`), one level deep. GitLab CI: a YAML file is read
 // with the other files of the pipelines it belongs to (its `.gitlab-ci.yml` and local `include:`s).
+// JS/TS: a file is read with the scan's files that may define the command wrappers it imports
+// (they run commands and export something, and the file names them), at most MAX_JS_SIBLINGS.
 // The engine hands the scan's texts over; this is the `siblingsOf` of the extract context.
 import path from "node:path";
 import { gitlabPipelines } from "./gitlab-includes.js";
+import { infraFileKind } from "./kinds.js";
 import { localModuleDirectories } from "./terraform-local-modules.js";
 
-/** The other scanned files an infrastructure file is read with (Terraform and GitLab CI have some). */
+const MAX_JS_SIBLINGS = 16;
+
+/** A JS/TS file that may export a command wrapper (a cheap test on its text, before any parse). */
+function mayExportWrapper(text: string): boolean {
+  return (text.includes("child_process") || text.includes("execa") || text.includes("zx")) && text.includes("export");
+}
+
+/** The module stem an import of `file` names: `sh` for lib/sh.mjs, `lib` for lib/index.ts. */
+function moduleStem(file: string): string {
+  const name = path.posix.basename(file).replace(/\.[^.]+$/, "");
+  return name === "index" ? path.posix.basename(path.posix.dirname(file)) : name;
+}
+
+/** The other scanned files an infrastructure file is read with (Terraform, GitLab CI and JS/TS have some). */
 export function infraSiblings(texts: ReadonlyMap<string, string>): (file: string) => { file: string; text: string }[] {
   const terraformByDirectory = new Map<string, [string, string][]>();
   for (const entry of texts) {
@@ -19,7 +35,17 @@ export function infraSiblings(texts: ReadonlyMap<string, string>): (file: string
   }
   const moduleDirectories = new Map<string, string[]>();
   let pipelines: Map<string, string[]> | undefined;
+  let wrapperModules: [string, string][] | undefined;
   return (file) => {
+    if (infraFileKind(file) === "javascript") {
+      const text = texts.get(file) ?? "";
+      if (!text.includes("./")) return [];
+      wrapperModules ??= [...texts].filter(([f, t]) => infraFileKind(f) === "javascript" && mayExportWrapper(t));
+      return wrapperModules
+        .filter(([f]) => f !== file && text.includes(moduleStem(f)))
+        .slice(0, MAX_JS_SIBLINGS)
+        .map(([f, t]) => ({ file: f, text: t }));
+    }
     const lower = file.toLowerCase();
     if (lower.endsWith(".yml") || lower.endsWith(".yaml")) {
       // Parsed once per scan, and only when the scan has a YAML file to read.

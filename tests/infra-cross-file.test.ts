@@ -1,6 +1,7 @@
-// Issue 13, item 6: GitLab CI `include:` of local files. The files a pipeline includes are read as
-// GitLab CI whatever their names, a `!reference` may name a job of any of them, and each command is
-// reported once, where it is written.
+// Issue 13, items 5 and 6: infrastructure read across files. GitLab CI `include:` of local files:
+// the files a pipeline includes are read as GitLab CI whatever their names, a `!reference` may name
+// a job of any of them, and each command is reported once, where it is written. JS/TS command
+// wrappers imported from another file of the scan.
 import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -61,5 +62,23 @@ describe("GitLab CI include: local", () => {
       "ci/b.yml": "include:\n  - local: ci/a.yml\nclean:\n  script:\n    - npx cdk destroy --force\n",
     });
     expect(await found(cwd)).toEqual(["infra/destroy-command ci/b.yml:5:7-5:30"]);
+  });
+});
+
+describe("JS/TS command wrappers imported from another file of the scan (item 5)", () => {
+  const dir = "fixtures/infra/sdk-imports";
+  test("require()d CommonJS (module.exports = { execute }, as a namespace and destructured) and ES modules (named, renamed, namespace, default); a listing, a dry run, a logging helper, a download, one object and an echo are not findings", async () => {
+    expect(await found(root, [dir])).toEqual([
+      `infra/destroy-command ${dir}/scripts/teardown.mjs:5:6-5:35`,
+      `infra/bucket-empty ${dir}/scripts/teardown.mjs:6:8-6:47`,
+      `infra/bucket-delete ${dir}/scripts/teardown.mjs:7:14-7:52`,
+      `infra/bucket-delete ${dir}/scripts/teardown.mjs:8:13-8:48`,
+      `infra/bucket-delete ${dir}/source/destroy.js:6:22-6:83`,
+      `infra/destroy-command ${dir}/source/destroy.js:7:12-7:66`,
+    ]);
+  });
+
+  test("the wrapper's module must be in the scan: a file scanned alone reads only its own wrappers", async () => {
+    expect(await found(root, [`${dir}/scripts/teardown.mjs`])).toEqual([]);
   });
 });
