@@ -164,6 +164,18 @@ describe("one finding per source location (issue 13, item 11)", () => {
     ]);
   });
 
+  test("helpers that pass built strings on and nested literal loops are read within a budget", async () => {
+    const chain = Array.from({ length: 20 }, (_, i) => (i === 19 ? `def f${i}(s):\n    op.execute(s)\n` : `def f${i}(s):\n    f${i + 1}(s + "a")\n    f${i + 1}(s + "b")\n`));
+    let loops = "";
+    for (let i = 0; i < 8; i++) loops += `${"    ".repeat(i + 1)}for v${i} in ("a", "b", "c", "d", "e", "f", "g", "h"):\n`;
+    const facts = await extract(`${header}\n${chain.join("\n")}\ndef upgrade():\n    f0("SELECT 1 -- ")\n${loops}${"    ".repeat(9)}op.drop_table(v7)\n`);
+    // 2^20 paths and 8^8 loop bodies are not all read: past the budget a parameter is unknown
+    // (dynamic SQL at the helper) and a loop variable is named by its expression.
+    expect(facts.dynamicSql.map((d) => d.reason)).toEqual(["variable"]);
+    expect(facts.schemaChanges.map((c) => c.table)).toContain("<v7>");
+    expect(new Set(facts.schemaChanges.map((c) => c.table))).toEqual(new Set(["a", "b", "c", "d", "e", "f", "g", "h", "<v7>"]));
+  });
+
   test("a loop over a literal tuple of names names each table, at its string", async () => {
     const facts = await extract(`${header}\nOLD = ["x", "y"]\n\ndef upgrade():\n    for t in ("a", "b"):\n        op.drop_table(t)\n        op.execute("ANALYZE audit")\n    for t in OLD:\n        op.drop_table(t)\n    for t in names():\n        op.drop_table(t)\n`);
     expect(facts.schemaChanges.map((c) => [c.table, c.location.line, c.location.column])).toEqual([

@@ -26,6 +26,10 @@ import { describeFunction, readHeader, type MigrationContext } from "./header.js
 import { ModuleBindings } from "./bindings.js";
 import { firstArgumentString, isStringish, keywordArguments, moduleAssignments, positionalArguments, shortReceiver, stringValues } from "./syntax.js";
 
+/** Per file: helper expansions with call-site strings, and loop bodies read once per element. */
+const MAX_BOUND_EXPANSIONS = 256;
+const MAX_LOOP_ITERATIONS = 1000;
+
 class MigrationExtractor extends ModuleBindings {
   readonly source: SourceText;
   readonly facts: FileFacts;
@@ -36,6 +40,14 @@ class MigrationExtractor extends ModuleBindings {
    * twice cost linear time, not 2^depth.
    */
   readonly expanded = new Set<string>();
+  /**
+   * Helper expansions with strings bound from a call site, and loop bodies read per element, so
+   * far: each has a budget per file (helpers that pass built strings on, nested literal loops
+   * would otherwise cost 2^depth). Past it, a helper is read once with its parameters unknown
+   * (dynamic SQL, as written) and a loop body once.
+   */
+  boundExpansions = 0;
+  loopIterations = 0;
   revision?: string;
   changeCounter = 0;
 
@@ -191,7 +203,8 @@ class MigrationExtractor extends ModuleBindings {
     const items = container.type === "dictionary"
       ? container.namedChildren.map((pair) => (pair.type === "pair" ? pair.childForFieldName("key") : null)).filter((key): key is PyNode => key !== null)
       : container.namedChildren.filter((c) => c.type !== "comment");
-    if (items.length === 0 || items.some((item) => resolveSql(item, scope, this).kind !== "sql")) return false;
+    if (items.length === 0 || this.loopIterations + items.length > MAX_LOOP_ITERATIONS || items.some((item) => resolveSql(item, scope, this).kind !== "sql")) return false;
+    this.loopIterations += items.length;
     const counted = this.changeCounter;
     let after = counted;
     for (const [index, item] of items.entries()) {
@@ -249,10 +262,11 @@ class MigrationExtractor extends ModuleBindings {
           .filter((index) => index >= 0);
         // Strings passed to the helper are read where the caller wrote them: one expansion per
         // distinct set of such arguments (text and place), so each call site's SQL is its own fact.
-        const bound = boundArguments(helper, call, scope, this);
+        const bound = this.boundExpansions < MAX_BOUND_EXPANSIONS ? boundArguments(helper, call, scope, this) : { names: new Map<string, Bound>(), signature: "" };
         const key = `${fn.text}\0${direction}\0${positions.join(",")}\0${scope.dialect ?? ""}\0${bound.signature}`;
         if (!this.expanded.has(key)) {
           this.expanded.add(key);
+          if (bound.names.size > 0) this.boundExpansions++;
           visiting.add(fn.text);
           this.analyseFunction(helper, direction, visiting, positions, scope.dialect, bound.names.size > 0 ? bound.names : undefined);
           visiting.delete(fn.text);
