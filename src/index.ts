@@ -1,4 +1,9 @@
-// The public API of gonogo: scan, evaluate, deploy and the types they take and return.
+/**
+ * The public API of gonogo (`import … from "gonogo"`): scan, evaluate, deploy and the types they
+ * take and return.
+ *
+ * @module gonogo
+ */
 export { scan } from "./engine/scan.js";
 export type { ScanOptions, ScanResult, RuleSetting } from "./engine/types.js";
 export { UNANALYSED_RULE_IDS } from "./engine/types.js";

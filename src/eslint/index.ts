@@ -1,3 +1,9 @@
+/**
+ * The ESLint 9 flat-config plugin (`import gonogo from "gonogo/eslint-plugin"`): gonogo's infra
+ * rules on JS/TS files inside `eslint .`.
+ *
+ * @module gonogo/eslint-plugin
+ */
 // ESLint 9 flat-config plugin (`gonogo/eslint-plugin`): reports the infra/* storage findings in
 // JS/TS files inside `eslint .`. Nothing is detected here: each ESLint rule hands the file's text to
 // the same infra extractor `gonogo scan` uses and runs the same rule module on the facts.
