@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { main } from "../dist/src/cli/main.js";
+// The bundled CLI (scripts/bundle-cli.mjs): one script to load instead of the module graph.
+import { main } from "../dist/cli/gonogo.js";
 
 main(process.argv.slice(2)).then(
   (code) => {

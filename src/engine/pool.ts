@@ -26,8 +26,16 @@ export function workerCount(count: number, jobs: number | undefined): number {
   return Math.min(availableParallelism(), Math.ceil(count / BATCH_SIZE));
 }
 
-function workersAvailable(): boolean {
-  return workerFile.pathname.endsWith(".js") && existsSync(fileURLToPath(workerFile));
+/**
+ * Whether worker threads can run: only from built JavaScript, where the worker script sits beside
+ * this code (dist/src/engine/ for the library, dist/cli/ for the bundled CLI). Built code without
+ * it is a broken build: asked for threads (`--jobs 2`), it says so instead of running slower.
+ */
+function workersAvailable(jobs: number | undefined): boolean {
+  if (!workerFile.pathname.endsWith(".js")) return false;
+  if (existsSync(fileURLToPath(workerFile))) return true;
+  if (jobs !== undefined && jobs > 1) throw new Error(`--jobs ${jobs}: the worker script ${fileURLToPath(workerFile)} is missing (rebuild gonogo)`);
+  return false;
 }
 
 /**
@@ -39,7 +47,7 @@ export async function analyseAll(
   options: { jobs?: number; onDone?: (count: number) => void } = {},
 ): Promise<Analysis[]> {
   // Header-only context files are cheap: only full analyses are worth a thread.
-  const threads = workersAvailable() ? workerCount(inputs.filter((i) => isWorkerSafe(i.file) && !i.headerOnly).length, options.jobs) : 0;
+  const threads = workersAvailable(options.jobs) ? workerCount(inputs.filter((i) => isWorkerSafe(i.file) && !i.headerOnly).length, options.jobs) : 0;
   const results: Analysis[] = new Array(inputs.length);
   let done = 0;
   const finished = (n: number) => options.onDone?.((done += n));
