@@ -26,6 +26,8 @@ export interface Extracted {
   texts: Map<string, string>;
   /** The facts of every file that has any (unreadable files: one whole-file problem). */
   factsByFile: Map<string, FileFacts>;
+  /** Migrations read as context only (header facts), with the dialect they were read with: what the sibling index records. */
+  contextMigrations: { file: string; text: string; dialect: string; facts: FileFacts }[];
 }
 
 interface ExtractInput {
@@ -37,9 +39,11 @@ interface ExtractInput {
   context: ExtractContext;
   cache: FactsCache | undefined;
   options: Pick<ScanOptions, "jobs" | "onProgress">;
+  /** Context migrations not read this run: their header facts from the sibling index, by file. */
+  indexed?: ReadonlyMap<string, FileFacts>;
 }
 
-export async function extract({ loadedFiles, reportFiles, discoveryProblems, cwd, config, context, cache, options }: ExtractInput): Promise<Extracted> {
+export async function extract({ loadedFiles, reportFiles, discoveryProblems, cwd, config, context, cache, options, indexed }: ExtractInput): Promise<Extracted> {
   const texts = new Map<string, string>();
   const factsByFile = new Map<string, FileFacts>();
   const roles = new Map<string, FileRole>();
@@ -58,9 +62,22 @@ export async function extract({ loadedFiles, reportFiles, discoveryProblems, cwd
   const unreadableCount = loadedFiles.length - readable.length;
   options.onProgress?.(unreadableCount, loadedFiles.length);
   const analyses = await analyseFiles(readable, context, cache, options.jobs, (done) => options.onProgress?.(unreadableCount + done, loadedFiles.length));
+  const readableIndex = new Map(readable.map(({ file }, index) => [file, index]));
   const analysisOf = new Map(readable.map(({ file }, index) => [file, analyses[index]!]));
   const unreadable: { file: string; reason: string; at?: { line: number; column: number } }[] = [];
+  const contextMigrations: Extracted["contextMigrations"] = [];
+  // Indexed files take their place in path order, as if read (the order of facts is the order of reports).
+  const fromIndex = [...(indexed ?? [])].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  let nextIndexed = 0;
+  const takeIndexedBefore = (file: string | undefined) => {
+    for (; nextIndexed < fromIndex.length && (file === undefined || fromIndex[nextIndexed]![0] < file); nextIndexed++) {
+      const [indexedFile, facts] = fromIndex[nextIndexed]!;
+      roles.set(indexedFile, "migration");
+      factsByFile.set(indexedFile, facts);
+    }
+  };
   for (const { file, outcome } of loadedFiles) {
+    takeIndexedBefore(file);
     if (!outcome.ok) {
       unreadable.push({ file, reason: outcome.reason, ...(outcome.line !== undefined ? { at: { line: outcome.line, column: outcome.column ?? 1 } } : {}) });
       continue;
@@ -69,7 +86,10 @@ export async function extract({ loadedFiles, reportFiles, discoveryProblems, cwd
     if (role === "none" || !fileFacts) continue;
     roles.set(file, role);
     factsByFile.set(file, fileFacts);
+    const input = readable[readableIndex.get(file)!]!;
+    if (input.headerOnly && role === "migration") contextMigrations.push({ file, text: outcome.text, dialect: input.dialect ?? context.dialect, facts: fileFacts });
   }
+  takeIndexedBefore(undefined);
   options.onProgress?.(loadedFiles.length, loadedFiles.length);
   // Alembic loads every module of a versions directory: the Python beside migrations is read again as migrations.
   const migrationDirs = migrationDirectoriesOf([...roles].filter(([, r]) => r === "migration").map(([f]) => f));
@@ -81,7 +101,7 @@ export async function extract({ loadedFiles, reportFiles, discoveryProblems, cwd
   for (const [index, { file }] of promoted.entries()) factsByFile.set(file, promotedAnalyses[index]!.facts!);
   cache?.save();
   for (const problem of discoveryProblems) factsByFile.set(problem.file, unreadableFileFacts(problem.file, problem.reason, "unknown"));
-  return { texts, factsByFile };
+  return { texts, factsByFile, contextMigrations };
 }
 
 /**

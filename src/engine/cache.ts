@@ -106,8 +106,9 @@ export class FactsCache {
     this.previous = this.load();
   }
 
-  private readonly settings: string;
-  private readonly key: string;
+  /** The hash of the analysis settings, and the key the document is bound to (the sibling index shares both). */
+  readonly settings: string;
+  readonly key: string;
 
   private load(): Record<string, CachedFile> {
     // The cache is written by renaming over the location: a location that is not gonogo's own

@@ -14,6 +14,9 @@ import { compiledMigrationOutcome, isCompiledMigrationCandidate } from "./source
 import type { ScanOptions } from "./types.js";
 import type { Environment } from "./version-locations.js";
 import { localModuleDirectories } from "../extract/infra/terraform-local-modules.js";
+import type { FileFacts } from "../extract/facts.js";
+import { dialectResolver } from "./dialects.js";
+import { isIndexable, type SiblingIndex } from "./sibling-index.js";
 
 export interface LoadedFile {
   file: string;
@@ -77,6 +80,31 @@ export async function discover(options: ScanOptions, cwd: string, config: Gonogo
     }
   }
   return { files: [...all].sort().map((file) => ({ file })), ...(reportFiles ? { reportFiles } : {}), problems };
+}
+
+/**
+ * With --cache in a partial scan (pre-commit, a shard): the context migrations the sibling index
+ * knows unchanged (same size and mtime), taken out of the files to read, with their header facts.
+ */
+export function takeIndexed(
+  discovered: Discovered,
+  index: SiblingIndex,
+  cwd: string,
+  config: GonogoConfig,
+  context: ExtractContext,
+): { discovered: Discovered; indexed: Map<string, FileFacts> } {
+  const indexed = new Map<string, FileFacts>();
+  const reportFiles = discovered.reportFiles;
+  if (!reportFiles) return { discovered, indexed };
+  // The dialect each file would be read with (from alembic.ini / env.py on disk, as extract finds it).
+  const dialectOf = dialectResolver({ cwd, config, texts: new Map() });
+  const files = discovered.files.filter(({ file, content }) => {
+    if (content !== undefined || reportFiles.has(file) || !isIndexable(file)) return true;
+    const facts = index.lookup(file, cwd, dialectOf(file) ?? context.dialect);
+    if (facts) indexed.set(file, facts);
+    return !facts;
+  });
+  return { discovered: indexed.size > 0 ? { ...discovered, files } : discovered, indexed };
 }
 
 /** Reads (or decodes) every discovered file; bytecode is never read. */

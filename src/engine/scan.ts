@@ -11,7 +11,8 @@ import { eslintSeverity } from "../types.js";
 import { ConfigError } from "../errors.js";
 import { FactsCache, resolveCacheLocation } from "./cache.js";
 import { cacheKey } from "./cache-key.js";
-import { discover, read } from "./collect.js";
+import { discover, read, takeIndexed } from "./collect.js";
+import { SiblingIndex, isIndexable, siblingIndexLocation } from "./sibling-index.js";
 import { extract } from "./analyse.js";
 import { assembleFacts } from "./assemble.js";
 import { loadConfig, locateConfig, rebaseConfig } from "./config.js";
@@ -40,18 +41,25 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   };
   const maxBytes = options.maxFileBytes ?? config.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
 
-  // 1. discover: which files, and which of them are reported; 2. read: their text.
+  // 1. discover: which files, and which of them are reported; 2. read: their text (with --cache,
+  // not the context migrations the sibling index knows unchanged).
   // Which versions directories are one Alembic environment (alembic.ini version_locations, config).
   const environmentOf = versionLocationResolver({ cwd, migrations: [config.migrations ?? []].flat() });
-  const discovered = await discover(options, cwd, config, context, environmentOf);
+  const cache = options.cache
+    ? new FactsCache(resolveCacheLocation(cwd, options.cacheLocation), { config, dialect: context.dialect, migrationDirectories: context.migrationDirectories, maxBytes }, undefined, cacheKey(cwd, options.cacheKey))
+    : undefined;
+  const found = await discover(options, cwd, config, context, environmentOf);
+  const index = cache && found.reportFiles ? new SiblingIndex(siblingIndexLocation(cache.file), cache.settings, cache.key) : undefined;
+  const { discovered, indexed } = index ? takeIndexed(found, index, cwd, config, context) : { discovered: found, indexed: undefined };
   const loadedFiles = read(discovered, cwd, maxBytes, context);
   const { reportFiles } = discovered;
 
   // 3. extract: facts per file (from the cache for unchanged files with --cache).
-  const cache = options.cache
-    ? new FactsCache(resolveCacheLocation(cwd, options.cacheLocation), { config, dialect: context.dialect, migrationDirectories: context.migrationDirectories, maxBytes }, undefined, cacheKey(cwd, options.cacheKey))
-    : undefined;
-  const { texts, factsByFile } = await extract({ loadedFiles, reportFiles, discoveryProblems: discovered.problems, cwd, config, context, cache, options });
+  const { texts, factsByFile, contextMigrations } = await extract({ loadedFiles, reportFiles, discoveryProblems: discovered.problems, cwd, config, context, cache, options, ...(indexed ? { indexed } : {}) });
+  if (index) {
+    for (const m of contextMigrations) if (isIndexable(m.file)) index.record(m.file, cwd, m.text, m.dialect, m.facts);
+    index.save();
+  }
 
   // 4. assemble: the project's facts.
   const facts = await assembleFacts([...factsByFile.values()], texts, reportFiles, options.base ? { base: options.base, cwd } : undefined, (directory) => environmentOf(directory).key);
