@@ -7,7 +7,7 @@
 // on a shared machine wall time is mostly waiting for a core.
 //
 //   node bench/run.mjs [--runs 5] [--only version,sql,alembic,precommit,cache,memory]
-//                      [--corpus plain,annotated] [--no-build]
+//                      [--corpus plain,annotated] [--no-build]   (GONOGO_BIN=… measures another build)
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -30,7 +30,8 @@ for (const shape of shapes) if (shape !== "plain" && shape !== "annotated") thro
 
 const root = path.resolve(import.meta.dirname, "..");
 const node = process.execPath;
-const gonogo = path.join(root, "bin/gonogo.js");
+// GONOGO_BIN=<other checkout>/bin/gonogo.js measures another build (a before/after pair), on the same corpora.
+const gonogo = process.env.GONOGO_BIN ? path.resolve(process.env.GONOGO_BIN) : path.join(root, "bin/gonogo.js");
 // squawk-cli is not a devDependency: its package lists optional binaries for every platform, and
 // `npm ci` needs them all in the lock file, which a registry mirror without them cannot give.
 // The bench installs it on first use into bench/.tools (gitignored), from the npm registry.
