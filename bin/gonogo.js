@@ -1,6 +1,11 @@
 #!/usr/bin/env node
-// The bundled CLI (scripts/bundle-cli.mjs): one script to load instead of the module graph.
-import { main } from "../dist/cli/gonogo.js";
+import { existsSync } from "node:fs";
+
+// The bundled CLI (scripts/bundle-cli.mjs): one script to load instead of the module graph. A
+// checkout built without the bundler (tsc only, or node_modules older than package.json) runs
+// the same code from the modules in dist/src/.
+const bundled = new URL("../dist/cli/gonogo.js", import.meta.url);
+const { main } = await import(existsSync(bundled) ? bundled.href : new URL("../dist/src/cli/main.js", import.meta.url).href);
 
 main(process.argv.slice(2)).then(
   (code) => {
