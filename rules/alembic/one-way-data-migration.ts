@@ -9,7 +9,7 @@ export default defineRule({
   severity: "low",
   docs: {
     summary:
-      "downgrade() is empty while upgrade() only moves data (INSERT, op.bulk_insert, UPDATE or DELETE with a WHERE): a one-way data migration. Reported here, at low severity, instead of as alembic/empty-downgrade, because no schema change is left behind.",
+      "downgrade() is empty while upgrade() only moves data (INSERT, op.bulk_insert, UPDATE or DELETE with a WHERE): a one-way data migration. Reported here, at low severity, instead of as alembic/empty-downgrade, because no schema change is left behind. A scratch table the upgrade creates (and indexes) and drops again, such as a temporary mapping table, leaves none either and does not count.",
     why: "Data migrations are often one-way by design (backfills, fixes of bad rows). A rollback leaves the rows as the upgrade wrote them: the old code meets the same schema, but the data it finds may not be what it wrote.",
     instead: "If the old code cannot live with the new rows, reverse them in downgrade() or raise NotImplementedError with the reason; otherwise say in the docstring that the migration is one-way on purpose.",
   },

@@ -27,5 +27,11 @@ export function isDataOnlyUpgrade(m: Migration, changes: readonly SchemaChange[]
   }
   const upgrade = byFile.get(m.file) ?? [];
   if (upgrade.length < m.upgrade.changeCount) return false;
-  return upgrade.every((c) => DATA_KINDS.has(c.kind) && (c.kind === "insert" || (c.hasWhere === true && c.whereIsTautology !== true)));
+  // A scratch table the upgrade creates, indexes and drops again (indico's CREATE TEMPORARY TABLE
+  // merge_map … DROP TABLE merge_map) leaves no schema behind: only what it is used for counts.
+  const scratch = new Set(upgrade.filter((c) => c.kind === "drop-table" && c.dropsOwnTable === true && c.table !== undefined).map((c) => c.table!.toLowerCase()));
+  const lasting = upgrade.filter((c) => !(SCRATCH_KINDS.has(c.kind) && c.table !== undefined && scratch.has(c.table.toLowerCase())));
+  return lasting.length > 0 && lasting.every((c) => DATA_KINDS.has(c.kind) && (c.kind === "insert" || (c.hasWhere === true && c.whereIsTautology !== true)));
 }
+
+const SCRATCH_KINDS = new Set(["create-table", "create-index", "drop-table"]);
