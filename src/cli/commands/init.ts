@@ -170,7 +170,7 @@ export const registerInit: CommandRegistrar = (program, io, done) => {
       const shown = path.relative(io.cwd, target) || target;
       io.stdout.write(
         `Wrote ${shown}: ${layout.migrationDirectories.length} Alembic versions director${layout.migrationDirectories.length === 1 ? "y" : "ies"}, ${layout.sqlFiles.length} SQL files, ${infraCount} infrastructure files.\n` +
-          `Next: gonogo scan${dir === "." ? "" : " " + dir}\n`,
+          `Next: npx gonogo scan${dir === "." ? "" : " " + dir}\n`,
       );
       done(0);
     });
