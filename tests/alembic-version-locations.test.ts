@@ -81,6 +81,25 @@ describe("Alembic version_locations", () => {
     for (let index = 1; index <= 2; index++) expect(await alembicFindings(cwd, { shard: { index, count: 2 } })).toEqual([]);
   });
 
+  test("subdirectories of one versions directory that are two complete histories (Prefect's versions/postgresql and versions/sqlite, picked by env.py) stay two graphs", async () => {
+    // Both histories carry the same ids (the shape of PrefectHQ/prefect's _migrations/versions): joined
+    // they read as duplicate revisions and two heads; Alembic, not recursive by default, loads one.
+    const cwd = tempProject({
+      "db/versions/postgresql/p1_base.py": migration("0001aa", null),
+      "db/versions/postgresql/p2_users.py": migration("0002bb", "0001aa"),
+      "db/versions/postgresql/p3_pg_only.py": migration("0003pg", "0002bb"),
+      "db/versions/sqlite/s1_base.py": migration("0001aa", null),
+      "db/versions/sqlite/s2_users.py": migration("0002bb", "0001aa"),
+      "db/versions/sqlite/s3_lite_only.py": migration("0003li", "0002bb"),
+    });
+    expect(await alembicFindings(cwd)).toEqual([]);
+    expect(await alembicFindings(cwd, { paths: ["db/versions/sqlite/s3_lite_only.py"] })).toEqual([]);
+    for (let index = 1; index <= 2; index++) expect(await alembicFindings(cwd, { shard: { index, count: 2 } })).toEqual([]);
+    // A real duplicate inside one of them is still reported.
+    writeFileSync(path.join(cwd, "db/versions/sqlite/s4_again.py"), migration("0003li", "0002bb"));
+    expect(await alembicFindings(cwd)).toContain("alembic/duplicate-revision db/versions/sqlite/s4_again.py:3");
+  });
+
   test("alembic.ini version_locations is read as Alembic splits it", () => {
     const cwd = tempProject({
       "legacy/alembic.ini": "[alembic]\nversion_locations = %(here)s/a, %(here)s/b c\n",

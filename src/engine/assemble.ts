@@ -5,13 +5,14 @@ import type { ProjectFacts } from "../../rules/define.js";
 import { applyDeclaredNamingConventions, buildRevisionGraphs, storageActionsRemovedSince } from "../extract/index.js";
 import type { FileFacts } from "../extract/facts.js";
 import { isInfraCandidate } from "../extract/infra/kinds.js";
+import { graphKeyResolver, type Environment } from "./version-locations.js";
 
 export async function assembleFacts(
   allFacts: FileFacts[],
   texts: ReadonlyMap<string, string>,
   reportFiles: Set<string> | undefined,
   base: { base: string; cwd: string } | undefined,
-  environmentOf?: (directory: string) => string,
+  environmentOf?: (directory: string) => Environment,
 ): Promise<ProjectFacts> {
   // Reversals that depend on another file: the naming convention declared beside env.py.
   applyDeclaredNamingConventions(allFacts, texts);
@@ -34,7 +35,7 @@ export async function assembleFacts(
     storageActions,
     parseProblems,
     migrations,
-    revisionGraphs: buildRevisionGraphs(migrations, reportFiles, environmentOf),
+    revisionGraphs: buildRevisionGraphs(migrations, reportFiles, environmentOf ? graphKeyResolver(migrations, environmentOf) : undefined),
   };
   if (base) {
     const currentFiles = [...texts].filter(([file]) => isInfraCandidate(file)).map(([file, text]) => ({ file, text }));

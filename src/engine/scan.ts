@@ -62,7 +62,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   }
 
   // 4. assemble: the project's facts.
-  const facts = await assembleFacts([...factsByFile.values()], texts, reportFiles, options.base ? { base: options.base, cwd } : undefined, (directory) => environmentOf(directory).key);
+  const facts = await assembleFacts([...factsByFile.values()], texts, reportFiles, options.base ? { base: options.base, cwd } : undefined, environmentOf);
 
   // 5. rules → findings; 6. directives hide some and report the bad ones.
   const settings = ruleSettings(config, options.rules, reportFiles);

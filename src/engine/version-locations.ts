@@ -26,6 +26,8 @@ export interface Environment {
   directories: string[];
   /** Whether migrations in subdirectories of `directories` belong to it too. */
   recursive: boolean;
+  /** Named as one environment by an alembic.ini or the config (else only the directory's place says so). */
+  declared: boolean;
 }
 
 /** The environment of each versions directory (cached; reads alembic.ini files from disk). */
@@ -61,15 +63,72 @@ export function versionLocationResolver(input: VersionLocationsInput): (director
     for (let level = 0; level <= MAX_LEVELS; level++) {
       const ini = dir === "." ? "alembic.ini" : `${dir}/alembic.ini`;
       const locations = locationsOf(ini);
-      if (locations?.includes(location)) return { key: `alembic.ini:${ini}`, directories: [...new Set(locations)].sort(compareStrings), recursive: true };
+      if (locations?.includes(location)) return { key: `alembic.ini:${ini}`, directories: [...new Set(locations)].sort(compareStrings), recursive: true, declared: true };
       if (dir === "." || dir.startsWith("..")) break;
       dir = path.posix.dirname(dir);
     }
     const group = configured.findIndex((dirs) => dirs.includes(location));
-    if (group >= 0) return { key: `config:${group}`, directories: configured[group]!, recursive: true };
+    if (group >= 0) return { key: `config:${group}`, directories: configured[group]!, recursive: true, declared: true };
     const recursive = location !== directory || path.posix.basename(directory) === "versions";
-    return { key: `directory:${location}`, directories: [location], recursive };
+    return { key: `directory:${location}`, directories: [location], recursive, declared: false };
   }
+}
+
+/**
+ * The revision graph of each versions directory: its environment's, except that the subdirectories
+ * of a `versions` directory no alembic.ini or config declares one environment are joined only where
+ * a revision of one names a parent that only another defines. OpenStack's `versions/<release>/expand`
+ * chain into each other and to `versions/`; Prefect's `versions/postgresql` and `versions/sqlite` are
+ * two complete histories sharing ids, which its env.py picks per database, and Alembic (not
+ * recursive by default) never loads together. Decided on every migration of the environment, which
+ * any scan reads (a staged file or a shard reads its environment's other directories), so a shard, a
+ * staged file and the whole tree still join the same directories.
+ */
+export function graphKeyResolver(
+  migrations: readonly { directory: string; revision?: string; downRevisions: readonly string[] }[],
+  environmentOf: (directory: string) => Environment,
+): (directory: string) => string {
+  const undeclared = new Map<string, { definedIn: Map<string, Set<string>>; members: typeof migrations[number][] }>();
+  for (const m of migrations) {
+    const environment = environmentOf(m.directory);
+    if (environment.declared) continue;
+    let group = undeclared.get(environment.key);
+    if (!group) undeclared.set(environment.key, (group = { definedIn: new Map(), members: [] }));
+    group.members.push(m);
+    if (m.revision !== undefined) {
+      let dirs = group.definedIn.get(m.revision);
+      if (!dirs) group.definedIn.set(m.revision, (dirs = new Set()));
+      dirs.add(m.directory);
+    }
+  }
+  // Union-find over directories; a component is named by its smallest directory (deterministic).
+  const parent = new Map<string, string>();
+  const find = (d: string): string => {
+    let root = d;
+    while (parent.get(root) !== undefined && parent.get(root) !== root) root = parent.get(root)!;
+    parent.set(d, root);
+    return root;
+  };
+  const union = (a: string, b: string): void => {
+    const [ra, rb] = [find(a), find(b)];
+    if (ra === rb) return;
+    if (compareStrings(ra, rb) < 0) parent.set(rb, ra);
+    else parent.set(ra, rb);
+  };
+  for (const group of undeclared.values()) {
+    for (const m of group.members) {
+      find(m.directory);
+      for (const p of m.downRevisions) {
+        const dirs = group.definedIn.get(p);
+        if (!dirs || dirs.has(m.directory)) continue;
+        for (const other of dirs) union(m.directory, other);
+      }
+    }
+  }
+  return (directory) => {
+    const environment = environmentOf(directory);
+    return environment.declared || !undeclared.has(environment.key) ? environment.key : `${environment.key}#${find(directory)}`;
+  };
 }
 
 /** The nearest directory named `versions` strictly above `directory` (POSIX), else undefined. */
