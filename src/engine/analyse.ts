@@ -56,8 +56,12 @@ export async function extract({ loadedFiles, reportFiles, discoveryProblems, cwd
     const dialect = input.file.endsWith(".py") || isSqlFile(input.file) ? dialectOf(input.file) : undefined;
     return dialect ? { ...input, dialect } : input;
   };
+  // A YAML file read as context is a GitLab pipeline file of a reported one (collect reads no other):
+  // read in full, because a reported file's script may be spliced into it (!reference), and that
+  // finding is written in the reported file. Its own findings stay unreported.
+  const readInFull = (file: string): boolean => /\.ya?ml$/i.test(file);
   const readable: AnalysisInput[] = loadedFiles.flatMap(({ file, outcome }) =>
-    outcome.ok ? [withDialect(reportFiles && !reportFiles.has(file) ? { file, text: outcome.text, headerOnly: true } : { file, text: outcome.text })] : [],
+    outcome.ok ? [withDialect(reportFiles && !reportFiles.has(file) && !readInFull(file) ? { file, text: outcome.text, headerOnly: true } : { file, text: outcome.text })] : [],
   );
   const unreadableCount = loadedFiles.length - readable.length;
   options.onProgress?.(unreadableCount, loadedFiles.length);

@@ -14,6 +14,8 @@ import { compiledMigrationOutcome, isCompiledMigrationCandidate } from "./source
 import type { ScanOptions } from "./types.js";
 import type { Environment } from "./version-locations.js";
 import { localModuleDirectories } from "../extract/infra/terraform-local-modules.js";
+import { infraSiblings } from "../extract/infra/siblings.js";
+import { infraFileKind } from "../extract/infra/kinds.js";
 import type { FileFacts } from "../extract/facts.js";
 import { dialectResolver } from "./dialects.js";
 import { isIndexable, type SiblingIndex } from "./sibling-index.js";
@@ -52,10 +54,12 @@ export async function discover(options: ScanOptions, cwd: string, config: Gonogo
   const onlyFilesNamed = !options.reportOnly && paths.every((p) => discovered.files.includes(rel(p)));
   let reportFiles = options.reportOnly ? new Set(options.reportOnly.map(rel)) : onlyFilesNamed ? new Set(paths.map(rel)) : undefined;
   let problems = discovered.problems;
+  let everything: string[] | undefined;
   if (options.shard) {
     // Each shard reads and reports its own files (plus, below, what judging them needs).
     const shard = options.shard;
     reportFiles = new Set([...(reportFiles ?? all)].filter((f) => inShard(f, shard)));
+    everything = [...all];
     all.clear();
     problems = problems.filter((p) => inShard(p.file, shard));
   } else if (!reportFiles) {
@@ -78,8 +82,37 @@ export async function discover(options: ScanOptions, cwd: string, config: Gonogo
       if (!text.ok) continue;
       for (const dir of localModuleDirectories(file, text.text)) for (const sibling of listing.files(dir, ".tf")) all.add(sibling);
     }
+    // A shard's GitLab CI files are read with their pipeline's other files (local include:s, a
+    // !reference into them), and its JS/TS files with the wrapper modules they import, as in a whole scan.
+    if (everything) for (const file of crossFileContext(reportFiles, everything, cwd, options.maxFileBytes ?? config.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES)) all.add(file);
   }
   return { files: [...all].sort().map((file) => ({ file })), ...(reportFiles ? { reportFiles } : {}), problems };
+}
+
+/**
+ * The files of the whole scan (`everything`) the report files are read with across files: the
+ * extractor's own `infraSiblings` over the texts of the scan's YAML and JS/TS files, so a shard
+ * joins exactly what the whole scan joins. Only read when the shard has such a file.
+ */
+function crossFileContext(reportFiles: ReadonlySet<string>, everything: readonly string[], cwd: string, maxBytes: number): string[] {
+  const kinds = new Set([...reportFiles].map(crossFileKind).filter((k) => k !== undefined));
+  if (kinds.size === 0) return [];
+  const texts = new Map<string, string>();
+  for (const file of everything) {
+    const kind = crossFileKind(file);
+    if (kind === undefined || !kinds.has(kind)) continue;
+    const text = readSourceFileSync(path.resolve(cwd, file), maxBytes);
+    if (text.ok) texts.set(file, text.text);
+  }
+  const siblingsOf = infraSiblings(texts);
+  const out = new Set<string>();
+  for (const file of reportFiles) if (texts.has(file)) for (const sibling of siblingsOf(file)) out.add(sibling.file);
+  return [...out];
+}
+
+function crossFileKind(file: string): "yaml" | "javascript" | undefined {
+  if (/\.ya?ml$/i.test(file)) return "yaml";
+  return infraFileKind(file) === "javascript" ? "javascript" : undefined;
 }
 
 /**
