@@ -64,7 +64,7 @@ describe("runHealthChecks with signals", () => {
 
   it("without signals the outcome is the HTTP one, with the reason of a failure", async () => {
     const outcome = await runHealthChecks(probeOf([false]), clock, base);
-    expect(outcome).toMatchObject({ ok: false, checks: 3, reason: "consecutive-failures", failure: "3 consecutive failed health check(s) (expected HTTP 200, got 500)", warnings: [] });
+    expect(outcome).toMatchObject({ ok: false, checks: 3, reason: "consecutive-failures", failure: "3 consecutive failed health checks (expected HTTP 200, got 500)", warnings: [] });
     expect(outcome).not.toHaveProperty("signals");
   });
 });

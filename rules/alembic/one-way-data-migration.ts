@@ -1,4 +1,5 @@
 import { defineRule } from "../define.js";
+import { plural } from "../../src/plural.js";
 import { isDataOnlyUpgrade } from "./shared.js";
 import { migration } from "./examples.js";
 
@@ -14,7 +15,7 @@ export default defineRule({
     instead: "If the old code cannot live with the new rows, reverse them in downgrade() or raise NotImplementedError with the reason; otherwise say in the docstring that the migration is one-way on purpose.",
   },
   examples: {
-    invalid: [{ file: "alembic/versions/0011_backfill_status.py", code: migration({ revision: "0011", upgrade: "op.execute(\"UPDATE orders SET status = 'open' WHERE status IS NULL\")", downgrade: "pass" }), finding: { line: 19, column: 5, message: "downgrade() of 0011 is empty while upgrade() only moves data (1 data change(s)): a rollback leaves the rows as the upgrade wrote them" } }],
+    invalid: [{ file: "alembic/versions/0011_backfill_status.py", code: migration({ revision: "0011", upgrade: "op.execute(\"UPDATE orders SET status = 'open' WHERE status IS NULL\")", downgrade: "pass" }), finding: { line: 19, column: 5, message: "downgrade() of 0011 is empty while upgrade() only moves data (1 data change): a rollback leaves the rows as the upgrade wrote them" } }],
     valid: [
       { file: "alembic/versions/0011_backfill_status.py", code: migration({ revision: "0011", upgrade: "op.execute(\"UPDATE orders SET status = 'open' WHERE status IS NULL\")", downgrade: "op.execute(\"UPDATE orders SET status = NULL WHERE status = 'open'\")" }) },
       { file: "alembic/versions/0012_add_status.py", code: migration({ revision: "0012", upgrade: 'op.add_column("orders", sa.Column("status", sa.Text()))', downgrade: 'op.drop_column("orders", "status")' }) },
@@ -23,7 +24,7 @@ export default defineRule({
   check(facts, report) {
     for (const m of facts.migrations) {
       if (!m.downgrade?.isEmpty || !isDataOnlyUpgrade(m, facts.schemaChanges)) continue;
-      report(m.downgrade.nameLocation, `downgrade() of ${m.revision ?? m.file} is empty while upgrade() only moves data (${m.upgrade!.changeCount} data change(s)): a rollback leaves the rows as the upgrade wrote them`, { revision: m.revision });
+      report(m.downgrade.nameLocation, `downgrade() of ${m.revision ?? m.file} is empty while upgrade() only moves data (${plural(m.upgrade!.changeCount, "data change")}): a rollback leaves the rows as the upgrade wrote them`, { revision: m.revision });
     }
   },
 });

@@ -5,6 +5,7 @@ import http from "node:http";
 import https from "node:https";
 import type { SignalsReading } from "./signals.js";
 import type { Clock, HealthProbe, HealthRequest, HealthResult } from "./types.js";
+import { plural } from "../plural.js";
 
 export function httpHealthProbe(): HealthProbe {
   return {
@@ -134,8 +135,8 @@ export async function runHealthChecks(
       if (failures >= policy.failures) {
         const error = signalProblem ?? last.error;
         const failure = signalProblem
-          ? `signals unreadable in ${failures} consecutive check(s), failing closed: ${signalProblem}`
-          : `${failures} consecutive failed health check(s)${last.error ? ` (${last.error})` : ""}`;
+          ? `signals unreadable in ${plural(failures, "consecutive check")}, failing closed: ${signalProblem}`
+          : `${plural(failures, "consecutive failed health check")}${last.error ? ` (${last.error})` : ""}`;
         return {
           ok: false,
           checks,

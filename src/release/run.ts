@@ -17,6 +17,7 @@ import { finish, type ReleaseOptions, type ReleaseOutcome, type StepOutcome } fr
 import { createRedactor, redactDeep, type Redactor } from "./redact.js";
 import type { Clock, Executor, ExecResult, HealthProbe, ReleaseKind } from "./types.js";
 import { expandArgv, ReleaseInputError, validateEnvironment, type PlaceholderValues } from "./validate.js";
+import { plural } from "../plural.js";
 
 const DEFAULT_MAX_OUTPUT = 64 * 1024;
 
@@ -195,7 +196,7 @@ export class Run {
       ...(outcome.warnings.length > 0 ? { warnings: outcome.warnings } : {}),
     });
     for (const warning of outcome.warnings) this.say(`⚠ ${warning} (a warning in ${this.environment.name}: the policy does not fail closed here)`);
-    this.say(outcome.ok ? `✓ healthy after ${outcome.checks} check(s)` : `✗ unhealthy: ${outcome.failure ?? `${outcome.consecutiveFailures} consecutive failed check(s)${outcome.lastError ? ` (${outcome.lastError})` : ""}`}`);
+    this.say(outcome.ok ? `✓ healthy after ${plural(outcome.checks, "check")}` : `✗ unhealthy: ${outcome.failure ?? `${plural(outcome.consecutiveFailures, "consecutive failed check")}${outcome.lastError ? ` (${outcome.lastError})` : ""}`}`);
     return outcome;
   }
 }

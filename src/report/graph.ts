@@ -4,6 +4,7 @@ import { downgradePath } from "../extract/alembic/graph.js";
 import { GraphRequestError } from "../errors.js";
 import type { Migration, RevisionGraph } from "../extract/facts.js";
 import { compareStrings, severityRank, type Finding, type Severity } from "../types.js";
+import { plural } from "../plural.js";
 
 /** The colour of a migration: its worst finding (critical/high red, medium amber, low/info blue, none green). */
 export type NodeColor = "red" | "amber" | "blue" | "green" | "grey";
@@ -305,9 +306,6 @@ function countsText(counts: Partial<Record<Severity, number>>): string {
     .join(", ");
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
 
 // ── mermaid ───────────────────────────────────────────────────────────────────────────────────
 

@@ -1,6 +1,7 @@
 // A short PR-comment / job-summary: counts by severity and the top findings with file:line links.
 import { tableSizesOf } from "./table-sizes.js";
 import { compareStrings, SEVERITIES, severityRank, type FileResult, type Finding } from "../types.js";
+import { plural } from "../plural.js";
 
 export interface MarkdownOptions {
   /**
@@ -90,6 +91,3 @@ function url(text: string): string {
   return text.replace(/[()\s<>]/g, (c) => encodeURIComponent(c));
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
