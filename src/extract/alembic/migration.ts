@@ -231,9 +231,8 @@ class MigrationExtractor extends ModuleBindings {
         const schema = keywordArguments(call).get("schema");
         const schemaName = schema ? stringValues(schema)[0] : undefined;
         if (schemaName) scope.batchSchemas.set(alias.text, schemaName);
-      } else if (fn && /(^|\.)(begin|connect)$/.test(fn.text)) {
-        // `with engine.connect() as conn:`: conn.execute(...) is handled as any receiver.
       }
+      // `with engine.connect() as conn:` needs nothing here: conn.execute(...) is handled as any receiver.
     }
   }
 
