@@ -1,5 +1,13 @@
 #!/usr/bin/env node
 import { existsSync } from "node:fs";
+import { setFlagsFromString } from "node:v8";
+
+// WebAssembly stays on V8's baseline compiler (Liftoff). libpg-query's parser is one very large
+// function: V8 recompiles it with TurboFan once it is warm, in every thread that parses SQL, which
+// costs ~0.35 s of CPU and ~40 MB per thread and holds the process open until it is done, more than
+// the faster code ever gives back in a scan (bench/RESULTS.md, round 2). Set before any WASM is
+// compiled; V8 flags are per process, so the worker threads follow.
+setFlagsFromString("--liftoff-only");
 
 // The bundled CLI (scripts/bundle-cli.mjs): one script to load instead of the module graph. A
 // checkout built without the bundler (tsc only, or node_modules older than package.json) runs
