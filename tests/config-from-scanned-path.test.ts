@@ -68,3 +68,65 @@ describe("config found from the scanned path", () => {
     expect((await runCli(["scan", "-f", "json", "shop/alembic", "shop/legacy"], { cwd: root })).stderr).toBe("");
   });
 });
+
+// Paths in a config are relative to its directory (ESLint flat config, Ruff): `migrations:` groups,
+// `ignore`, `overrides[].files`, and how far up alembic.ini is read, the same from a parent
+// directory, from the project and from a subdirectory of it.
+describe("paths in a config are relative to the config's directory", () => {
+  const layout = () =>
+    tempProject({
+      "proj/gonogo.config.yaml": 'migrations:\n  - [core/versions, ext/versions]\nignore:\n  - "legacy/**"\noverrides:\n  - files: ["ext/**"]\n    rules:\n      sql/drop-table: low\n',
+      // The dialect of every migration (sqlite: no sql/create-index-non-concurrently).
+      "proj/alembic.ini": "[alembic]\nsqlalchemy.url = sqlite:///app.db\n",
+      "proj/core/versions/0001_orders.py": migration("0001", null, "pass"),
+      "proj/ext/versions/0002_drop.py": migration("0002", "0001", 'op.drop_table("legacy")\n    op.create_index("ix_orders_a", "orders", ["a"])'),
+      "proj/legacy/old.sql": "DROP TABLE audit;\n",
+      "proj/db/cleanup.sql": "DROP TABLE sessions;\n",
+      // Never scanned, also when reached as ../ext from a sibling directory.
+      "proj/ext/node_modules/pkg/setup.sql": "DROP TABLE vendor;\n",
+    });
+  const expected = [
+    "proj/db/cleanup.sql sql/drop-table critical",
+    "proj/ext/versions/0002_drop.py alembic/empty-downgrade high",
+    "proj/ext/versions/0002_drop.py sql/drop-table low",
+  ];
+
+  test("scan from a parent directory, from the project and from a subdirectory: the same findings", async () => {
+    const root = layout();
+    const runs: [string, string[]][] = [
+      [".", ["proj"]],
+      ["proj", ["."]],
+      ["proj/ext", [".."]],
+      ["proj/legacy", ["../db", "../ext"]],
+    ];
+    for (const [cwd, paths] of runs) {
+      const run = await runCli(["scan", "-f", "json", ...paths], { cwd: path.join(root, cwd) });
+      expect({ cwd, stderr: run.stderr, findings: findings(run.stdout, root) }).toEqual({ cwd, stderr: "", findings: expected });
+    }
+  });
+
+  test("a staged file whose parent is in another version location: joined from any working directory, also with --config", async () => {
+    const root = layout();
+    const staged = expected.filter((line) => line.startsWith("proj/ext/"));
+    const runs: [string, string[]][] = [
+      [".", ["proj/ext/versions/0002_drop.py"]],
+      ["proj", ["ext/versions/0002_drop.py"]],
+      ["proj/ext", ["versions/0002_drop.py"]],
+      ["proj/ext/versions", ["0002_drop.py"]],
+      ["proj/ext", ["--config", "../gonogo.config.yaml", "versions/0002_drop.py"]],
+    ];
+    for (const [cwd, args] of runs) {
+      const run = await runCli(["scan", "-f", "json", ...args], { cwd: path.join(root, cwd) });
+      expect({ cwd, args, findings: findings(run.stdout, root) }).toEqual({ cwd, args, findings: staged });
+    }
+    // Without the config, from the subdirectory: the other location, the override and the
+    // alembic.ini above the working directory are unknown (the test would notice them unread).
+    const bare = await runCli(["scan", "-f", "json", "--no-config", "versions/0002_drop.py"], { cwd: path.join(root, "proj/ext") });
+    expect(findings(bare.stdout, root)).toEqual([
+      "proj/ext/versions/0002_drop.py alembic/empty-downgrade high",
+      "proj/ext/versions/0002_drop.py alembic/missing-parent critical",
+      "proj/ext/versions/0002_drop.py sql/create-index-non-concurrently medium",
+      "proj/ext/versions/0002_drop.py sql/drop-table critical",
+    ]);
+  });
+});

@@ -14,6 +14,7 @@ import {
 } from "../extract/index.js";
 import type { FileFacts } from "../extract/facts.js";
 import type { GonogoConfig } from "./config.js";
+import type { ConfigBase } from "./config-paths.js";
 import { contentHash, type FactsCache } from "./cache.js";
 import type { LoadedFile } from "./collect.js";
 import { dialectResolver } from "./dialects.js";
@@ -36,6 +37,8 @@ interface ExtractInput {
   discoveryProblems: { file: string; reason: string }[];
   cwd: string;
   config: GonogoConfig;
+  /** Where the config's paths are relative to. */
+  base?: ConfigBase;
   context: ExtractContext;
   cache: FactsCache | undefined;
   options: Pick<ScanOptions, "jobs" | "onProgress">;
@@ -43,7 +46,7 @@ interface ExtractInput {
   indexed?: ReadonlyMap<string, FileFacts>;
 }
 
-export async function extract({ loadedFiles, reportFiles, discoveryProblems, cwd, config, context, cache, options, indexed }: ExtractInput): Promise<Extracted> {
+export async function extract({ loadedFiles, reportFiles, discoveryProblems, cwd, config, base, context, cache, options, indexed }: ExtractInput): Promise<Extracted> {
   const texts = new Map<string, string>();
   const factsByFile = new Map<string, FileFacts>();
   const roles = new Map<string, FileRole>();
@@ -51,7 +54,7 @@ export async function extract({ loadedFiles, reportFiles, discoveryProblems, cwd
   context.siblingsOf = infraSiblings(texts);
   // Files read only as context (siblings of the files named in pre-commit mode) need less analysis.
   // Each file's SQL dialect where its path, alembic.ini or env.py (or an override) tells one.
-  const dialectOf = dialectResolver({ cwd, config, texts });
+  const dialectOf = dialectResolver({ cwd, config, texts, ...(base ? { base } : {}) });
   const withDialect = (input: AnalysisInput): AnalysisInput => {
     const dialect = input.file.endsWith(".py") || isSqlFile(input.file) ? dialectOf(input.file) : undefined;
     return dialect ? { ...input, dialect } : input;

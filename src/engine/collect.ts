@@ -6,6 +6,7 @@ import { readdirSync } from "node:fs";
 import picomatch from "picomatch";
 import { directoryOf, isCandidateFile, isCompiledPython, type ExtractContext } from "../extract/index.js";
 import type { GonogoConfig } from "./config.js";
+import { configGlobMatcher, type ConfigBase } from "./config-paths.js";
 import { resolveCacheLocation } from "./cache.js";
 import { DEFAULT_IGNORES, discoverFiles, toPosix } from "./discover.js";
 import { DEFAULT_MAX_FILE_BYTES, decodeSourceText, readSourceFileSync, type ReadOutcome } from "./read.js";
@@ -34,11 +35,18 @@ export interface Discovered {
   problems: { file: string; reason: string }[];
 }
 
-export async function discover(options: ScanOptions, cwd: string, config: GonogoConfig, context: ExtractContext, environmentOf: (directory: string) => Environment): Promise<Discovered> {
-  const ignore = [...DEFAULT_IGNORES, ...(config.ignore ?? []), ...(options.ignore ?? [])];
+/** `base`: where the config's `ignore` globs are relative to (its directory); `--ignore` globs are relative to `cwd`. */
+export async function discover(options: ScanOptions, cwd: string, config: GonogoConfig, context: ExtractContext, environmentOf: (directory: string) => Environment, base?: ConfigBase): Promise<Discovered> {
+  const apart = base !== undefined && base.dir !== path.resolve(cwd);
+  const ignore = [...DEFAULT_IGNORES, ...(apart ? [] : (config.ignore ?? [])), ...(options.ignore ?? [])];
   // The cache file is gonogo's own output, never input (a `--cache-location cache.json` would be).
   if (options.cache) ignore.push(toPosix(path.relative(cwd, resolveCacheLocation(cwd, options.cacheLocation))));
-  const isIgnored = picomatch(ignore, { dot: true });
+  const ignoredHere = picomatch(ignore, { dot: true });
+  const ignoredByDefault = picomatch(DEFAULT_IGNORES, { dot: true });
+  const ignoredByConfig = apart ? configGlobMatcher(config.ignore ?? [], base) : undefined;
+  // The default ignores (`**/node_modules/**`…) hold above the working directory too (`scan ../app`).
+  const isIgnored = (file: string): boolean =>
+    ignoredHere(file) || (file.startsWith("../") && ignoredByDefault(file.replace(/^(\.\.\/)+/, ""))) || (ignoredByConfig?.(file) ?? false);
   if (options.files) {
     const files = options.files.map((f) => ({ file: toPosix(path.normalize(f.path)), content: f.content })).filter((f) => !isIgnored(f.file));
     let reportFiles = options.reportOnly ? new Set(options.reportOnly.map((p) => toPosix(path.normalize(p)))) : undefined;
@@ -46,7 +54,7 @@ export async function discover(options: ScanOptions, cwd: string, config: Gonogo
     return { files, ...(reportFiles ? { reportFiles } : {}), problems: [] };
   }
   const paths = options.paths && options.paths.length > 0 ? options.paths : ["."];
-  const discovered = await discoverFiles({ cwd, paths, ignore, isCandidate: (f) => isCandidateFile(f) || isCompiledMigrationCandidate(f, context) });
+  const discovered = await discoverFiles({ cwd, paths, ignore, isIgnored, isCandidate: (f) => isCandidateFile(f) || isCompiledMigrationCandidate(f, context) });
   const all = new Set(discovered.files);
   // Files named one by one (pre-commit passes staged files): only they are reported, but what
   // judging them needs is read too (below).
@@ -125,12 +133,13 @@ export function takeIndexed(
   cwd: string,
   config: GonogoConfig,
   context: ExtractContext,
+  base?: ConfigBase,
 ): { discovered: Discovered; indexed: Map<string, FileFacts> } {
   const indexed = new Map<string, FileFacts>();
   const reportFiles = discovered.reportFiles;
   if (!reportFiles) return { discovered, indexed };
   // The dialect each file would be read with (from alembic.ini / env.py on disk, as extract finds it).
-  const dialectOf = dialectResolver({ cwd, config, texts: new Map() });
+  const dialectOf = dialectResolver({ cwd, config, texts: new Map(), ...(base ? { base } : {}) });
   const files = discovered.files.filter(({ file, content }) => {
     if (content !== undefined || reportFiles.has(file) || !isIndexable(file)) return true;
     const facts = index.lookup(file, cwd, dialectOf(file) ?? context.dialect);

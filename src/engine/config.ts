@@ -110,23 +110,6 @@ export function locateConfig(cwd: string, paths: readonly string[]): { file?: st
   return { ...(file ? { file } : {}), others };
 }
 
-/**
- * Paths in a config are relative to the directory it is in. The scan matches paths relative to its
- * working directory, so a config found below it (`gonogo scan DIR` from outside DIR) has its
- * globs and directories prefixed with DIR; one at or above it is used as written.
- */
-export function rebaseConfig(config: GonogoConfig, configFile: string, cwd: string): GonogoConfig {
-  const rel = path.relative(path.resolve(cwd), path.dirname(configFile)).split(path.sep).join("/");
-  if (rel === "" || rel.startsWith("..") || path.isAbsolute(rel)) return config;
-  const glob = (g: string) => (g.startsWith("!") ? `!${rel}/${g.slice(1).replace(/^\.\//, "")}` : `${rel}/${g.replace(/^\.\//, "")}`);
-  const dir = (d: string) => (path.isAbsolute(d) ? d : path.posix.normalize(`${rel}/${d}`).replace(/\/+$/, ""));
-  const out: GonogoConfig = { ...config };
-  if (config.ignore) out.ignore = config.ignore.map(glob);
-  if (config.overrides) out.overrides = config.overrides.map((o) => ({ ...o, files: o.files.map(glob) }));
-  if (config.migrations !== undefined) out.migrations = [config.migrations].flat().map((m) => (Array.isArray(m) ? m.map(dir) : dir(m)));
-  return out;
-}
-
 /** Loads the config: `configFile` false → none; a path → that file; undefined → found upward. */
 export function loadConfig(options: { cwd: string; configFile?: string | false; knownRuleIds?: readonly string[] }): LoadedConfig {
   if (options.configFile === false) return { config: {} };

@@ -7,10 +7,10 @@
 //   4. the default: `--dialect`, else the config's `dialect`, else postgresql.
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import picomatch from "picomatch";
 import { databaseUrlInEnv, databaseUrlInIni, type ConfiguredUrl } from "../extract/alembic/database-url.js";
 import type { SqlDialect } from "../types.js";
 import type { GonogoConfig } from "./config.js";
+import { configGlobMatcher, parentDirectory, walkTop, walksAbove, type ConfigBase } from "./config-paths.js";
 
 const SEGMENTS: Record<string, SqlDialect> = {
   postgresql: "postgresql",
@@ -31,13 +31,16 @@ export interface DialectResolverInput {
   config: GonogoConfig;
   /** Texts of the scanned files (POSIX paths relative to cwd), so env.py is not read twice. */
   texts: Map<string, string>;
+  /** Where the config's paths are relative to (its directory); also how far up alembic.ini and env.py are looked for. */
+  base?: ConfigBase;
 }
 
 /** The dialect of each file, or undefined where the default applies. */
 export function dialectResolver(input: DialectResolverInput): (file: string) => SqlDialect | undefined {
   const overrides = (input.config.overrides ?? [])
     .filter((o): o is typeof o & { dialect: SqlDialect } => o.dialect !== undefined)
-    .map((o) => ({ match: picomatch(o.files, { dot: true }), dialect: o.dialect }));
+    .map((o) => ({ match: configGlobMatcher(o.files, input.base), dialect: o.dialect }));
+  const top = walkTop(input.base);
   const byDirectory = new Map<string, SqlDialect | undefined>();
   const configured = new Map<string, ConfiguredUrl>();
 
@@ -76,8 +79,8 @@ export function dialectResolver(input: DialectResolverInput): (file: string) => 
         const found = readConfigured(join("alembic.ini"), databaseUrlInIni);
         if (found.kind !== "none") ini = found;
       }
-      if (dir === "." || dir === "/" || dir.endsWith("..")) break;
-      dir = path.posix.dirname(dir);
+      if (!walksAbove(dir, top)) break;
+      dir = parentDirectory(dir);
     }
     if (env?.kind === "literal") return env.dialect;
     if (env?.kind === "computed") return undefined;

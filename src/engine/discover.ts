@@ -29,6 +29,8 @@ export interface DiscoverOptions {
   cwd: string;
   paths: string[];
   ignore: string[];
+  /** A matcher used instead of `ignore` (the config's globs are relative to its own directory). */
+  isIgnored?: (file: string) => boolean;
   /** Whether a file found while walking a directory is worth reading. */
   isCandidate: (file: string) => boolean;
 }
@@ -42,7 +44,7 @@ export function toPosix(p: string): string {
 }
 
 export async function discoverFiles(options: DiscoverOptions): Promise<DiscoveredFiles> {
-  const isIgnored = picomatch(options.ignore, { dot: true });
+  const isIgnored = options.isIgnored ?? picomatch(options.ignore, { dot: true });
   const files = new Set<string>();
   const problems: DiscoveredFiles["problems"] = [];
   const relative = (abs: string) => toPosix(path.relative(options.cwd, abs)) || ".";

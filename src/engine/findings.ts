@@ -3,12 +3,12 @@
 // registered gonogo/internal-error finding (production fails closed on it: it is among
 // UNANALYSED_RULE_IDS), and the other rules still report. directives: the files' gonogo-disable
 // comments hide findings; a directive without a reason, or one that hides nothing, is a finding.
-import picomatch from "picomatch";
 import { allRules } from "../../rules/index.js";
 import { docsUrlFor, type ProjectFacts, type Rule } from "../../rules/define.js";
 import type { Directive, FileFacts } from "../extract/facts.js";
 import type { Finding, Severity, SourceLocation } from "../types.js";
 import { ruleSettingFor, type GonogoConfig } from "./config.js";
+import { configGlobMatcher, type ConfigBase } from "./config-paths.js";
 import { applySuppressions } from "./suppress.js";
 import type { RuleSetting } from "./types.js";
 
@@ -18,8 +18,9 @@ export interface RuleSettings {
   isReported(file: string): boolean;
 }
 
-export function ruleSettings(config: GonogoConfig, overrides: Record<string, RuleSetting> | undefined, reportFiles: Set<string> | undefined): RuleSettings {
-  const overrideMatchers = (config.overrides ?? []).map((o) => ({ match: picomatch(o.files, { dot: true }), rules: o.rules }));
+/** `base`: where the config's `overrides[].files` globs are relative to (its directory). */
+export function ruleSettings(config: GonogoConfig, overrides: Record<string, RuleSetting> | undefined, reportFiles: Set<string> | undefined, base?: ConfigBase): RuleSettings {
+  const overrideMatchers = (config.overrides ?? []).map((o) => ({ match: configGlobMatcher(o.files, base), rules: o.rules }));
   return {
     settingFor: (rule, file) => ruleSettingFor(rule.id, rule.severity, file, config, overrides, overrideMatchers),
     isReported: (file) => !reportFiles || reportFiles.has(file),

@@ -15,7 +15,8 @@ import { discover, read, takeIndexed } from "./collect.js";
 import { SiblingIndex, isIndexable, siblingIndexLocation } from "./sibling-index.js";
 import { extract } from "./analyse.js";
 import { assembleFacts } from "./assemble.js";
-import { loadConfig, locateConfig, rebaseConfig } from "./config.js";
+import { loadConfig, locateConfig } from "./config.js";
+import { configBase, withConfigMigrations } from "./config-paths.js";
 import { versionLocationResolver } from "./version-locations.js";
 import { applyDirectives, ruleSettings, runRules } from "./findings.js";
 import { DEFAULT_MAX_FILE_BYTES } from "./read.js";
@@ -31,7 +32,10 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   // The config: the one named, else the nearest at or above the first scanned path (one per run).
   const located = options.configFile === undefined && !options.files ? locateConfig(cwd, options.paths ?? []) : undefined;
   const loaded = loadConfig({ cwd, configFile: located ? (located.file ?? false) : options.configFile, knownRuleIds });
-  const config = loaded.file ? rebaseConfig(loaded.config, loaded.file, cwd) : loaded.config;
+  // Its paths are relative to its directory: globs match paths taken from there, `migrations:`
+  // becomes paths relative to the working directory (config-paths.ts).
+  const base = configBase(cwd, loaded.file);
+  const config = withConfigMigrations(loaded.config, base);
   for (const id of Object.keys(options.rules ?? {})) {
     if (!knownRuleIds.includes(id)) throw new ConfigError(`--rule ${id}: not a known rule id (see \`gonogo rules\`)`);
   }
@@ -44,18 +48,18 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   // 1. discover: which files, and which of them are reported; 2. read: their text (with --cache,
   // not the context migrations the sibling index knows unchanged).
   // Which versions directories are one Alembic environment (alembic.ini version_locations, config).
-  const environmentOf = versionLocationResolver({ cwd, migrations: [config.migrations ?? []].flat() });
+  const environmentOf = versionLocationResolver({ cwd, migrations: [config.migrations ?? []].flat(), base });
   const cache = options.cache
-    ? new FactsCache(resolveCacheLocation(cwd, options.cacheLocation), { config, dialect: context.dialect, migrationDirectories: context.migrationDirectories, maxBytes }, undefined, cacheKey(cwd, options.cacheKey))
+    ? new FactsCache(resolveCacheLocation(cwd, options.cacheLocation), { config, dialect: context.dialect, migrationDirectories: context.migrationDirectories, maxBytes, ...(base.dir !== cwd ? { configDirectory: path.relative(cwd, base.dir) } : {}) }, undefined, cacheKey(cwd, options.cacheKey))
     : undefined;
-  const found = await discover(options, cwd, config, context, environmentOf);
+  const found = await discover(options, cwd, config, context, environmentOf, base);
   const index = cache && found.reportFiles ? new SiblingIndex(siblingIndexLocation(cache.file), cache.settings, cache.key) : undefined;
-  const { discovered, indexed } = index ? takeIndexed(found, index, cwd, config, context) : { discovered: found, indexed: undefined };
+  const { discovered, indexed } = index ? takeIndexed(found, index, cwd, config, context, base) : { discovered: found, indexed: undefined };
   const loadedFiles = read(discovered, cwd, maxBytes, context);
   const { reportFiles } = discovered;
 
   // 3. extract: facts per file (from the cache for unchanged files with --cache).
-  const { texts, factsByFile, contextMigrations } = await extract({ loadedFiles, reportFiles, discoveryProblems: discovered.problems, cwd, config, context, cache, options, ...(indexed ? { indexed } : {}) });
+  const { texts, factsByFile, contextMigrations } = await extract({ loadedFiles, reportFiles, discoveryProblems: discovered.problems, cwd, config, base, context, cache, options, ...(indexed ? { indexed } : {}) });
   if (index) {
     for (const m of contextMigrations) if (isIndexable(m.file)) index.record(m.file, cwd, m.text, m.dialect, m.facts);
     index.save();
@@ -65,7 +69,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const facts = await assembleFacts([...factsByFile.values()], texts, reportFiles, options.base ? { base: options.base, cwd } : undefined, environmentOf);
 
   // 5. rules → findings; 6. directives hide some and report the bad ones.
-  const settings = ruleSettings(config, options.rules, reportFiles);
+  const settings = ruleSettings(config, options.rules, reportFiles, base);
   const { findings, hiddenByDirectives } = applyDirectives(runRules(facts, settings), factsByFile, settings);
 
   // 7. Accepted debt (the bulk suppressions file), then the diff scope.

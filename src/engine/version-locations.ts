@@ -7,22 +7,25 @@ import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { parseIni, type IniDocument } from "../parsers/ini.js";
 import { compareStrings } from "../types.js";
+import { projectRoots, parentDirectory, walkTop, walksAbove, type ConfigBase } from "./config-paths.js";
 
 /** How far above a versions directory alembic.ini is looked for (as for the dialect). */
 const MAX_LEVELS = 5;
 const MAX_INI_BYTES = 512 * 1024;
 
 export interface VersionLocationsInput {
-  /** The scan root: directories are POSIX paths relative to it; nothing outside it is read. */
+  /** The scan root: directories are POSIX paths relative to it; nothing outside it (and the config's directory) is read. */
   cwd: string;
-  /** The config's `migrations:`: a directory, or a list of directories of one Alembic environment. */
+  /** The config's `migrations:` (relative to `cwd`): a directory, or a list of directories of one Alembic environment. */
   migrations: (string | string[])[];
+  /** The config's directory: a working directory below it reads alembic.ini files and version locations up to it. */
+  base?: ConfigBase;
 }
 
 export interface Environment {
   /** Identity of the environment: `alembic.ini:<path>`, `config` or `directory:<path>`. */
   key: string;
-  /** Its versions directories (POSIX, relative to the scan root, inside it), sorted. */
+  /** Its versions directories (POSIX, relative to the scan root, inside it or the config's directory), sorted. */
   directories: string[];
   /** Whether migrations in subdirectories of `directories` belong to it too. */
   recursive: boolean;
@@ -33,9 +36,11 @@ export interface Environment {
 /** The environment of each versions directory (cached; reads alembic.ini files from disk). */
 export function versionLocationResolver(input: VersionLocationsInput): (directory: string) => Environment {
   const cwd = path.resolve(input.cwd);
+  const roots = projectRoots(input.base, cwd);
+  const top = walkTop(input.base);
   const relative = (absolute: string): string | undefined => {
+    if (!roots.some((root) => isWithin(root, absolute))) return undefined;
     const rel = path.relative(cwd, absolute);
-    if (rel.startsWith("..") || path.isAbsolute(rel)) return undefined;
     return rel === "" ? "." : rel.split(path.sep).join("/");
   };
   const inside = (dirs: string[]) => [...new Set(dirs.map((d) => relative(path.resolve(cwd, d))).filter((d): d is string => d !== undefined))].sort(compareStrings);
@@ -58,14 +63,15 @@ export function versionLocationResolver(input: VersionLocationsInput): (director
     // A directory below one named `versions` belongs to it (Alembic's recursive_version_locations;
     // OpenStack keeps `versions/<release>/expand`): the `versions` directory is the location.
     const location = versionsAncestor(directory) ?? directory;
-    // The nearest alembic.ini (at most MAX_LEVELS up, inside the scan root) that names the location.
+    // The nearest alembic.ini (at most MAX_LEVELS up, inside the scan root or up to the config's
+    // directory above it) that names the location.
     let dir = location;
     for (let level = 0; level <= MAX_LEVELS; level++) {
       const ini = dir === "." ? "alembic.ini" : `${dir}/alembic.ini`;
-      const locations = locationsOf(ini);
+      const locations = relative(path.resolve(cwd, dir)) !== undefined ? locationsOf(ini) : undefined;
       if (locations?.includes(location)) return { key: `alembic.ini:${ini}`, directories: [...new Set(locations)].sort(compareStrings), recursive: true, declared: true };
-      if (dir === "." || dir.startsWith("..")) break;
-      dir = path.posix.dirname(dir);
+      if (!walksAbove(dir, top)) break;
+      dir = parentDirectory(dir);
     }
     const group = configured.findIndex((dirs) => dirs.includes(location));
     if (group >= 0) return { key: `config:${group}`, directories: configured[group]!, recursive: true, declared: true };
@@ -129,6 +135,12 @@ export function graphKeyResolver(
     const environment = environmentOf(directory);
     return environment.declared || !undeclared.has(environment.key) ? environment.key : `${environment.key}#${find(directory)}`;
   };
+}
+
+/** Whether `absolute` is `root` or below it. */
+function isWithin(root: string, absolute: string): boolean {
+  const rel = path.relative(root, absolute);
+  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
 }
 
 /** The nearest directory named `versions` strictly above `directory` (POSIX), else undefined. */
