@@ -1,11 +1,11 @@
 // Several versions directories of one Alembic environment (alembic.ini `version_locations`, or a
 // nested list in the config's `migrations:`) share one revision graph; unrelated directories never
 // do, whatever ids they share. A staged file, a shard and the whole tree are judged alike.
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { scan } from "../src/engine/scan.js";
-import { readVersionLocations } from "../src/engine/version-locations.js";
+import { readAlembicLocations } from "../src/engine/alembic-config.js";
 import { runCli, tempProject } from "./helpers.js";
 
 const migration = (revision: string, down: string | null) =>
@@ -109,7 +109,7 @@ describe("Alembic version_locations", () => {
       "package/alembic.ini": "[alembic]\nscript_location = myapp:migrations\n",
       "interpolated/alembic.ini": "[DEFAULT]\nbase = db\n[alembic]\nversion_locations = %(here)s/%(base)s/versions\n",
     });
-    const rel = (ini: string) => readVersionLocations(cwd, ini)?.map((d) => path.relative(cwd, d).split(path.sep).join("/"));
+    const rel = (ini: string) => readAlembicLocations(path.join(cwd, path.dirname(ini)))?.directories.map((d) => path.relative(cwd, d).split(path.sep).join("/"));
     expect(rel("legacy/alembic.ini")).toEqual(["legacy/a", "legacy/b", "legacy/c"]);
     expect(rel("os/alembic.ini")).toEqual(["os/a", "os/b"]);
     expect(rel("newline/alembic.ini")).toEqual(["newline/a dir", "newline/b"]);
@@ -117,5 +117,64 @@ describe("Alembic version_locations", () => {
     expect(rel("package/alembic.ini")).toBeUndefined();
     expect(rel("interpolated/alembic.ini")).toEqual(["interpolated/db/versions"]);
     expect(rel("missing/alembic.ini")).toBeUndefined();
+  });
+});
+
+// Alembic >= 1.16 can keep script_location and version_locations in pyproject.toml [tool.alembic]
+// (a TOML list, `%(here)s` the file's directory); alembic.ini wins key by key.
+describe("pyproject.toml [tool.alembic]", () => {
+  const fixture = "fixtures/alembic/missing-parent/tool-alembic";
+  const repo = path.resolve(import.meta.dirname, "..");
+  const fixtureFiles = () =>
+    Object.fromEntries(
+      ["pyproject.toml", "billing/migrations/versions/1c0d2e3f4a5b_invoices.py", "plugins/invoicing/versions/7a8b9c0d1e2f_credit_notes.py", "plugins/invoicing/versions/8b9c0d1e2f3a_dunning.py"].map((f) => [f, readFileSync(path.join(repo, fixture, f), "utf8")]),
+    );
+  const ruleIds = (stdout: string) => (JSON.parse(stdout) as { messages: { ruleId: string }[] }[]).flatMap((r) => r.messages.map((m) => m.ruleId)).sort();
+
+  test("a staged file whose parent is in a version location declared only in pyproject.toml: no false missing-parent; a real one still reported", async () => {
+    const good = await runCli(["scan", "--no-config", "-f", "json", `${fixture}/plugins/invoicing/versions/7a8b9c0d1e2f_credit_notes.py`], { cwd: repo });
+    expect({ code: good.code, stderr: good.stderr, rules: ruleIds(good.stdout) }).toEqual({ code: 0, stderr: "", rules: [] });
+    const bad = await runCli(["scan", "--no-config", "-f", "json", `${fixture}/plugins/invoicing/versions/8b9c0d1e2f3a_dunning.py`], { cwd: repo });
+    expect({ code: bad.code, rules: ruleIds(bad.stdout) }).toEqual({ code: 1, rules: ["alembic/missing-parent", "alembic/multiple-heads"] });
+    // Without [tool.alembic] the two locations are unrelated: the test notices the table unread.
+    const cwd = tempProject({ ...fixtureFiles(), "pyproject.toml": '[project]\nname = "billing"\n' });
+    const bare = await runCli(["scan", "--no-config", "-f", "json", "plugins/invoicing/versions/7a8b9c0d1e2f_credit_notes.py"], { cwd });
+    expect(ruleIds(bare.stdout)).toContain("alembic/missing-parent");
+  });
+
+  test("alembic.ini wins key by key; script_location from pyproject.toml; %(here)s and relative paths from the file's directory", () => {
+    const cwd = tempProject({
+      "toml-only/pyproject.toml": '[tool.alembic]\nscript_location = "db"\n',
+      "both/alembic.ini": "[alembic]\nsqlalchemy.url = sqlite:///app.db\n",
+      "both/pyproject.toml": '[tool.alembic]\nscript_location = "%(here)s/migrations"\nversion_locations = ["%(here)s/a", "b/versions"]\n',
+      "ini-wins/alembic.ini": "[alembic]\nversion_locations = %(here)s/from-ini\n",
+      "ini-wins/pyproject.toml": '[tool.alembic]\nversion_locations = ["%(here)s/from-toml"]\n',
+      "ini-script/alembic.ini": "[alembic]\nscript_location = ini-migrations\n",
+      "ini-script/pyproject.toml": '[tool.alembic]\nversion_locations = ["from-toml"]\n',
+      "other-tool/pyproject.toml": '[tool.ruff]\nline-length = 100\n',
+    });
+    const rel = (dir: string) => {
+      const found = readAlembicLocations(path.join(cwd, dir));
+      return found && { file: path.relative(cwd, found.file), directories: found.directories.map((d) => path.relative(cwd, d).split(path.sep).join("/")) };
+    };
+    expect(rel("toml-only")).toEqual({ file: "toml-only/pyproject.toml", directories: ["toml-only/db/versions"] });
+    expect(rel("both")).toEqual({ file: "both/pyproject.toml", directories: ["both/a", "both/b/versions"] });
+    expect(rel("ini-wins")).toEqual({ file: "ini-wins/alembic.ini", directories: ["ini-wins/from-ini"] });
+    // version_locations (the TOML's) is looked up before script_location (the ini's), as Alembic does.
+    expect(rel("ini-script")).toEqual({ file: "ini-script/pyproject.toml", directories: ["ini-script/from-toml"] });
+    expect(rel("other-tool")).toBeUndefined();
+  });
+
+  test("a broken pyproject.toml is a warning naming the file and line, never a crash; wrong types too", async () => {
+    const broken = tempProject({ ...fixtureFiles(), "pyproject.toml": '[tool.alembic]\nversion_locations = ["billing/migrations/versions",\n' });
+    const run = await runCli(["scan", "--no-config", "-f", "json", "plugins/invoicing/versions/7a8b9c0d1e2f_credit_notes.py"], { cwd: broken });
+    expect(run.stderr).toMatch(/^gonogo: warning: pyproject\.toml:\d+:\d+: not valid TOML \(.+\); its \[tool\.alembic\] version locations are not read\n$/);
+    // Not joined, so the parent is missing: fails closed.
+    expect({ code: run.code, rules: ruleIds(run.stdout) }).toEqual({ code: 1, rules: ["alembic/missing-parent"] });
+
+    const typed = tempProject({ ...fixtureFiles(), "pyproject.toml": '[tool.alembic]\nversion_locations = "billing/migrations/versions plugins/invoicing/versions"\n' });
+    const wrong = await runCli(["scan", "--no-config", "-f", "json", "plugins/invoicing/versions/7a8b9c0d1e2f_credit_notes.py"], { cwd: typed });
+    expect(wrong.stderr).toBe("gonogo: warning: pyproject.toml: tool.alembic.version_locations must be a list of strings (Alembic reads no path_separator from pyproject.toml); not read\n");
+    expect(ruleIds(wrong.stdout)).toEqual(["alembic/missing-parent"]);
   });
 });

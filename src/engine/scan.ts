@@ -48,7 +48,8 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   // 1. discover: which files, and which of them are reported; 2. read: their text (with --cache,
   // not the context migrations the sibling index knows unchanged).
   // Which versions directories are one Alembic environment (alembic.ini version_locations, config).
-  const environmentOf = versionLocationResolver({ cwd, migrations: [config.migrations ?? []].flat(), base });
+  const alembicProblems = new Set<string>();
+  const environmentOf = versionLocationResolver({ cwd, migrations: [config.migrations ?? []].flat(), base, onProblem: (file, message) => alembicProblems.add(`${file}${message}`) });
   const cache = options.cache
     ? new FactsCache(resolveCacheLocation(cwd, options.cacheLocation), { config, dialect: context.dialect, migrationDirectories: context.migrationDirectories, maxBytes, ...(base.dir !== cwd ? { configDirectory: path.relative(cwd, base.dir) } : {}) }, undefined, cacheKey(cwd, options.cacheKey))
     : undefined;
@@ -102,6 +103,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
       `${other.path}: its nearest config is ${shown(other.file)}, but one config is used per run: ${shown(loaded.file)} (the nearest to ${(options.paths ?? ["."])[0]}); scan it separately to use its own`,
     );
   }
+  for (const problem of alembicProblems) (result.warnings ??= []).push(problem);
   if (bulk.suppressions) result.suppressions = bulk.suppressions;
   if (options.scope) result.outOfScope = { base: options.scope.base, count: bulk.outOfScope };
   return result;

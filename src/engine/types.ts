@@ -93,7 +93,7 @@ export interface ScanResult {
   facts: ProjectFacts;
   /** The config file used, if any. */
   configFile?: string;
-  /** Things the caller should tell the user (a scanned path whose nearest config was not used). */
+  /** Things the caller should tell the user (a scanned path whose nearest config was not used, a pyproject.toml whose `[tool.alembic]` cannot be read). */
   warnings?: string[];
   /** Findings in reported files that inline `gonogo-disable` directives hid (ESLint's `suppressedMessages`). */
   suppressedByDirectives?: Finding[];

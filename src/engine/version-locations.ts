@@ -1,17 +1,15 @@
 // Which Alembic versions directories share one revision graph: the `version_locations` of one
-// alembic.ini, else a group (a nested list) of the config's `migrations:`, else the directory alone.
+// alembic.ini or pyproject.toml `[tool.alembic]` (alembic-config.ts), else a group (a nested list) of the config's `migrations:`, else the directory alone.
 // Decided from directory identity (files on disk), never from revision ids: two projects that both
 // have a revision `0001` are two graphs, and a scan of one shard, of one staged file or of the
 // whole tree joins the same directories.
-import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { parseIni, type IniDocument } from "../parsers/ini.js";
 import { compareStrings } from "../types.js";
+import { readAlembicLocations } from "./alembic-config.js";
 import { projectRoots, parentDirectory, walkTop, walksAbove, type ConfigBase } from "./config-paths.js";
 
-/** How far above a versions directory alembic.ini is looked for (as for the dialect). */
+/** How far above a versions directory alembic.ini / pyproject.toml is looked for (as for the dialect). */
 const MAX_LEVELS = 5;
-const MAX_INI_BYTES = 512 * 1024;
 
 export interface VersionLocationsInput {
   /** The scan root: directories are POSIX paths relative to it; nothing outside it (and the config's directory) is read. */
@@ -20,10 +18,12 @@ export interface VersionLocationsInput {
   migrations: (string | string[])[];
   /** The config's directory: a working directory below it reads alembic.ini files and version locations up to it. */
   base?: ConfigBase;
+  /** Told about an Alembic configuration file gonogo cannot use (a pyproject.toml that is not TOML…): path relative to `cwd`, and what is wrong. */
+  onProblem?: (file: string, message: string) => void;
 }
 
 export interface Environment {
-  /** Identity of the environment: `alembic.ini:<path>`, `config` or `directory:<path>`. */
+  /** Identity of the environment: `alembic.ini:<path>`, `pyproject.toml:<path>`, `config` or `directory:<path>`. */
   key: string;
   /** Its versions directories (POSIX, relative to the scan root, inside it or the config's directory), sorted. */
   directories: string[];
@@ -45,10 +45,15 @@ export function versionLocationResolver(input: VersionLocationsInput): (director
   };
   const inside = (dirs: string[]) => [...new Set(dirs.map((d) => relative(path.resolve(cwd, d))).filter((d): d is string => d !== undefined))].sort(compareStrings);
   const configured = input.migrations.filter((entry): entry is string[] => Array.isArray(entry)).map(inside);
-  const inis = new Map<string, string[] | undefined>();
-  const locationsOf = (ini: string): string[] | undefined => {
-    if (!inis.has(ini)) inis.set(ini, readVersionLocations(cwd, ini)?.map((d) => relative(d)).filter((d): d is string => d !== undefined));
-    return inis.get(ini);
+  // Per directory (relative to cwd): the file that declares version locations there, and them.
+  const declared = new Map<string, { file: string; directories: string[] } | undefined>();
+  const shown = (absolute: string) => path.relative(cwd, absolute).split(path.sep).join("/");
+  const locationsIn = (dir: string) => {
+    if (!declared.has(dir)) {
+      const found = readAlembicLocations(path.resolve(cwd, dir), (file, message) => input.onProblem?.(shown(file), message));
+      declared.set(dir, found && { file: shown(found.file), directories: found.directories.map((d) => relative(d)).filter((d): d is string => d !== undefined) });
+    }
+    return declared.get(dir);
   };
   const cache = new Map<string, Environment>();
   return (directory) => {
@@ -63,13 +68,15 @@ export function versionLocationResolver(input: VersionLocationsInput): (director
     // A directory below one named `versions` belongs to it (Alembic's recursive_version_locations;
     // OpenStack keeps `versions/<release>/expand`): the `versions` directory is the location.
     const location = versionsAncestor(directory) ?? directory;
-    // The nearest alembic.ini (at most MAX_LEVELS up, inside the scan root or up to the config's
-    // directory above it) that names the location.
+    // The nearest alembic.ini / pyproject.toml (at most MAX_LEVELS up, inside the scan root or up
+    // to the config's directory above it) that names the location.
     let dir = location;
     for (let level = 0; level <= MAX_LEVELS; level++) {
-      const ini = dir === "." ? "alembic.ini" : `${dir}/alembic.ini`;
-      const locations = relative(path.resolve(cwd, dir)) !== undefined ? locationsOf(ini) : undefined;
-      if (locations?.includes(location)) return { key: `alembic.ini:${ini}`, directories: [...new Set(locations)].sort(compareStrings), recursive: true, declared: true };
+      const found = relative(path.resolve(cwd, dir)) !== undefined ? locationsIn(dir) : undefined;
+      if (found?.directories.includes(location)) {
+        const name = path.posix.basename(found.file);
+        return { key: `${name}:${found.file}`, directories: [...new Set(found.directories)].sort(compareStrings), recursive: true, declared: true };
+      }
       if (!walksAbove(dir, top)) break;
       dir = parentDirectory(dir);
     }
@@ -148,82 +155,4 @@ function versionsAncestor(directory: string): string | undefined {
   const segments = directory.split("/");
   for (let i = segments.length - 2; i >= 0; i--) if (segments[i] === "versions") return segments.slice(0, i + 1).join("/");
   return undefined;
-}
-
-/**
- * The versions directories (absolute) an alembic.ini declares: `version_locations` of `[alembic]`,
- * split as Alembic splits it, else `<script_location>/versions`. Undefined when the file does not
- * exist or is not readable.
- */
-export function readVersionLocations(cwd: string, ini: string): string[] | undefined {
-  const absolute = path.resolve(cwd, ini);
-  let text: string;
-  try {
-    if (statSync(absolute).size > MAX_INI_BYTES) return undefined;
-    text = readFileSync(absolute, "utf8");
-  } catch {
-    return undefined;
-  }
-  let document: IniDocument;
-  try {
-    document = parseIni(text);
-  } catch {
-    return undefined;
-  }
-  const section = document.get("alembic");
-  if (!section) return undefined;
-  const here = path.dirname(absolute);
-  const value = (key: string): string | undefined => {
-    const raw = section.get(key)?.value ?? document.get("DEFAULT")?.get(key)?.value;
-    return raw === undefined ? undefined : interpolate(raw, here, section, document);
-  };
-  const resolve = (location: string) => path.resolve(here, location);
-  const locations = value("version_locations");
-  if (locations !== undefined) {
-    return splitLocations(locations, value("path_separator") ?? value("version_path_separator")).map(resolve);
-  }
-  const script = value("script_location");
-  // A package resource (`myapp:migrations`) is not a directory gonogo can name.
-  if (script === undefined || /^[\w.]+:/.test(script)) return undefined;
-  return [path.join(resolve(script), "versions")];
-}
-
-/** configparser's basic interpolation: `%(here)s` (Alembic's), other keys of the section or DEFAULT, `%%`. */
-function interpolate(raw: string, here: string, section: Map<string, { value: string }>, document: IniDocument, depth = 0): string {
-  if (depth > 10) return raw;
-  let out = "";
-  for (let i = 0; i < raw.length; i++) {
-    if (raw[i] !== "%") {
-      out += raw[i];
-      continue;
-    }
-    if (raw[i + 1] === "%") {
-      out += "%";
-      i++;
-      continue;
-    }
-    const close = raw.indexOf(")s", i);
-    if (raw[i + 1] !== "(" || close < 0) {
-      out += raw[i];
-      continue;
-    }
-    const name = raw.slice(i + 2, close).toLowerCase();
-    const referenced = name === "here" ? undefined : (section.get(name) ?? document.get("DEFAULT")?.get(name))?.value;
-    out += name === "here" ? here : referenced === undefined ? raw.slice(i, close + 2) : interpolate(referenced, here, section, document, depth + 1);
-    i = close + 1;
-  }
-  return out;
-}
-
-/** Alembic's splitting of `version_locations` by `path_separator` / `version_path_separator`. */
-function splitLocations(value: string, separator: string | undefined): string[] {
-  const bySeparator: Record<string, string> = { space: " ", colon: ":", semicolon: ";", newline: "\n", os: path.delimiter };
-  const parts =
-    separator === undefined
-      ? // Legacy (no separator configured): spaces or commas.
-        value.split(/[\s,]+/)
-      : bySeparator[separator] !== undefined
-        ? value.split(bySeparator[separator]!)
-        : value.split(/\s+/);
-  return parts.map((p) => p.trim()).filter((p) => p !== "");
 }
