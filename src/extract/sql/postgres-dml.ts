@@ -81,21 +81,56 @@ function wayIn(top: string, inWith: boolean): (operation: string) => string {
 export function nestedDml(top: string, node: AstNode): NestedDml[] {
   if (top === "ExplainStmt" && !explainRuns(node)) return [];
   const found: NestedDml[] = [];
-  const walk = (value: unknown, inWith: boolean): void => {
-    if (Array.isArray(value)) {
-      for (const item of value) walk(item, inWith);
-      return;
-    }
-    const current = obj(value);
-    if (!current) return;
-    for (const [key, child] of Object.entries(current)) {
-      const inner = obj(child);
-      if (DML.has(key) && inner) found.push({ kind: key, node: inner, via: wayIn(top, inWith) });
-      if (child && typeof child === "object") walk(child, inWith || key === "ctequery");
-    }
-  };
-  walk(node, false);
+  collectDml(node, false, top, found);
   return found;
+}
+
+function collectDml(value: unknown, inWith: boolean, top: string, found: NestedDml[]): void {
+  if (Array.isArray(value)) {
+    for (const item of value) collectDml(item, inWith, top, found);
+    return;
+  }
+  if (!value || typeof value !== "object") return;
+  const node = value as AstNode;
+  // for…in, not Object.entries: the walk visits every node of every statement (a JSON-parsed node
+  // has no inherited enumerable keys, so the keys and their order are the same).
+  for (const key in node) {
+    const child = node[key];
+    if (!child || typeof child !== "object") continue;
+    if (DML.has(key) && !Array.isArray(child)) found.push({ kind: key, node: child as AstNode, via: wayIn(top, inWith) });
+    collectDml(child, inWith || key === "ctequery", top, found);
+  }
+}
+
+/**
+ * How many DELETE, UPDATE and MERGE nodes `sql` can hold at most: its case-insensitive occurrences
+ * of those words. PostgreSQL's grammar makes each such node from its own keyword token (keywords
+ * fold ASCII case only), and every token of a statement is in the text it was parsed from; the
+ * occurrences in comments, strings, `ON DELETE` or `FOR UPDATE` only make the bound larger. When
+ * the bound is no more than the script's top-level DML statements, nothing is nested anywhere and
+ * the walk of every statement's AST can be skipped.
+ */
+export function dmlKeywordBound(sql: string): number {
+  let count = 0;
+  for (let i = 0; i < sql.length; i++) {
+    const c = sql.charCodeAt(i) | 0x20;
+    if (c === 0x64 /* d */ ? matchesWord(sql, i, "delete") : c === 0x75 /* u */ ? matchesWord(sql, i, "update") : c === 0x6d /* m */ && matchesWord(sql, i, "merge")) {
+      count++;
+    }
+  }
+  return count;
+}
+
+/** Whether `word` (lower-case ASCII letters) is at `at` in `text`, in any ASCII case. */
+function matchesWord(text: string, at: number, word: string): boolean {
+  if (at + word.length > text.length) return false;
+  for (let k = 1; k < word.length; k++) if ((text.charCodeAt(at + k) | 0x20) !== word.charCodeAt(k)) return false;
+  return true;
+}
+
+/** Whether a top-level statement of this kind is itself a DELETE, UPDATE or MERGE. */
+export function isDml(kind: string): boolean {
+  return DML.has(kind);
 }
 
 /**

@@ -4,7 +4,7 @@
 import { parsePostgresScript, type AstNode, type ParsedStatement, type SqlToken } from "../../parsers/sql.js";
 import { list, obj, relation, sval, text, unwrap } from "./postgres-ast.js";
 import { readDoBlock, readFunctionBody } from "./postgres-bodies.js";
-import { nestedDml, nestedRange, readDml } from "./postgres-dml.js";
+import { dmlKeywordBound, isDml, nestedDml, nestedRange, readDml } from "./postgres-dml.js";
 import { skipQualifiedName, splitAtTopLevelCommas, subcommandRange, type ChangeFields, type DraftResult, type DraftSink } from "./draft.js";
 
 function qualified(names: string[]): { schema?: string; table?: string; display: string } {
@@ -26,11 +26,15 @@ export async function readPostgres(sql: string, toOuter: (index: number) => numb
   const script = await parsePostgresScript(sql);
   const sink: DraftSink = { changes: [], problems: [], dynamic: [] };
   for (const error of script.errors) sink.problems.push({ message: error.message, start: toOuter(error.start), end: toOuter(error.end) });
-  for (const statement of script.statements) await readStatement(statement, sql, toOuter, sink);
+  // Statements can hold DML (WITH, EXPLAIN ANALYZE, rules, …) only if the text has more DELETE/UPDATE/MERGE words than top-level DML statements.
+  let topLevelDml = 0;
+  for (const statement of script.statements) if (isDml(unwrap(statement.ast)?.[0] ?? "")) topLevelDml++;
+  const mayNest = dmlKeywordBound(sql) > topLevelDml;
+  for (const statement of script.statements) await readStatement(statement, sql, toOuter, sink, mayNest);
   return { ...sink, parsedStatements: script.statements.length, comments: script.comments, ...(script.overBudget ? { overBudget: true } : {}) };
 }
 
-async function readStatement(statement: ParsedStatement, sql: string, toOuter: (index: number) => number, sink: DraftSink): Promise<void> {
+async function readStatement(statement: ParsedStatement, sql: string, toOuter: (index: number) => number, sink: DraftSink, mayNest: boolean): Promise<void> {
   const entry = unwrap(statement.ast);
   if (!entry) return;
   const [kind, node] = entry;
@@ -38,7 +42,7 @@ async function readStatement(statement: ParsedStatement, sql: string, toOuter: (
     sink.changes.push({ ...fields, start: toOuter(range.start), end: toOuter(range.end) });
   };
   await readTopLevel(kind, node, statement, sql, toOuter, sink, add);
-  for (const nested of nestedDml(kind, node)) readDml(nested.kind, nested.node, add, nestedRange(statement, nested), nested.via);
+  if (mayNest) for (const nested of nestedDml(kind, node)) readDml(nested.kind, nested.node, add, nestedRange(statement, nested), nested.via);
 }
 
 /** Kinds of objects whose DROP … CASCADE also drops table columns (of that type, domain, extension's types) or what depends on a function. */
