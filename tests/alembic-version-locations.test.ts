@@ -142,6 +142,17 @@ describe("pyproject.toml [tool.alembic]", () => {
     expect(ruleIds(bare.stdout)).toContain("alembic/missing-parent");
   });
 
+  test("the configuration is found however deep the versions directory is (sortipy: six levels)", async () => {
+    const deep = "src/app/adapters/sqlalchemy/migrations/versions";
+    const cwd = tempProject({
+      "pyproject.toml": `[tool.alembic]\nscript_location = "%(here)s/src/app/adapters/sqlalchemy/migrations"\nversion_locations = ["%(here)s/${deep}", "%(here)s/plugins/lastfm/versions"]\n`,
+      [`${deep}/0001_base.py`]: migration("0001", null),
+      "plugins/lastfm/versions/l001_scrobbles.py": migration("l001", "0001"),
+    });
+    expect(await alembicFindings(cwd, { paths: ["plugins/lastfm/versions/l001_scrobbles.py"] })).toEqual([]);
+    expect(await alembicFindings(cwd)).toEqual([]);
+  });
+
   test("alembic.ini wins key by key; script_location from pyproject.toml; %(here)s and relative paths from the file's directory", () => {
     const cwd = tempProject({
       "toml-only/pyproject.toml": '[tool.alembic]\nscript_location = "db"\n',

@@ -8,8 +8,13 @@ import { compareStrings } from "../types.js";
 import { readAlembicLocations } from "./alembic-config.js";
 import { projectRoots, parentDirectory, walkTop, walksAbove, type ConfigBase } from "./config-paths.js";
 
-/** How far above a versions directory alembic.ini / pyproject.toml is looked for (as for the dialect). */
-const MAX_LEVELS = 5;
+/**
+ * How far above a versions directory alembic.ini / pyproject.toml is looked for. The scan root (or
+ * the config's directory) bounds the walk; this only caps a pathological depth. Alembic's
+ * configuration sits where alembic runs, often the repository root: sortipy's pyproject.toml is six
+ * levels above src/sortipy/adapters/sqlalchemy/migrations/versions.
+ */
+const MAX_LEVELS = 16;
 
 export interface VersionLocationsInput {
   /** The scan root: directories are POSIX paths relative to it; nothing outside it (and the config's directory) is read. */
