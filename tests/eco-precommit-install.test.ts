@@ -1,16 +1,19 @@
 // pre-commit installing gonogo as a user gets it: the real pre-commit framework (Debian's package,
 // .ci/run installs it) with `repo:` a git URL of this project and a `rev:`, so pre-commit clones it,
-// runs `npm install` and `npm pack` in the clone and `npm install -g` on the tarball — the path that
-// broke when the `prepare` build's output ended up in the tarball name. The configs are the files
-// in examples/pre-commit/, with only `repo:` and `rev:` pointed at a snapshot of this working tree.
-// No skip: without pre-commit this fails.
+// runs `npm install` and `npm pack` in the clone and `npm install -g` on the tarball. The configs are
+// the files in examples/pre-commit/, with only `repo:` and `rev:` pointed at a snapshot of this
+// working tree. The first test's `rev:` is a release tag (scripts/release.mjs: built, nothing to
+// build on install), as the README's `rev: v0.1.0` is; the second's is a plain commit, which
+// pre-commit builds through `prepare` inside `npm pack` — the path that broke when the build's
+// output ended up in the tarball name. No skip: without pre-commit this fails.
 import { cpSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { parse, stringify } from "yaml";
-import { git, installEnv, snapshotRepository } from "./install-helpers.js";
+import { ensureBuilt } from "./hardening-helpers.js";
+import { git, installEnv, releaseRepository, snapshotRepository } from "./install-helpers.js";
 
 interface PreCommitConfig {
   minimum_pre_commit_version?: string;
@@ -22,13 +25,14 @@ const TAG = "v0.0.0-test";
 const root = mkdtempSync(path.join(tmpdir(), "gonogo-precommit-install-"));
 const env: NodeJS.ProcessEnv = { ...installEnv(), PRE_COMMIT_HOME: path.join(root, "pre-commit-home") };
 let upstream = "";
+let released = { repository: "", tag: "" };
 
-/** An example config with `repo:` and `rev:` replaced by the snapshot; everything else as shipped. */
-function exampleConfig(file: string): PreCommitConfig {
+/** An example config with `repo:` and `rev:` replaced by a snapshot; everything else as shipped. */
+function exampleConfig(file: string, repo: string, rev: string): PreCommitConfig {
   const config = parse(readFileSync(file, "utf8")) as PreCommitConfig;
   expect(config.repos).toHaveLength(1);
   expect(config.repos[0]!.repo).toBe("https://github.com/gonogo-dev/gonogo");
-  return { ...config, repos: config.repos.map((r) => ({ ...r, repo: `file://${upstream}`, rev: TAG })) };
+  return { ...config, repos: config.repos.map((r) => ({ ...r, repo: `file://${repo}`, rev })) };
 }
 
 /** A user's project (the fixture) in git, with `config` as its .pre-commit-config.yaml. */
@@ -56,14 +60,18 @@ function userProject(name: string, config: PreCommitConfig) {
 }
 
 beforeAll(() => {
+  ensureBuilt();
   upstream = snapshotRepository(TAG, env);
+  released = releaseRepository(env);
 });
 
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+afterAll(() => {
+  for (const dir of [root, upstream, released.repository]) if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 describe("pre-commit installs gonogo from a git URL and a rev (examples/pre-commit)", () => {
-  test("install, refuse a commit that drops a table, accept a safe one, decide before push", () => {
-    const project = userProject("shop", exampleConfig("examples/pre-commit/.pre-commit-config.yaml"));
+  test("from a release tag: install, refuse a commit that drops a table, accept a safe one, decide before push", () => {
+    const project = userProject("shop", exampleConfig("examples/pre-commit/.pre-commit-config.yaml", released.repository, released.tag));
 
     // `pre-commit install --install-hooks`: git hooks for commit and push, and the node environment
     // built from the clone (npm install, npm pack, npm install -g of the tarball).
@@ -99,8 +107,8 @@ describe("pre-commit installs gonogo from a git URL and a rev (examples/pre-comm
     expect(git(remote, ["branch", "--list"], env).trim()).toBe("");
   }, 900_000);
 
-  test("the --cache variant installs the same way and scans with a cache file", () => {
-    const project = userProject("shop-cached", exampleConfig("examples/pre-commit/cache/.pre-commit-config.yaml"));
+  test("from a plain commit (built on install): the --cache variant installs and scans with a cache file", () => {
+    const project = userProject("shop-cached", exampleConfig("examples/pre-commit/cache/.pre-commit-config.yaml", upstream, TAG));
     const install = project.run("pre-commit", ["install", "--install-hooks"]);
     expect(install.status, install.output).toBe(0);
     project.stage("0003_drop_cart_items.py");

@@ -2,7 +2,7 @@
 // from `npm pack`): a git snapshot of this working tree, and an environment for npm that reuses the
 // cache `npm ci` filled instead of downloading again.
 import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, realpathSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -58,4 +58,17 @@ export function snapshotRepository(tag: string, env: NodeJS.ProcessEnv): string 
   git(target, ["commit", "-q", "--no-verify", "-m", "snapshot"], env);
   git(target, ["tag", tag], env);
   return target;
+}
+
+/**
+ * A snapshot of this working tree (see `snapshotRepository`) with a release tagged the way
+ * maintainers tag one: `scripts/release.mjs` run in it, over the dist/ the other tests use (copied
+ * in, `--no-build`). Returns the repository and the tag (`v` + package.json's version).
+ */
+export function releaseRepository(env: NodeJS.ProcessEnv): { repository: string; tag: string } {
+  const repository = snapshotRepository("snapshot", env);
+  cpSync(path.join(repoRoot, "dist"), path.join(repository, "dist"), { recursive: true });
+  execFileSync(process.execPath, ["scripts/release.mjs", "--no-build"], { cwd: repository, env, encoding: "utf8" });
+  const { version } = JSON.parse(readFileSync(path.join(repository, "package.json"), "utf8")) as { version: string };
+  return { repository, tag: `v${version}` };
 }
