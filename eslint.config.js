@@ -3,7 +3,7 @@ import tseslint from "typescript-eslint";
 import globals from "globals";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "fixtures/", "bench/corpus/", "coverage/"] },
+  { ignores: ["dist/", "node_modules/", "fixtures/", "bench/corpus/", "coverage/", "test-artifacts/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

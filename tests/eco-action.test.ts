@@ -2,10 +2,10 @@
 // and every gonogo option it passes compared with the real CLI's --help, so renaming a flag in
 // the CLI without updating the action fails here.
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { parse } from "yaml";
 import { parseBash, type SyntaxNode } from "../src/parsers/bash.js";
 import { scan } from "../src/engine/scan.js";
@@ -141,10 +141,12 @@ describe("action.yml", () => {
 // ---- the script steps, run locally as the runner runs them -------------------------------------
 
 /** `${{ inputs.X }}` and `${{ steps.S.outputs.O }}` in a step's env, as the runner substitutes them. */
-function expand(value: string, inputs: Record<string, string>, outputs: Record<string, Record<string, string>>): string {
-  return value.replace(/\$\{\{\s*(inputs\.([a-z-]+)|steps\.([a-z-]+)\.outputs\.([a-z-]+))\s*\}\}/g, (_m, _all, input?: string, step?: string, output?: string) =>
-    input !== undefined ? (inputs[input] ?? action.inputs[input]?.default ?? "") : (outputs[step!]?.[output!] ?? ""),
-  );
+function expand(value: string, inputs: Record<string, string>, outputs: Record<string, Record<string, string>>, actionPath = ""): string {
+  return value
+    .replace(/\$\{\{\s*github\.action_path\s*\}\}/g, actionPath)
+    .replace(/\$\{\{\s*(inputs\.([a-z-]+)|steps\.([a-z-]+)\.outputs\.([a-z-]+))\s*\}\}/g, (_m, _all, input?: string, step?: string, output?: string) =>
+      input !== undefined ? (inputs[input] ?? action.inputs[input]?.default ?? "") : (outputs[step!]?.[output!] ?? ""),
+    );
 }
 
 interface StepRun {
@@ -155,7 +157,7 @@ interface StepRun {
 }
 
 /** Runs one `run:` step with bash as GitHub's runner does (`bash --noprofile --norc -eo pipefail`). */
-function runStep(id: string, cwd: string, inputs: Record<string, string>, outputs: Record<string, Record<string, string>>, extraEnv: NodeJS.ProcessEnv = {}): StepRun {
+function runStep(id: string, cwd: string, inputs: Record<string, string>, outputs: Record<string, Record<string, string>>, extraEnv: NodeJS.ProcessEnv = {}, actionPath = ""): StepRun {
   const step = steps.find((s) => s.id === id || s.name === id)!;
   const dir = mkdtempSync(path.join(tmpdir(), "gonogo-action-step-"));
   const script = path.join(dir, "step.sh");
@@ -168,7 +170,7 @@ function runStep(id: string, cwd: string, inputs: Record<string, string>, output
     RUNNER_TEMP: dir,
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: path.join(dir, "summary.md"),
-    ...Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, expand(String(v), inputs, outputs)])),
+    ...Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, expand(String(v), inputs, outputs, actionPath)])),
     ...extraEnv,
   };
   const r = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", script], { cwd, env, encoding: "utf8" });
@@ -241,6 +243,51 @@ describe("action.yml's script steps, run with bash on a project", () => {
     const install = runStep("install", cwd, { version: "0.0.0-not-published" }, outputs, { npm_config_offline: "true" });
     expect(install.code).toBe(2);
     expect(install.stdout).toContain("::error title=gonogo::could not install gonogo@0.0.0-not-published with npm");
+    expect(outputs.install).toEqual({});
+  });
+
+  /**
+   * The action's checkout at a release tag (scripts/release.mjs): bin/, the built dist/ and a
+   * package.json and lock holding only runtime dependencies. Here the checkout lies inside this
+   * repository (test-artifacts/, ignored), so its modules resolve from our node_modules, and its
+   * package.json declares none for `npm ci` to fetch.
+   */
+  function releasedActionCheckout(lock: object, dependencies: Record<string, string> = {}): string {
+    mkdirSync("test-artifacts", { recursive: true });
+    const dir = mkdtempSync(path.join(path.resolve("test-artifacts"), "action-"));
+    for (const part of ["bin", "dist", "schema"]) cpSync(part, path.join(dir, part), { recursive: true });
+    writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "gonogo", version: VERSION, type: "module", bin: { gonogo: "bin/gonogo.js" }, dependencies }, null, 2));
+    writeFileSync(path.join(dir, "package-lock.json"), JSON.stringify(lock, null, 2));
+    checkouts.push(dir);
+    return dir;
+  }
+  const checkouts: string[] = [];
+  afterAll(() => {
+    for (const dir of checkouts) rmSync(dir, { recursive: true, force: true });
+  });
+  const syncedLock = { name: "gonogo", version: VERSION, lockfileVersion: 3, requires: true, packages: { "": { name: "gonogo", version: VERSION, bin: { gonogo: "bin/gonogo.js" } } } };
+
+  test("without the project's gonogo, a release tag of the action runs its own build after npm ci --omit=dev", () => {
+    const cwd = project(false);
+    const actionPath = releasedActionCheckout(syncedLock);
+    const outputs: Record<string, Record<string, string>> = {};
+    const install = runStep("install", cwd, { paths: "shop" }, outputs, { npm_config_offline: "true" }, actionPath);
+    expect(install.code, install.stderr).toBe(0);
+    expect(install.stdout).toContain(`Using the action's gonogo ${VERSION}`);
+    expect(outputs.install!.bin).toBe(path.join(actionPath, "bin/gonogo.js"));
+    const scanned = runStep("scan", cwd, { paths: "shop" }, outputs);
+    expect(outputs.scan).toEqual({ "exit-code": "1", sarif: "true" });
+    expect(scanned.code, scanned.stderr).toBe(0);
+  });
+
+  test("a release checkout whose npm ci fails is an install error, not findings", () => {
+    const cwd = project(false);
+    // A dependency package.json declares and the lock lacks: npm ci refuses them.
+    const actionPath = releasedActionCheckout(syncedLock, { "left-pad": "1.3.0" });
+    const outputs: Record<string, Record<string, string>> = {};
+    const install = runStep("install", cwd, { paths: "shop" }, outputs, { npm_config_offline: "true" }, actionPath);
+    expect(install.code).toBe(2);
+    expect(install.stdout).toContain("::error title=gonogo::could not install the runtime dependencies of this action's gonogo with npm ci");
     expect(outputs.install).toEqual({});
   });
 
