@@ -75,6 +75,9 @@ describe("--cache-location that is not gonogo's cache", () => {
       expect(run.stderr).toBe("");
       expect(run.code).toBe(0);
     }
-    expect(JSON.parse(readFileSync(path.join(dir, "build/gonogo-cache.json"), "utf8"))).toHaveProperty("files");
+    // A header line, then the body with the files' facts.
+    const [header, body] = readFileSync(path.join(dir, "build/gonogo-cache.json"), "utf8").split("\n") as [string, string];
+    expect(JSON.parse(header)).toHaveProperty("mac");
+    expect(JSON.parse(body)).toHaveProperty("files");
   });
 });

@@ -117,9 +117,10 @@ describe("scan --cache", () => {
     expect(mysql.findings.map((f) => f.ruleId)).not.toContain("sql/create-index-non-concurrently");
 
     const cacheFile = path.join(cwd, ".gonogocache");
-    const document = JSON.parse(readFileSync(cacheFile, "utf8")) as { version: string };
-    document.version = "0.0.0-older";
-    writeFileSync(cacheFile, JSON.stringify(document));
+    const [headerLine, ...body] = readFileSync(cacheFile, "utf8").split("\n");
+    const header = JSON.parse(headerLine!) as { version: string };
+    header.version = "0.0.0-older";
+    writeFileSync(cacheFile, [JSON.stringify(header), ...body].join("\n"));
     extractFile.calls.length = 0;
     await scan({ cwd, cache: true });
     expect(extractFile.calls).toEqual(expect.arrayContaining(["db/versions/a1_create_invoices.py", "db/versions/b2_drop_legacy.py", "sql/0003_cleanup.sql"]));
@@ -202,11 +203,13 @@ describe("a cache file inside the checkout is never trusted (issue 17, item 7)",
   /** The cache a change could commit: the drop migration's facts emptied, the content hash kept. */
   const forge = (cwd: string, mac: (text: string) => string | undefined) => {
     const file = path.join(cwd, ".gonogocache");
-    const document = JSON.parse(readFileSync(file, "utf8")) as { format: number; version: string; settings: string; mac: string; files: Record<string, { facts?: { schemaChanges: unknown[] } }> };
-    document.files["db/versions/b2_drop_legacy.py"]!.facts!.schemaChanges = [];
-    const filesJson = JSON.stringify(document.files);
-    document.mac = mac(`${document.format}\n${document.version}\n${document.settings}\n${filesJson}`) ?? document.mac;
-    writeFileSync(file, `{"format":${document.format},"version":${JSON.stringify(document.version)},"settings":${JSON.stringify(document.settings)},"mac":${JSON.stringify(document.mac)},"files":${filesJson}}`);
+    const [headerLine, bodyText] = readFileSync(file, "utf8").split("\n") as [string, string];
+    const header = JSON.parse(headerLine) as { format: number; version: string; settings: string; mac: string };
+    const body = JSON.parse(bodyText) as { files: Record<string, { facts?: { schemaChanges: unknown[] } }> };
+    body.files["db/versions/b2_drop_legacy.py"]!.facts!.schemaChanges = [];
+    const bodyJson = JSON.stringify(body);
+    header.mac = mac(`${header.format}\n${header.version}\n${header.settings}\n${bodyJson}`) ?? header.mac;
+    writeFileSync(file, `${JSON.stringify(header)}\n${bodyJson}`);
   };
 
   it("a forged cache (edited, or MACed under another key) is ignored: the drop is still reported, scan exits 1", async () => {

@@ -38,7 +38,10 @@ export async function assembleFacts(
     revisionGraphs: buildRevisionGraphs(migrations, reportFiles, environmentOf ? graphKeyResolver(migrations, environmentOf) : undefined),
   };
   if (base) {
-    const currentFiles = [...texts].filter(([file]) => isInfraCandidate(file)).map(([file, text]) => ({ file, text }));
+    const currentFiles = [...texts.keys()].filter(isInfraCandidate).flatMap((file) => {
+      const text = texts.get(file);
+      return text === undefined ? [] : [{ file, text }];
+    });
     facts.storageActions.push(...(await storageActionsRemovedSince({ base: base.base, cwd: base.cwd, currentFiles })));
   }
   return facts;

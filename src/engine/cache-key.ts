@@ -59,13 +59,15 @@ export function cacheKey(cwd: string, given?: string): string {
   }
 }
 
-/** HMAC-SHA256 of `text` under `key`, hex. */
-export function cacheMac(key: string, text: string): string {
-  return createHmac("sha256", key).update(text).digest("hex");
+/** HMAC-SHA256 under `key` of the concatenation of `parts` (a string counts as its UTF-8 bytes), hex. */
+export function cacheMac(key: string, ...parts: (string | Uint8Array)[]): string {
+  const hmac = createHmac("sha256", key);
+  for (const part of parts) hmac.update(part);
+  return hmac.digest("hex");
 }
 
-/** Whether `mac` is the MAC of `text` under `key` (constant-time compare). */
-export function verifyCacheMac(key: string, text: string, mac: unknown): boolean {
+/** Whether `mac` is the MAC of `parts` under `key` (constant-time compare). */
+export function verifyCacheMac(key: string, mac: unknown, ...parts: (string | Uint8Array)[]): boolean {
   if (typeof mac !== "string" || !/^[0-9a-f]{64}$/.test(mac)) return false;
-  return timingSafeEqual(Buffer.from(cacheMac(key, text), "hex"), Buffer.from(mac, "hex"));
+  return timingSafeEqual(Buffer.from(cacheMac(key, ...parts), "hex"), Buffer.from(mac, "hex"));
 }

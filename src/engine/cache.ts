@@ -4,6 +4,12 @@
 // that cannot be read is ignored; one that cannot be written costs only the next run's time. The
 // document is bound by an HMAC to a key the checkout cannot supply (see cache-key.ts): a cache file
 // committed into the work tree, or edited, does not verify and is ignored.
+//
+// Beside the facts, each file's stat stamp (file-stamp.ts) and the hash of its text: a warm scan
+// knows an unchanged file's hash from one `stat`, without opening it. The file on disk is one header
+// line (format, version, settings, MAC) and the body; the body is pure ASCII (non-ASCII characters
+// are written as \u escapes), so it is decoded as Latin-1 without a UTF-8 pass, and the MAC is
+// computed over its bytes as read, never over a re-encoded 27 MB string.
 import * as crypto from "node:crypto";
 import { createHash } from "node:crypto";
 import { lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
@@ -13,6 +19,7 @@ import type { FileFacts } from "../extract/facts.js";
 import type { FileRole } from "../extract/index.js";
 import { VERSION } from "../version.js";
 import { cacheKey, cacheMac, verifyCacheMac } from "./cache-key.js";
+import { sameStamp, settled, type Stamp } from "./file-stamp.js";
 
 export const DEFAULT_CACHE_LOCATION = ".gonogocache";
 /**
@@ -23,8 +30,9 @@ export const DEFAULT_CACHE_LOCATION = ".gonogocache";
  * 5: GitHub Actions workflows are recognised by content outside .github/workflows.
  * 6: Alembic table-comment operations name their table; rename_table reads keyword arguments.
  * 7: Alembic SQL through helper parameters, indexed containers and literal loops is read; a helper both directions run is one fact with `migration.directions`.
+ * 8: a header line and an ASCII body MACed as bytes; the body holds the files' stat stamps beside their facts.
  */
-const CACHE_FORMAT = 7;
+const CACHE_FORMAT = 8;
 
 export interface CachedFile {
   /** sha256 of the file's text. */
@@ -34,21 +42,31 @@ export interface CachedFile {
   facts?: FileFacts;
 }
 
-interface CacheDocument {
+/** The header line of the document; the MAC covers the other fields and the body's bytes. */
+interface CacheHeader {
   format: number;
   version: string;
   settings: string;
-  /** HMAC of everything else (see `documentText`). */
   mac: string;
-  files: Record<string, CachedFile>;
 }
 
-/** What the MAC covers: the header fields and the exact text of `files`. */
-const macInput = (format: number, version: string, settings: string, filesJson: string) => `${format}\n${version}\n${settings}\n${filesJson}`;
+/** [size, mtimeMs, ctimeMs, ino, sha256 of the text]: a file's stamp when its text had that hash. */
+type StampEntry = [...Stamp, string];
 
-/** The document's text up to its `files` value; `files` is last, so the rest is the files' JSON and a `}`. */
-const documentHead = (format: number, version: string, settings: string, mac: string) =>
-  `{"format":${format},"version":${JSON.stringify(version)},"settings":${JSON.stringify(settings)},"mac":${JSON.stringify(mac)},"files":`;
+interface CacheBody {
+  files: Record<string, CachedFile>;
+  stamps: Record<string, StampEntry>;
+}
+
+/** What the MAC covers besides the body's bytes. */
+const macPrefix = (format: number, version: string, settings: string) => `${format}\n${version}\n${settings}\n`;
+
+/** JSON with every non-ASCII character escaped (valid JSON, parsed back to the same strings). */
+function asciiJson(value: unknown): string {
+  const json = JSON.stringify(value);
+  // eslint-disable-next-line no-control-regex
+  return /[^\x00-\x7f]/.test(json) ? json.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`) : json;
+}
 
 /** sha256 of `text`, hex: one-shot `crypto.hash` (Node ≥ 20.12) where available, ~40 % cheaper per file than a Hash object. */
 export function contentHash(text: string): string {
@@ -87,7 +105,14 @@ export interface FactsCacheStats {
 export class FactsCache {
   private previous: Record<string, CachedFile> = {};
   private readonly next: Record<string, CachedFile> = {};
+  private previousStamps: Record<string, StampEntry> = {};
+  private readonly nextStamps: Record<string, StampEntry> = {};
+  /** Stamps of the previous run that no longer hold (the file changed too recently to record a new one). */
+  private readonly droppedStamps = new Set<string>();
+  private stampsChanged = false;
   readonly stats: FactsCacheStats = { hits: 0, misses: 0 };
+  /** When this run started: stamps of files changed after `startedAt - SETTLED_MS` are not recorded (file-stamp.ts). */
+  readonly startedAt = Date.now();
 
   /**
    * @param file the cache file
@@ -103,45 +128,57 @@ export class FactsCache {
   ) {
     this.settings = settingsHash(settings);
     this.key = key ?? cacheKey(path.dirname(file));
-    this.previous = this.load();
+    const body = this.load();
+    this.previous = body.files;
+    this.previousStamps = body.stamps;
   }
 
   /** The hash of the analysis settings, and the key the document is bound to (the sibling index shares both). */
   readonly settings: string;
   readonly key: string;
 
-  private load(): Record<string, CachedFile> {
+  private load(): CacheBody {
+    const empty: CacheBody = { files: {}, stamps: {} };
     // The cache is written by renaming over the location: a location that is not gonogo's own
     // cache (a device such as /dev/full, a FIFO, a source file) is refused, never replaced.
     let info;
     try {
       info = lstatSync(this.file);
     } catch {
-      return {}; // missing: start afresh
+      return empty; // missing: start afresh
     }
     const refuse = (why: string) => new ConfigError(`--cache-location ${this.file}: ${why}; expected gonogo's cache file, a new path, or a directory ending in /`);
     if (info.isDirectory()) throw refuse("is a directory (end the path with / to keep the cache inside it)");
     if (!info.isFile()) throw refuse(info.isSymbolicLink() ? "is a symbolic link" : "is not a regular file (a device, FIFO or socket)");
-    let document: CacheDocument | undefined;
-    let text = "";
+    let bytes: Buffer | undefined;
+    let header: Partial<CacheHeader> | undefined;
+    let newline = -1;
     try {
-      text = readFileSync(this.file, "utf8");
-      document = JSON.parse(text) as CacheDocument;
+      bytes = readFileSync(this.file);
+      newline = bytes.indexOf(10);
+      // Before format 8 the document was one JSON object on one line: recognised, then replaced.
+      header = JSON.parse(bytes.toString("utf8", 0, newline === -1 ? bytes.length : newline)) as Partial<CacheHeader>;
     } catch {
-      document = undefined;
+      header = undefined;
     }
-    if (!document || typeof document !== "object" || typeof document.format !== "number" || typeof document.settings !== "string") {
+    if (!bytes || !header || typeof header !== "object" || typeof header.format !== "number" || typeof header.settings !== "string") {
       // A corrupt file under the cache's own name is a damaged cache: start afresh. Under any other
       // name it may be a source file (`--cache-location src/app.py`): refuse to overwrite it.
-      if (path.basename(this.file) === DEFAULT_CACHE_LOCATION) return {};
+      if (path.basename(this.file) === DEFAULT_CACHE_LOCATION) return empty;
       throw refuse("exists and is not a gonogo cache file (refusing to overwrite it)");
     }
-    if (document.format !== CACHE_FORMAT || document.version !== this.version || document.settings !== this.settings || typeof document.mac !== "string") return {};
+    if (newline === -1 || header.format !== CACHE_FORMAT || header.version !== this.version || header.settings !== this.settings) return empty;
     // Not written under this key (forged, committed, edited, or another user's): not trusted.
-    const head = documentHead(document.format, document.version, document.settings, document.mac);
-    if (!text.startsWith(head) || !text.endsWith("}")) return {};
-    if (!verifyCacheMac(this.key, macInput(document.format, document.version, document.settings, text.slice(head.length, -1)), document.mac)) return {};
-    return document.files && typeof document.files === "object" ? document.files : {};
+    const body = bytes.subarray(newline + 1);
+    if (!verifyCacheMac(this.key, header.mac, macPrefix(header.format, header.version, header.settings), body)) return empty;
+    try {
+      // ASCII by construction (asciiJson), and the MAC says this key wrote it: Latin-1 is its exact decoding.
+      const parsed = JSON.parse(body.toString("latin1")) as Partial<CacheBody>;
+      const isRecord = (value: unknown): value is Record<string, never> => !!value && typeof value === "object" && !Array.isArray(value);
+      return { files: isRecord(parsed.files) ? parsed.files : {}, stamps: isRecord(parsed.stamps) ? parsed.stamps : {} };
+    } catch {
+      return empty;
+    }
   }
 
   /** The cached role and facts of `file` when its content is unchanged; undefined on a miss. */
@@ -160,19 +197,50 @@ export class FactsCache {
     this.next[file] = entry;
   }
 
+  /** Whether a stamp is recorded for `file` (a `stat` may then spare reading it). */
+  hasStamp(file: string): boolean {
+    return Object.hasOwn(this.previousStamps, file);
+  }
+
+  /** The hash of `file`'s text when `stamp` is the one recorded with it (the file need not be read); else undefined. */
+  knownHash(file: string, stamp: Stamp): string | undefined {
+    const entry = Object.hasOwn(this.previousStamps, file) ? this.previousStamps[file] : undefined;
+    if (!entry || !sameStamp(entry, stamp) || typeof entry[4] !== "string") return undefined;
+    this.nextStamps[file] = entry;
+    return entry[4];
+  }
+
+  /** Records `file`'s stamp, taken before its text (whose hash is `hash`) was read, unless it is racy. */
+  recordStamp(file: string, stamp: Stamp, hash: string): void {
+    const old = Object.hasOwn(this.previousStamps, file) ? this.previousStamps[file] : undefined;
+    if (!settled(stamp, this.startedAt)) {
+      // Changed too recently for its stamp to tell a later change: read again next run.
+      if (old) {
+        this.droppedStamps.add(file);
+        this.stampsChanged = true;
+      }
+      return;
+    }
+    if (!old || !sameStamp(old, stamp) || old[4] !== hash) this.stampsChanged = true;
+    this.nextStamps[file] = [...stamp, hash];
+  }
+
   /**
    * Writes the cache atomically: this run's entries, plus the previous run's entries for files this
    * run did not look at (another shard, other paths), so shards and partial scans can share one.
    */
   save(): void {
-    // Every file a hit: the cache on disk already says all this run knows.
-    if (this.stats.misses === 0 && Object.keys(this.next).length === this.stats.hits) return;
-    const filesJson = JSON.stringify({ ...this.previous, ...this.next });
-    const mac = cacheMac(this.key, macInput(CACHE_FORMAT, this.version, this.settings, filesJson));
+    // Every file a hit, every stamp as recorded: the cache on disk already says all this run knows.
+    if (this.stats.misses === 0 && Object.keys(this.next).length === this.stats.hits && !this.stampsChanged) return;
+    const stamps = { ...this.previousStamps, ...this.nextStamps };
+    for (const file of this.droppedStamps) if (!Object.hasOwn(this.nextStamps, file)) delete stamps[file];
+    const body = asciiJson({ files: { ...this.previous, ...this.next }, stamps } satisfies CacheBody);
+    const mac = cacheMac(this.key, macPrefix(CACHE_FORMAT, this.version, this.settings), body);
+    const header: CacheHeader = { format: CACHE_FORMAT, version: this.version, settings: this.settings, mac };
     const temporary = `${this.file}.${process.pid}.tmp`;
     try {
       mkdirSync(path.dirname(this.file), { recursive: true });
-      writeFileSync(temporary, `${documentHead(CACHE_FORMAT, this.version, this.settings, mac)}${filesJson}}`);
+      writeFileSync(temporary, `${JSON.stringify(header)}\n${body}`);
       renameSync(temporary, this.file);
     } catch {
       // An unwritable cache location slows the next run down; it never fails this one.

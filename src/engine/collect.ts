@@ -2,12 +2,13 @@
 // reported (files named one by one, pre-commit's staged files, a shard); read: their text, decoded
 // safely (an unreadable file is an outcome, never an exception).
 import path from "node:path";
-import { readdirSync } from "node:fs";
+import { readdirSync, statSync, type Stats } from "node:fs";
 import picomatch from "picomatch";
-import { directoryOf, isCandidateFile, isCompiledPython, type ExtractContext } from "../extract/index.js";
+import { directoryOf, isCandidateFile, isCompiledPython, readAcrossFiles, type ExtractContext } from "../extract/index.js";
 import type { GonogoConfig } from "./config.js";
 import { configGlobMatcher, type ConfigBase } from "./config-paths.js";
-import { resolveCacheLocation } from "./cache.js";
+import { contentHash, resolveCacheLocation, type FactsCache } from "./cache.js";
+import { stampOf } from "./file-stamp.js";
 import { DEFAULT_IGNORES, discoverFiles, toPosix } from "./discover.js";
 import { DEFAULT_MAX_FILE_BYTES, decodeSourceText, readSourceFileSync, type ReadOutcome } from "./read.js";
 import { inShard } from "./shard.js";
@@ -23,7 +24,10 @@ import { isIndexable, type SiblingIndex } from "./sibling-index.js";
 
 export interface LoadedFile {
   file: string;
-  outcome: ReadOutcome;
+  /** `unread`: with --cache, a file whose stat stamp says it is unchanged; its text is read on demand (texts.ts). */
+  outcome: ReadOutcome | { ok: true; unread: true };
+  /** With --cache, the sha256 of the text of a file read alone (not across files): known without reading it when unread. */
+  hash?: string;
 }
 
 /** The files of a scan: paths on disk (sorted), or in-memory files (`content`, in the caller's order). */
@@ -149,8 +153,12 @@ export function takeIndexed(
   return { discovered: indexed.size > 0 ? { ...discovered, files } : discovered, indexed };
 }
 
-/** Reads (or decodes) every discovered file; bytecode is never read. */
-export function read(discovered: Discovered, cwd: string, maxBytes: number, context: ExtractContext): LoadedFile[] {
+/**
+ * Reads (or decodes) every discovered file; bytecode is never read. With --cache (`cache`), a file
+ * read alone whose stat stamp is the one the cache recorded is not read: its hash is the recorded
+ * one. Every other such file read has its stamp and hash recorded (unless racy: file-stamp.ts).
+ */
+export function read(discovered: Discovered, cwd: string, maxBytes: number, context: ExtractContext, cache?: FactsCache): LoadedFile[] {
   const files: LoadedFile[] = [];
   for (const { file, content } of discovered.files) {
     if (content !== undefined) {
@@ -162,8 +170,38 @@ export function read(discovered: Discovered, cwd: string, maxBytes: number, cont
     // of small files far faster than the promise API (see read.ts).
     const compiled = isCompiledPython(file);
     if (compiled && !isCompiledMigrationCandidate(file, context)) continue;
-    const outcome = compiled ? compiledMigrationOutcome(file, cwd) : readSourceFileSync(path.resolve(cwd, file), maxBytes);
-    if (outcome !== "skip") files.push({ file, outcome });
+    if (compiled) {
+      const outcome = compiledMigrationOutcome(file, cwd);
+      if (outcome !== "skip") files.push({ file, outcome });
+      continue;
+    }
+    const absolute = path.resolve(cwd, file);
+    if (!cache || readAcrossFiles(file)) {
+      files.push({ file, outcome: readSourceFileSync(absolute, maxBytes) });
+      continue;
+    }
+    if (cache.hasStamp(file)) {
+      let info: Stats | undefined;
+      try {
+        info = statSync(absolute);
+      } catch {
+        info = undefined;
+      }
+      const hash = info?.isFile() && info.size <= maxBytes ? cache.knownHash(file, stampOf(info)) : undefined;
+      if (hash !== undefined) {
+        files.push({ file, outcome: { ok: true, unread: true }, hash });
+        continue;
+      }
+    }
+    let info: Stats | undefined;
+    const outcome = readSourceFileSync(absolute, maxBytes, (opened) => (info = opened));
+    if (!outcome.ok || !info) {
+      files.push({ file, outcome });
+      continue;
+    }
+    const hash = contentHash(outcome.text);
+    cache.recordStamp(file, stampOf(info), hash);
+    files.push({ file, outcome, hash });
   }
   return files;
 }

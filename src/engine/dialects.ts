@@ -30,7 +30,7 @@ export interface DialectResolverInput {
   cwd: string;
   config: GonogoConfig;
   /** Texts of the scanned files (POSIX paths relative to cwd), so env.py is not read twice. */
-  texts: Map<string, string>;
+  texts: ReadonlyMap<string, string>;
   /** Where the config's paths are relative to (its directory); also how far up alembic.ini and env.py are looked for. */
   base?: ConfigBase;
 }

@@ -1,6 +1,6 @@
 // Reading one file without ever crashing the scan: special files, huge files, binary content and
 // invalid UTF-8 each become a described problem instead of an exception.
-import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readFileSync, type Stats } from "node:fs";
 import { checkPythonText, decodePythonSource } from "../parsers/python-source.js";
 
 /** A failure may say where in the file it lies (a coding cookie on line 2); else line 1, column 1. */
@@ -14,9 +14,10 @@ const decoder = new TextDecoder("utf-8", { fatal: true });
  * Reads a file as UTF-8 text, or says why it cannot be analysed. Synchronously: for many small
  * files, four system calls each beat the promise API's round trips through the thread pool by far (a 10,000-file cached scan spent most of
  * its time there). The file is opened non-blocking and checked on the open descriptor, so a FIFO
- * or device never blocks the scan, even if it replaced a regular file after discovery.
+ * or device never blocks the scan, even if it replaced a regular file after discovery. `onStat`
+ * receives the open file's stat before its content is read.
  */
-export function readSourceFileSync(absolutePath: string, maxBytes: number = DEFAULT_MAX_FILE_BYTES): ReadOutcome {
+export function readSourceFileSync(absolutePath: string, maxBytes: number = DEFAULT_MAX_FILE_BYTES, onStat?: (info: Stats) => void): ReadOutcome {
   let fd: number;
   try {
     fd = openSync(absolutePath, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -26,6 +27,8 @@ export function readSourceFileSync(absolutePath: string, maxBytes: number = DEFA
   try {
     const info = fstatSync(fd);
     if (!info.isFile()) return { ok: false, reason: `not a regular file (${kindOf(info)})` };
+    // The stamp is taken before the read: a change after it changes the stamp (--cache, file-stamp.ts).
+    onStat?.(info);
     if (info.size > maxBytes) {
       return { ok: false, reason: `file is ${formatBytes(info.size)}, over the ${formatBytes(maxBytes)} analysis limit (maxFileBytes)` };
     }

@@ -46,7 +46,8 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const maxBytes = options.maxFileBytes ?? config.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
 
   // 1. discover: which files, and which of them are reported; 2. read: their text (with --cache,
-  // not the context migrations the sibling index knows unchanged).
+  // not the context migrations the sibling index knows unchanged, nor a file whose stat stamp the
+  // cache knows: its text is read when first needed).
   // Which versions directories are one Alembic environment (alembic.ini version_locations, config).
   const alembicProblems = new Set<string>();
   const environmentOf = versionLocationResolver({ cwd, migrations: [config.migrations ?? []].flat(), base, onProblem: (file, message) => alembicProblems.add(`${file}${message}`) });
@@ -56,13 +57,13 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const found = await discover(options, cwd, config, context, environmentOf, base);
   const index = cache && found.reportFiles ? new SiblingIndex(siblingIndexLocation(cache.file), cache.settings, cache.key) : undefined;
   const { discovered, indexed } = index ? takeIndexed(found, index, cwd, config, context, base) : { discovered: found, indexed: undefined };
-  const loadedFiles = read(discovered, cwd, maxBytes, context);
+  const loadedFiles = read(discovered, cwd, maxBytes, context, cache);
   const { reportFiles } = discovered;
 
   // 3. extract: facts per file (from the cache for unchanged files with --cache).
-  const { texts, factsByFile, contextMigrations } = await extract({ loadedFiles, reportFiles, discoveryProblems: discovered.problems, cwd, config, base, context, cache, options, ...(indexed ? { indexed } : {}) });
+  const { texts, factsByFile, contextMigrations } = await extract({ loadedFiles, reportFiles, discoveryProblems: discovered.problems, cwd, config, base, context, cache, options, maxBytes, ...(indexed ? { indexed } : {}) });
   if (index) {
-    for (const m of contextMigrations) if (isIndexable(m.file)) index.record(m.file, cwd, m.text, m.dialect, m.facts);
+    for (const m of contextMigrations) if (isIndexable(m.file)) index.record(m.file, cwd, m.hash, m.dialect, m.facts);
     index.save();
   }
 

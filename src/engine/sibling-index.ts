@@ -1,27 +1,29 @@
 // The sibling index (with --cache): the revision header of each migration read only as context (the
 // siblings of the files a pre-commit hook names, or of a shard's migrations), kept next to the
-// cache and keyed by the file's size and mtime, so the next one-file scan takes them without
-// opening, hashing or parsing the other 999 files. A file whose size or mtime changed is read and
-// analysed as before, and its entry replaced.
+// cache and keyed by the file's stat stamp (file-stamp.ts: size, mtime, ctime, inode), so the next
+// one-file scan takes them without opening, hashing or parsing the other 999 files. A file whose
+// stamp changed is read and analysed as before, and its entry replaced.
 //
 // Trust, as for the cache: the document is bound by an HMAC to the user's cache key, to the gonogo
-// version and to the analysis settings; a document that does not verify is ignored. mtime is only
-// trusted for a file that had not changed for 2 seconds when it was recorded, so a file rewritten
-// within the file system's timestamp granularity, keeping its size, is never mistaken for the old one.
+// version and to the analysis settings; a document that does not verify is ignored. A stamp is only
+// recorded for a file that had not changed for 2 seconds when the run started (the racy case,
+// file-stamp.ts), so a file rewritten within the file system's timestamp granularity is never
+// mistaken for the old one.
 import { lstatSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { FileFacts } from "../extract/facts.js";
 import { VERSION } from "../version.js";
 import { cacheMac, verifyCacheMac } from "./cache-key.js";
-import { contentHash } from "./cache.js";
+import { sameStamp, settled, stampOf, type Stamp } from "./file-stamp.js";
 
-/** 1: size, mtime, content hash, dialect and the header facts of a context migration. */
-const INDEX_FORMAT = 1;
-/** A file modified less than this before it is recorded is not recorded (timestamp granularity). */
-const SETTLED_MS = 2000;
+/**
+ * 1: size, mtime, content hash, dialect and the header facts of a context migration.
+ * 2: the whole stat stamp (size, mtime, ctime, inode), shared with the cache.
+ */
+const INDEX_FORMAT = 2;
 
-/** [size, mtimeMs, sha256 of the text, the dialect it was read with, its header facts]. */
-type Entry = [number, number, string, string, FileFacts];
+/** [stat stamp, sha256 of the text, the dialect it was read with, its header facts]. */
+type Entry = [Stamp, string, string, FileFacts];
 
 /** Where the index of the cache file `cacheFile` lives. */
 export const siblingIndexLocation = (cacheFile: string) => `${cacheFile}.siblings`;
@@ -38,6 +40,8 @@ export class SiblingIndex {
   private changed = false;
   /** Something other than a sibling index is at the location: leave it alone. */
   private foreign = false;
+  /** Stamps of files changed after `startedAt - SETTLED_MS` are not recorded. */
+  private readonly startedAt = Date.now();
 
   /** @param settings the cache's settings hash (config, dialect…): another analysis, another index. */
   constructor(
@@ -68,7 +72,7 @@ export class SiblingIndex {
       this.foreign = false;
       const body = text.slice(newline + 1);
       if (head.format !== INDEX_FORMAT || head.version !== this.version || head.settings !== this.settings) return {};
-      if (!verifyCacheMac(this.key, this.macInput(body), head.mac)) return {};
+      if (!verifyCacheMac(this.key, head.mac, this.macInput(body))) return {};
       const files = JSON.parse(body) as unknown;
       return files && typeof files === "object" && !Array.isArray(files) ? (files as Record<string, Entry>) : {};
     } catch {
@@ -90,25 +94,25 @@ export class SiblingIndex {
     } catch {
       return undefined;
     }
-    if (!info.isFile() || info.size !== entry[0] || info.mtimeMs !== entry[1] || entry[3] !== dialect) return undefined;
+    if (!info.isFile() || !Array.isArray(entry[0]) || !sameStamp(entry[0], stampOf(info)) || entry[2] !== dialect) return undefined;
     this.next[file] = entry;
-    return entry[4];
+    return entry[3];
   }
 
-  /** Records the header facts of `file`, read this run as `text`, unless it changed too recently to trust its mtime. */
-  record(file: string, cwd: string, text: string, dialect: string, facts: FileFacts): void {
+  /** Records the header facts of `file`, read this run with the text hash `hash`, unless it changed too recently to trust its stamp. */
+  record(file: string, cwd: string, hash: string, dialect: string, facts: FileFacts): void {
     let info;
     try {
       info = statSync(path.resolve(cwd, file));
     } catch {
       return;
     }
-    if (!info.isFile() || info.mtimeMs > Date.now() - SETTLED_MS) return;
-    const hash = contentHash(text);
+    const stamp = stampOf(info);
+    if (!info.isFile() || !settled(stamp, this.startedAt)) return;
     const old = Object.hasOwn(this.previous, file) ? this.previous[file] : undefined;
-    // The same content under a new mtime (a checkout, a touch): only the stat changes.
-    if (!old || old[0] !== info.size || old[1] !== info.mtimeMs || old[2] !== hash || old[3] !== dialect) this.changed = true;
-    this.next[file] = [info.size, info.mtimeMs, hash, dialect, JSON.parse(JSON.stringify(facts)) as FileFacts];
+    // The same content under a new stamp (a checkout, a touch): only the stamp changes.
+    if (!old || !Array.isArray(old[0]) || !sameStamp(old[0], stamp) || old[1] !== hash || old[2] !== dialect) this.changed = true;
+    this.next[file] = [stamp, hash, dialect, JSON.parse(JSON.stringify(facts)) as FileFacts];
   }
 
   /** Writes the index atomically when this run learned something; an unwritable location costs only speed. */

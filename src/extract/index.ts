@@ -13,7 +13,7 @@ import { markReversals } from "./alembic/reversal.js";
 
 export { buildRevisionGraphs, downgradePath } from "./alembic/graph.js";
 export { isBesideMigrations, migrationDirectoriesOf } from "./alembic/beside-migrations.js";
-export { infraSiblings } from "./infra/siblings.js";
+export { infraSiblings, readAcrossFiles } from "./infra/siblings.js";
 /** Bucket resources present at a base revision and gone now (loads the infra analysers on use). */
 export async function storageActionsRemovedSince(input: import("./infra/base.js").BaseComparisonInput): Promise<import("./facts.js").StorageAction[]> {
   const { storageActionsRemovedSince: removedSince } = await import("./infra/base.js");

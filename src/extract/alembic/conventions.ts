@@ -18,14 +18,15 @@ const MAX_MODULES = 200;
  */
 export function declaredNamingConvention(envFile: string, texts: ReadonlyMap<string, string>): NamingConvention | undefined {
   // Most projects declare none: then no module is parsed at all.
-  const declaring = new Set([...texts].filter(([file, text]) => file.endsWith(".py") && text.includes("naming_convention")).map(([file]) => file));
+  const declaring = new Set([...texts.keys()].filter((file) => file.endsWith(".py") && (texts.get(file) ?? "").includes("naming_convention")));
   if (declaring.size === 0) return undefined;
   const index = moduleIndex(texts);
   const queue: { file: string; depth: number }[] = [{ file: envFile, depth: 0 }];
   const seen = new Set([envFile]);
   for (let parsed = 0; queue.length > 0 && parsed < MAX_MODULES; parsed++) {
     const { file, depth } = queue.shift()!;
-    const text = texts.get(file)!;
+    const text = texts.get(file);
+    if (text === undefined) continue; // vanished since it was listed
     const root = new TreeView(parsePython(text), text).root;
     const found = declaring.has(file) ? conventionIn(root) : undefined;
     if (found) return found;

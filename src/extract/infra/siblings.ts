@@ -23,12 +23,20 @@ function moduleStem(file: string): string {
   return name === "index" ? path.posix.basename(path.posix.dirname(file)) : name;
 }
 
+/** Whether `file` may be read with other files or be read as another file's sibling (its text is then always needed). */
+export function readAcrossFiles(file: string): boolean {
+  const lower = file.toLowerCase();
+  return infraFileKind(file) === "javascript" || lower.endsWith(".yml") || lower.endsWith(".yaml") || file.endsWith(".tf");
+}
+
 /** The other scanned files an infrastructure file is read with (Terraform, GitLab CI and JS/TS have some). */
 export function infraSiblings(texts: ReadonlyMap<string, string>): (file: string) => { file: string; text: string }[] {
   const terraformByDirectory = new Map<string, [string, string][]>();
-  for (const entry of texts) {
-    if (!entry[0].endsWith(".tf")) continue;
-    const dir = path.posix.dirname(entry[0]);
+  // Keys first: the texts of other files may not be read yet (engine/texts.ts), and need not be.
+  for (const file of texts.keys()) {
+    if (!file.endsWith(".tf")) continue;
+    const entry: [string, string] = [file, texts.get(file) ?? ""];
+    const dir = path.posix.dirname(file);
     const list = terraformByDirectory.get(dir);
     if (list) list.push(entry);
     else terraformByDirectory.set(dir, [entry]);
@@ -40,7 +48,7 @@ export function infraSiblings(texts: ReadonlyMap<string, string>): (file: string
     if (infraFileKind(file) === "javascript") {
       const text = texts.get(file) ?? "";
       if (!text.includes("./")) return [];
-      wrapperModules ??= [...texts].filter(([f, t]) => infraFileKind(f) === "javascript" && mayExportWrapper(t));
+      wrapperModules ??= [...texts.keys()].filter((f) => infraFileKind(f) === "javascript").map((f): [string, string] => [f, texts.get(f) ?? ""]).filter(([, t]) => mayExportWrapper(t));
       return wrapperModules
         .filter(([f]) => f !== file && text.includes(moduleStem(f)))
         .slice(0, MAX_JS_SIBLINGS)

@@ -1,0 +1,173 @@
+// --cache stat stamps: a file whose stamp (size, mtime, ctime, inode) is the recorded one is not
+// opened, unless a finding needs its text; a stamp taken within the racy window is never recorded,
+// so an edit that keeps size and mtime is read; the stamps are under the cache's MAC.
+import { readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { tempProject } from "./helpers.js";
+
+const calls = vi.hoisted(() => ({ opened: [] as string[], extracted: [] as string[], vanished: "" }));
+
+vi.mock("../src/engine/read.js", async (importOriginal) => {
+  const original = await importOriginal<typeof import("../src/engine/read.js")>();
+  return {
+    ...original,
+    readSourceFileSync: (...args: Parameters<typeof original.readSourceFileSync>) => {
+      calls.opened.push(args[0]);
+      if (calls.vanished !== "" && args[0].endsWith(calls.vanished)) return { ok: false as const, reason: "file vanished during the scan" };
+      return original.readSourceFileSync(...args);
+    },
+  };
+});
+vi.mock("../src/extract/index.js", async (importOriginal) => {
+  const original = await importOriginal<typeof import("../src/extract/index.js")>();
+  return {
+    ...original,
+    extractFile: (...args: Parameters<typeof original.extractFile>) => {
+      calls.extracted.push(args[0]);
+      return original.extractFile(...args);
+    },
+  };
+});
+
+const { scan } = await import("../src/engine/scan.js");
+const { FactsCache, contentHash } = await import("../src/engine/cache.js");
+const { SETTLED_MS } = await import("../src/engine/file-stamp.js");
+
+const migration = (rev: string, parent: string | null, body: string, down = "pass") =>
+  `from alembic import op\n\nrevision = "${rev}"\ndown_revision = ${parent ? `"${parent}"` : "None"}\n\n\ndef upgrade():\n    ${body}\n\n\ndef downgrade():\n    ${down}\n`;
+
+const FILES = {
+  "alembic/versions/a1.py": migration("a1", null, 'op.execute("SELECT 123456")', 'op.execute("SELECT 2")'),
+  "alembic/versions/b2.py": migration("b2", "a1", 'op.drop_table("orders")'),
+  "sql/clean.sql": "SELECT 1;\n",
+  "sql/caf\u00e9.sql": "DROP TABLE caf\u00e9_r\u00e9sum\u00e9;\n",
+};
+
+const KEY = "k".repeat(64);
+const run = (cwd: string) => scan({ cwd, cache: true, cacheKey: KEY, configFile: false });
+const opened = (cwd: string) => calls.opened.map((f) => path.relative(cwd, f).split(path.sep).join("/")).sort();
+const reset = () => {
+  calls.opened.length = 0;
+  calls.extracted.length = 0;
+  calls.vanished = "";
+};
+const body = (cwd: string) => JSON.parse(readFileSync(path.join(cwd, ".gonogocache"), "utf8").split("\n")[1]!) as { stamps: Record<string, unknown> };
+
+describe("--cache stamps, files older than the run (settled)", () => {
+  // The files were written just now: the run is moved a minute later, so they are settled.
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Date.now() + 60_000);
+    reset();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("a file whose stamp is unchanged is not opened unless a finding needs its text; the report is the cold one", async () => {
+    const cwd = tempProject(FILES);
+    const cold = await scan({ cwd, configFile: false });
+    await run(cwd);
+    expect(Object.keys(body(cwd).stamps).sort()).toEqual(Object.keys(FILES).sort());
+    reset();
+    const warm = await run(cwd);
+    expect(calls.extracted).toEqual([]);
+    // Only the files with findings are read (their excerpts); the clean ones are not opened.
+    expect(opened(cwd)).toEqual(["alembic/versions/b2.py", "sql/caf\u00e9.sql"]);
+    expect(warm.findings).toEqual(cold.findings);
+    expect(warm.results).toEqual(cold.results);
+    expect(JSON.parse(JSON.stringify(warm.facts.schemaChanges))).toEqual(JSON.parse(JSON.stringify(cold.facts.schemaChanges)));
+    expect(warm.findings.map((f) => `${f.file}:${f.ruleId}`)).toEqual(expect.arrayContaining(["alembic/versions/b2.py:sql/drop-table", "sql/caf\u00e9.sql:sql/drop-table"]));
+    // Non-ASCII text is written as \u escapes: the file is ASCII, and reads back the same (the table name above).
+    expect([...readFileSync(path.join(cwd, ".gonogocache"))].every((byte) => byte < 0x80)).toBe(true);
+    expect(warm.facts.schemaChanges.map((c) => c.table)).toContain("caf\u00e9_r\u00e9sum\u00e9");
+  });
+
+  it("a touched but unchanged file is read and hashed once, hits the cached facts, and its new stamp is recorded", async () => {
+    const cwd = tempProject(FILES);
+    await run(cwd);
+    const later = new Date(Date.now() - 30_000);
+    utimesSync(path.join(cwd, "sql/clean.sql"), later, later);
+    reset();
+    await run(cwd);
+    expect(opened(cwd)).toContain("sql/clean.sql");
+    expect(calls.extracted).toEqual([]);
+    reset();
+    await run(cwd);
+    expect(opened(cwd)).not.toContain("sql/clean.sql");
+  });
+
+  it("an edit keeping size and mtime is read: its ctime changed", async () => {
+    const cwd = tempProject(FILES);
+    const cold = await run(cwd);
+    const file = path.join(cwd, "alembic/versions/a1.py");
+    const before = statSync(file);
+    const edited = migration("a1", null, 'op.execute("DELETE FROM t")', 'op.execute("SELECT 2")');
+    expect(Buffer.byteLength(edited)).toBe(before.size);
+    writeFileSync(file, edited);
+    utimesSync(file, before.atime, before.mtime);
+    reset();
+    const warm = await run(cwd);
+    expect(calls.extracted).toEqual(["alembic/versions/a1.py"]);
+    expect(warm.findings.map((f) => `${f.file}:${f.ruleId}`)).toContain("alembic/versions/a1.py:sql/delete-without-where");
+    expect(cold.findings.map((f) => `${f.file}:${f.ruleId}`)).not.toContain("alembic/versions/a1.py:sql/delete-without-where");
+  });
+
+  it("a file known by its stamp that must be analysed after all but vanished is one whole-file problem, never empty facts", async () => {
+    const cwd = tempProject(FILES);
+    await run(cwd);
+    // A one-file scan reads a1 as context (header only): not in the cache yet, so a1 must be read, and it is gone.
+    calls.vanished = "alembic/versions/a1.py";
+    const result = await scan({ cwd, paths: ["alembic/versions/b2.py"], cache: true, cacheKey: KEY, configFile: false });
+    expect(result.facts.parseProblems.map((p) => p.message)).toContain("alembic/versions/a1.py cannot be analysed: file vanished during the scan");
+  });
+
+  it("a tampered stamp is not believed: the cache does not verify, every file is read and analysed", async () => {
+    const cwd = tempProject(FILES);
+    await run(cwd);
+    const location = path.join(cwd, ".gonogocache");
+    const text = readFileSync(location, "utf8");
+    const hash = contentHash(FILES["sql/clean.sql"]);
+    expect(text).toContain(hash);
+    // Point clean.sql's stamp at the drop file's hash: believed, the drop's facts would hide nothing, but the MAC no longer holds.
+    writeFileSync(location, text.replace(`,"${hash}"]`, `,"${contentHash(FILES["alembic/versions/b2.py"])}"]`));
+    reset();
+    await run(cwd);
+    expect(opened(cwd)).toEqual(Object.keys(FILES).sort());
+    expect(calls.extracted.sort()).toEqual(Object.keys(FILES).sort());
+  });
+});
+
+describe("--cache stamps, the racy window", () => {
+  beforeEach(reset);
+
+  it("a file changed in the last two seconds before the run gets no stamp, so an edit keeping size, mtime and ctime is read", async () => {
+    const cwd = tempProject(FILES);
+    await run(cwd);
+    expect(body(cwd).stamps).toEqual({});
+    reset();
+    await run(cwd);
+    expect(opened(cwd)).toEqual(Object.keys(FILES).sort());
+  });
+
+  it("a stamp not older than the run recording it by the margin is never trusted; an older one is", () => {
+    const dir = tempProject({});
+    const file = path.join(dir, "cache.json");
+    const writer = new FactsCache(file, {}, "1.0.0", KEY);
+    const racy: [number, number, number, number] = [10, writer.startedAt - SETTLED_MS + 1, writer.startedAt - SETTLED_MS + 1, 7];
+    const old: [number, number, number, number] = [10, writer.startedAt - SETTLED_MS - 1, writer.startedAt - SETTLED_MS - 1, 8];
+    writer.recordStamp("racy.sql", racy, "h1");
+    writer.recordStamp("old.sql", old, "h2");
+    writer.save();
+    const reader = new FactsCache(file, {}, "1.0.0", KEY);
+    expect(reader.knownHash("racy.sql", racy)).toBeUndefined();
+    expect(reader.knownHash("old.sql", old)).toBe("h2");
+    // Any field of the stamp differing: not known.
+    for (const index of [0, 1, 2, 3]) {
+      const other = [...old] as typeof old;
+      other[index]! += 1;
+      expect(reader.knownHash("old.sql", other)).toBeUndefined();
+    }
+  });
+});
