@@ -51,7 +51,7 @@ function docBlocks(): { file: string; lang: string; text: string }[] {
   return pages.flatMap((file) => [...readFileSync(file, "utf8").matchAll(/^```([a-z]*)\n([\s\S]*?)^```$/gm)].map((m) => ({ file, lang: m[1]!, text: m[2]! })));
 }
 
-const PRE_COMMIT_CONFIGS = ["examples/pre-commit/.pre-commit-config.yaml", "examples/pre-commit/cache/.pre-commit-config.yaml"];
+const PRE_COMMIT_CONFIGS = ["examples/pre-commit/.pre-commit-config.yaml", "examples/pre-commit/cache/.pre-commit-config.yaml", "examples/pre-commit/local/.pre-commit-config.yaml"];
 
 describe("examples/", () => {
   test("pre-commit: the hook ids exist in .pre-commit-hooks.yaml, their args are CLI options, their stages pre-commit 3.0 names", async () => {

@@ -154,6 +154,33 @@ describe("through the real pre-commit framework", () => {
     expect(git(repo, ["log", "--format=%s"], env).trim().split("\n")).toEqual(["cart note", "carts and cart items"]);
   }, 180_000);
 
+  test("examples/pre-commit/local: the project's own gonogo through npx, nothing installed by pre-commit", () => {
+    const example = parse(readFileSync("examples/pre-commit/local/.pre-commit-config.yaml", "utf8")) as { repos: { repo: string; hooks: HookDefinition[] }[] };
+    const local = example.repos[0]!.hooks[0]!;
+    // The same files and options as the shipped hook, so the two cannot drift apart.
+    const shipped = hook("gonogo-scan");
+    for (const key of ["id", "name", "files", "exclude", "types", "pass_filenames", "require_serial"] as const) expect(local[key], key).toEqual(shipped[key]);
+    expect([local.entry, local.language]).toEqual(["npx --no-install gonogo scan", "system"]);
+    const { stage, repo, env } = makeRepo(example);
+    // `npm install --save-dev gonogo` in the project: its bin in node_modules/.bin (the sources here).
+    mkdirSync(path.join(repo, "node_modules/.bin"), { recursive: true });
+    writeFileSync(path.join(repo, "package.json"), JSON.stringify({ name: "shop", private: true, devDependencies: { gonogo: "0.1.0" } }));
+    writeFileSync(path.join(repo, "node_modules/.bin/gonogo"), `#!/bin/sh\nexec "${process.execPath}" "${path.join(repoRoot, "tests/eco-gonogo-from-source.mjs")}" "$@"\n`);
+    chmodSync(path.join(repo, "node_modules/.bin/gonogo"), 0o755);
+    // Not the PATH's gonogo: the hook must find the project's.
+    const noGlobal = { ...env, PATH: (env.PATH ?? "").split(path.delimiter).slice(1).join(path.delimiter) };
+    stage("0003_drop_cart_items.py");
+    const refused = spawnSync("git", ["commit", "-m", "drop cart items"], { cwd: repo, env: noGlobal, encoding: "utf8" });
+    expect(refused.status, refused.stdout + refused.stderr).toBe(1);
+    expect(refused.stdout + refused.stderr).toContain("17:5  error  Table cart_items is dropped  sql/drop-table (critical)");
+    git(repo, ["rm", "-q", "--cached", "alembic/versions/0003_drop_cart_items.py"], env);
+    execFileSync("rm", [path.join(repo, "alembic/versions/0003_drop_cart_items.py")]);
+    stage("0003_cart_note.py");
+    const accepted = spawnSync("git", ["commit", "-m", "cart note"], { cwd: repo, env: noGlobal, encoding: "utf8" });
+    expect(accepted.status, accepted.stdout + accepted.stderr).toBe(0);
+    expect(accepted.stdout + accepted.stderr).toMatch(/gonogo scan\.+Passed/);
+  }, 180_000);
+
   test("gonogo-check decides for the environment named in args, over the whole project", () => {
     const { stage, repo, env } = makeRepo(localConfig(["gonogo-check"], { args: ["--env", "staging"] }));
     stage("0003_drop_cart_items.py");
