@@ -19,11 +19,15 @@ export function isWorkerSafe(file: string): boolean {
   return file.endsWith(".py") || isSqlFile(file);
 }
 
-/** How many worker threads to use for `count` files with `jobs` requested (undefined: automatic). */
+/**
+ * How many worker threads to use for `count` files with `jobs` requested (undefined: automatic).
+ * `jobs` counts the threads that parse, the main thread among them: it takes batches as the workers
+ * do instead of waiting for them (one worker fewer to start, warm up and send results back).
+ */
 export function workerCount(count: number, jobs: number | undefined): number {
-  if (jobs !== undefined) return jobs <= 1 ? 0 : jobs;
+  if (jobs !== undefined) return jobs <= 1 ? 0 : jobs - 1;
   if (count < MIN_FILES_FOR_WORKERS) return 0;
-  return Math.min(availableParallelism(), Math.ceil(count / BATCH_SIZE));
+  return Math.min(availableParallelism(), Math.ceil(count / BATCH_SIZE)) - 1;
 }
 
 /**
@@ -66,50 +70,66 @@ export async function analyseAll(
   // atomics "disabled": a worker waiting for its next task must let its event loop turn, or
   // tree-sitter's finalizers never run and the worker keeps every tree it parsed. A small young
   // generation: a worker's objects are short-lived (one batch); measured on 10,000 migrations it
-  // takes the peak RSS from 320 MB to 250 MB at the same speed.
+  // takes the peak RSS from 320 MB to 250 MB at the same speed. Two tasks per worker: it has its
+  // next batch in hand while the main thread, busy with a batch of its own, cannot send one.
   const pool = new Piscina({
     filename: workerFile.href,
     minThreads: threads,
     maxThreads: threads,
     idleTimeout: 1000,
     atomics: "disabled",
+    concurrentTasksPerWorker: 2,
     resourceLimits: { maxYoungGenerationSizeMb: 4 },
   });
   const serializable = { dialect: context.dialect, migrationDirectories: context.migrationDirectories };
+  const inThread = async (indexes: number[]): Promise<void> => {
+    for (const [k, index] of indexes.entries()) {
+      results[index] = await analyseUncached(inputs[index]!, context);
+      // Often: the workers' results (and their next batches) wait for this loop to turn.
+      if (k % 8 === 7) await new Promise((resolve) => setImmediate(resolve));
+    }
+    finished(indexes.length);
+  };
   try {
-    const tasks: Promise<void>[] = [];
     const local: number[] = [];
+    const batches: number[][] = [];
     let batch: number[] = [];
-    const flush = () => {
-      if (batch.length === 0) return;
-      const indexes = batch;
-      batch = [];
-      tasks.push(
-        (pool.run({ inputs: indexes.map((i) => inputs[i]!), context: serializable }) as Promise<Analysis[]>).then(
-          (analyses) => {
-            analyses.forEach((analysis, k) => (results[indexes[k]!] = analysis));
-            finished(indexes.length);
-          },
-          // A worker that died (not an extractor error: those are caught in the worker) must not
-          // lose its batch: analyse it here instead.
-          async () => {
-            for (const i of indexes) results[i] = await analyseUncached(inputs[i]!, context);
-            finished(indexes.length);
-          },
-        ),
-      );
-    };
     for (const [index, input] of inputs.entries()) {
       if (!isWorkerSafe(input.file)) local.push(index);
-      else if (batch.push(index) >= BATCH_SIZE) flush();
+      else if (batch.push(index) >= BATCH_SIZE) {
+        batches.push(batch);
+        batch = [];
+      }
     }
-    flush();
-    // Files that need the main thread (Terraform reads its module's other files) run meanwhile.
+    if (batch.length > 0) batches.push(batch);
+    let next = 0;
+    const take = (): number[] | undefined => batches[next++];
+    // Each worker is fed two batches at a time, the next one as soon as one comes back.
+    const feed = async (): Promise<void> => {
+      for (let indexes = take(); indexes; indexes = take()) {
+        let analyses: Analysis[] | undefined;
+        try {
+          analyses = (await pool.run({ inputs: indexes.map((i) => inputs[i]!), context: serializable })) as Analysis[];
+        } catch {
+          // A worker that died (not an extractor error: those are caught in the worker) must not
+          // lose its batch: analyse it here instead.
+        }
+        if (analyses) {
+          const done = analyses;
+          indexes.forEach((index, k) => (results[index] = done[k]!));
+          finished(indexes.length);
+        } else await inThread(indexes);
+      }
+    };
+    const feeders = Array.from({ length: threads * 2 }, feed);
+    // Files that need the main thread (Terraform reads its module's other files) first, then the
+    // main thread takes batches like a worker.
     for (const index of local) {
       results[index] = await analyseUncached(inputs[index]!, context);
       finished(1);
     }
-    await Promise.all(tasks);
+    for (let indexes = take(); indexes; indexes = take()) await inThread(indexes);
+    await Promise.all(feeders);
   } finally {
     await pool.destroy();
   }

@@ -52,8 +52,9 @@ export interface ScanOptions {
    */
   shard?: { index: number; count: number };
   /**
-   * Worker threads for parsing (`--jobs`): 1 parses on the main thread; default: one per core
-   * when there are enough files to pay for starting them.
+   * Threads that parse (`--jobs`), the main thread among them: 1 parses on the main thread only, N
+   * starts N - 1 worker threads; default: one per core when there are enough files to pay for
+   * starting workers.
    */
   jobs?: number;
   /**
