@@ -129,4 +129,26 @@ describe("paths in a config are relative to the config's directory", () => {
       "proj/ext/versions/0002_drop.py sql/drop-table critical",
     ]);
   });
+
+  test("run inside a versions directory (OpenStack's versions/<release>/expand): the release directories are still one versions directory", async () => {
+    const root = tempProject({
+      "proj/gonogo.config.yaml": "project: proj\n",
+      "proj/db/versions/2025.2/expand/a1_base.py": migration("a1", null, "pass"),
+      "proj/db/versions/2026.1/expand/b2_next.py": migration("b2", "a1", "pass"),
+    });
+    const runs: [string, string][] = [
+      ["proj", "db/versions/2026.1/expand/b2_next.py"],
+      ["proj/db/versions", "2026.1/expand/b2_next.py"],
+      ["proj/db/versions/2026.1", "expand/b2_next.py"],
+      ["proj/db/versions/2026.1/expand", "b2_next.py"],
+      ["proj/db/versions/2026.1/expand", "."],
+    ];
+    for (const [cwd, file] of runs) {
+      const run = await runCli(["scan", "-f", "json", file], { cwd: path.join(root, cwd) });
+      expect({ cwd, file, code: run.code, findings: findings(run.stdout, root) }).toEqual({ cwd, file, code: 0, findings: [] });
+    }
+    // Without a config nothing above the working directory is read: the parent is not found.
+    const bare = await runCli(["scan", "-f", "json", "--no-config", "b2_next.py"], { cwd: path.join(root, "proj/db/versions/2026.1/expand") });
+    expect(findings(bare.stdout, root)).toEqual(["proj/db/versions/2026.1/expand/b2_next.py alembic/missing-parent critical"]);
+  });
 });

@@ -235,7 +235,8 @@ function directoryLister(cwd: string, isIgnored: (file: string) => boolean): { f
       found = { files: [], dirs: [] };
       try {
         for (const e of readdirSync(path.resolve(cwd, dir), { withFileTypes: true })) {
-          const rel = dir === "." ? e.name : `${dir}/${e.name}`;
+          // Normalised: a version location above the working directory (`..`) lists it as `.`.
+          const rel = dir === "." ? e.name : dir.startsWith("..") ? toPosix(path.relative(cwd, path.resolve(cwd, dir, e.name))) || "." : `${dir}/${e.name}`;
           if (isIgnored(rel)) continue;
           if (e.isFile()) found.files.push(rel);
           else if (e.isDirectory() && !isIgnored(`${rel}/`)) found.dirs.push(rel);

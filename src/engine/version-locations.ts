@@ -69,10 +69,24 @@ export function versionLocationResolver(input: VersionLocationsInput): (director
     return found;
   };
 
+  function versionsAboveCwd(directory: string): string | undefined {
+    let dir = directory;
+    for (let level = 0; level < MAX_LEVELS && walksAbove(dir, top); level++) {
+      dir = parentDirectory(dir);
+      if (!(dir === "." || dir.split("/").every((s) => s === ".."))) continue;
+      const absolute = path.resolve(cwd, dir);
+      if (relative(absolute) === undefined) return undefined;
+      if (path.basename(absolute) === "versions") return dir;
+    }
+    return undefined;
+  }
+
   function environmentOf(directory: string): Environment {
     // A directory below one named `versions` belongs to it (Alembic's recursive_version_locations;
     // OpenStack keeps `versions/<release>/expand`): the `versions` directory is the location.
-    const location = versionsAncestor(directory) ?? directory;
+    // Also one at or above the working directory (`scan 2026.1/expand/x.py` run inside `versions/`),
+    // inside the scan root or the config's directory.
+    const location = versionsAncestor(directory) ?? versionsAboveCwd(directory) ?? directory;
     // The nearest alembic.ini / pyproject.toml (at most MAX_LEVELS up, inside the scan root or up
     // to the config's directory above it) that names the location.
     let dir = location;
