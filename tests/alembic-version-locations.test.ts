@@ -182,6 +182,11 @@ describe("pyproject.toml [tool.alembic]", () => {
     expect(run.stderr).toMatch(/^gonogo: warning: pyproject\.toml:\d+:\d+: not valid TOML \(.+\); its \[tool\.alembic\] version locations are not read\n$/);
     // Not joined, so the parent is missing: fails closed.
     expect({ code: run.code, rules: ruleIds(run.stdout) }).toEqual({ code: 1, rules: ["alembic/missing-parent"] });
+    // `check` says why too: its decision rests on that missing parent.
+    const checked = await runCli(["check", "--no-config", "--env", "production", "plugins/invoicing/versions/7a8b9c0d1e2f_credit_notes.py"], { cwd: broken });
+    expect(checked.code).toBe(1);
+    expect(checked.stderr).toMatch(/^gonogo: warning: pyproject\.toml:\d+:\d+: not valid TOML \(.+\); its \[tool\.alembic\] version locations are not read\n/);
+    expect(checked.stdout).toContain("alembic/missing-parent");
 
     const typed = tempProject({ ...fixtureFiles(), "pyproject.toml": '[tool.alembic]\nversion_locations = "billing/migrations/versions plugins/invoicing/versions"\n' });
     const wrong = await runCli(["scan", "--no-config", "-f", "json", "plugins/invoicing/versions/7a8b9c0d1e2f_credit_notes.py"], { cwd: typed });

@@ -100,6 +100,9 @@ export const registerCheck: CommandRegistrar = (program, io, done) => {
       else if (typeof flags.config === "string") options.configFile = flags.config;
 
       const { decision, scan, findings } = await check(options);
+      // What the scan could not read as asked (a broken pyproject.toml, configs that differ) is
+      // said here too, as `scan` says it: the decision may rest on it.
+      for (const warning of scan.warnings ?? []) io.stderr.write(`gonogo: warning: ${warning}\n`);
       const judged = new Set(findings);
       const output =
         flags.format === "json"
