@@ -33,6 +33,7 @@ vi.mock("../src/extract/index.js", async (importOriginal) => {
 const { scan } = await import("../src/engine/scan.js");
 const { FactsCache, contentHash } = await import("../src/engine/cache.js");
 const { SETTLED_MS } = await import("../src/engine/file-stamp.js");
+const { decodeBody, encodeBody } = await import("../src/engine/cache-body.js");
 
 const migration = (rev: string, parent: string | null, body: string, down = "pass") =>
   `from alembic import op\n\nrevision = "${rev}"\ndown_revision = ${parent ? `"${parent}"` : "None"}\n\n\ndef upgrade():\n    ${body}\n\n\ndef downgrade():\n    ${down}\n`;
@@ -169,5 +170,24 @@ describe("--cache stamps, the racy window", () => {
       other[index]! += 1;
       expect(reader.knownHash("old.sql", other)).toBeUndefined();
     }
+  });
+});
+
+describe("the cache body", () => {
+  it("writes a location's file equal to its entry's path as 0 and puts it back; an entry holding a real file: 0 is kept as is", () => {
+    const at = (file: unknown) => ({ file, line: 3, column: 1 });
+    const files = {
+      "db/a.py": { hash: "h1", role: "migration", facts: { file: "db/a.py", kind: "alembic", schemaChanges: [{ location: at("db/a.py"), other: at("db/b.py") }] } },
+      "db/a.py\u0000header": { hash: "h1", role: "migration", facts: { file: "db/a.py", kind: "alembic", schemaChanges: [] } },
+      "db/z.py": { hash: "h2", role: "migration", facts: { file: "db/z.py", kind: "alembic", schemaChanges: [{ location: at(0) }, { location: at("db/z.py") }] } },
+      "caf\u00e9.sql": { hash: "h3", role: "sql", facts: { file: "caf\u00e9.sql", kind: "sql", schemaChanges: [{ location: at("caf\u00e9.sql") }] } },
+      "none.txt": { hash: "h4", role: "none" },
+    } as unknown as Parameters<typeof encodeBody>[0]["files"];
+    const stamps = { "db/a.py": [1, 2, 3, 4, "h1"] } as Parameters<typeof encodeBody>[0]["stamps"];
+    const text = encodeBody({ files, stamps });
+    expect([...text].every((c) => c.charCodeAt(0) < 0x80)).toBe(true);
+    expect(text.split('"db/a.py"').length - 1).toBe(2); // its entry's key and its stamp's, never a location
+    expect(text).toContain('"db/b.py"');
+    expect(decodeBody(Buffer.from(text, "latin1").toString("latin1"))).toEqual({ files, stamps });
   });
 });

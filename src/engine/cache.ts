@@ -15,11 +15,12 @@ import { createHash } from "node:crypto";
 import { lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { ConfigError } from "./config.js";
 import path from "node:path";
-import type { FileFacts } from "../extract/facts.js";
-import type { FileRole } from "../extract/index.js";
 import { VERSION } from "../version.js";
 import { cacheKey, cacheMac, verifyCacheMac } from "./cache-key.js";
 import { sameStamp, settled, type Stamp } from "./file-stamp.js";
+import { decodeBody, encodeBody, type CacheBody, type CachedFile, type StampEntry } from "./cache-body.js";
+
+export type { CachedFile } from "./cache-body.js";
 
 export const DEFAULT_CACHE_LOCATION = ".gonogocache";
 /**
@@ -30,17 +31,9 @@ export const DEFAULT_CACHE_LOCATION = ".gonogocache";
  * 5: GitHub Actions workflows are recognised by content outside .github/workflows.
  * 6: Alembic table-comment operations name their table; rename_table reads keyword arguments.
  * 7: Alembic SQL through helper parameters, indexed containers and literal loops is read; a helper both directions run is one fact with `migration.directions`.
- * 8: a header line and an ASCII body MACed as bytes; the body holds the files' stat stamps beside their facts.
+ * 8: a header line and an ASCII body MACed as bytes; the body holds the files' stat stamps beside their facts (cache-body.ts).
  */
 const CACHE_FORMAT = 8;
-
-export interface CachedFile {
-  /** sha256 of the file's text. */
-  hash: string;
-  role: FileRole;
-  /** Facts of a file whose role is not "none". */
-  facts?: FileFacts;
-}
 
 /** The header line of the document; the MAC covers the other fields and the body's bytes. */
 interface CacheHeader {
@@ -50,23 +43,8 @@ interface CacheHeader {
   mac: string;
 }
 
-/** [size, mtimeMs, ctimeMs, ino, sha256 of the text]: a file's stamp when its text had that hash. */
-type StampEntry = [...Stamp, string];
-
-interface CacheBody {
-  files: Record<string, CachedFile>;
-  stamps: Record<string, StampEntry>;
-}
-
 /** What the MAC covers besides the body's bytes. */
 const macPrefix = (format: number, version: string, settings: string) => `${format}\n${version}\n${settings}\n`;
-
-/** JSON with every non-ASCII character escaped (valid JSON, parsed back to the same strings). */
-function asciiJson(value: unknown): string {
-  const json = JSON.stringify(value);
-  // eslint-disable-next-line no-control-regex
-  return /[^\x00-\x7f]/.test(json) ? json.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`) : json;
-}
 
 /** sha256 of `text`, hex: one-shot `crypto.hash` (Node ≥ 20.12) where available, ~40 % cheaper per file than a Hash object. */
 export function contentHash(text: string): string {
@@ -172,10 +150,8 @@ export class FactsCache {
     const body = bytes.subarray(newline + 1);
     if (!verifyCacheMac(this.key, header.mac, macPrefix(header.format, header.version, header.settings), body)) return empty;
     try {
-      // ASCII by construction (asciiJson), and the MAC says this key wrote it: Latin-1 is its exact decoding.
-      const parsed = JSON.parse(body.toString("latin1")) as Partial<CacheBody>;
-      const isRecord = (value: unknown): value is Record<string, never> => !!value && typeof value === "object" && !Array.isArray(value);
-      return { files: isRecord(parsed.files) ? parsed.files : {}, stamps: isRecord(parsed.stamps) ? parsed.stamps : {} };
+      // ASCII by construction (encodeBody), and the MAC says this key wrote it: Latin-1 is its exact decoding.
+      return decodeBody(body.toString("latin1"));
     } catch {
       return empty;
     }
@@ -234,7 +210,7 @@ export class FactsCache {
     if (this.stats.misses === 0 && Object.keys(this.next).length === this.stats.hits && !this.stampsChanged) return;
     const stamps = { ...this.previousStamps, ...this.nextStamps };
     for (const file of this.droppedStamps) if (!Object.hasOwn(this.nextStamps, file)) delete stamps[file];
-    const body = asciiJson({ files: { ...this.previous, ...this.next }, stamps } satisfies CacheBody);
+    const body = encodeBody({ files: { ...this.previous, ...this.next }, stamps });
     const mac = cacheMac(this.key, macPrefix(CACHE_FORMAT, this.version, this.settings), body);
     const header: CacheHeader = { format: CACHE_FORMAT, version: this.version, settings: this.settings, mac };
     const temporary = `${this.file}.${process.pid}.tmp`;
