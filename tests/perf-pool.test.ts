@@ -14,9 +14,10 @@ describe("worker pool", () => {
     expect(workerCount(MIN_FILES_FOR_WORKERS - 1, undefined)).toBe(0);
     expect(workerCount(10_000, undefined)).toBeGreaterThanOrEqual(1);
     expect(workerCount(10_000, 1)).toBe(0);
-    // --jobs counts the main thread, which parses batches too.
-    expect(workerCount(3, 4)).toBe(3);
-    expect(workerCount(3, 2)).toBe(1);
+    expect(workerCount(3, 4)).toBe(4);
+    // --jobs counts the threads that parse: in a scan of SQL files only, the main thread is one.
+    expect(workerCount(3, 4, true)).toBe(3);
+    expect(workerCount(3, 2, true)).toBe(1);
   });
 
   it("sends only files whose extractor reads nothing else (Python, SQL) to workers", () => {

@@ -21,13 +21,17 @@ export function isWorkerSafe(file: string): boolean {
 
 /**
  * How many worker threads to use for `count` files with `jobs` requested (undefined: automatic).
- * `jobs` counts the threads that parse, the main thread among them: it takes batches as the workers
- * do instead of waiting for them (one worker fewer to start, warm up and send results back).
+ * `jobs` counts the threads that parse. When `mainTakesPart` (a scan whose files for workers are
+ * all SQL), the main thread is one of them: it takes batches as the workers do instead of waiting
+ * for them (one worker fewer to start, warm up and send results back). Python stays off the main
+ * thread: its heap holds every file's text and facts, and tree-sitter parsing there cost ~10 % more
+ * CPU and ~15 MB more peak memory on 10,000 migrations (bench/RESULTS.md, round 2).
  */
-export function workerCount(count: number, jobs: number | undefined): number {
-  if (jobs !== undefined) return jobs <= 1 ? 0 : jobs - 1;
+export function workerCount(count: number, jobs: number | undefined, mainTakesPart = false): number {
+  const main = mainTakesPart ? 1 : 0;
+  if (jobs !== undefined) return jobs <= 1 ? 0 : jobs - main;
   if (count < MIN_FILES_FOR_WORKERS) return 0;
-  return Math.min(availableParallelism(), Math.ceil(count / BATCH_SIZE)) - 1;
+  return Math.min(availableParallelism(), Math.ceil(count / BATCH_SIZE)) - main;
 }
 
 /**
@@ -51,7 +55,9 @@ export async function analyseAll(
   options: { jobs?: number; onDone?: (count: number) => void } = {},
 ): Promise<Analysis[]> {
   // Header-only context files are cheap: only full analyses are worth a thread.
-  const threads = workersAvailable(options.jobs) ? workerCount(inputs.filter((i) => isWorkerSafe(i.file) && !i.headerOnly).length, options.jobs) : 0;
+  const parsed = inputs.filter((i) => isWorkerSafe(i.file) && !i.headerOnly);
+  const mainTakesPart = inputs.every((i) => !isWorkerSafe(i.file) || isSqlFile(i.file));
+  const threads = workersAvailable(options.jobs) ? workerCount(parsed.length, options.jobs, mainTakesPart) : 0;
   const results: Analysis[] = new Array(inputs.length);
   let done = 0;
   const finished = (n: number) => options.onDone?.((done += n));
@@ -70,15 +76,16 @@ export async function analyseAll(
   // atomics "disabled": a worker waiting for its next task must let its event loop turn, or
   // tree-sitter's finalizers never run and the worker keeps every tree it parsed. A small young
   // generation: a worker's objects are short-lived (one batch); measured on 10,000 migrations it
-  // takes the peak RSS from 320 MB to 250 MB at the same speed. Two tasks per worker: it has its
-  // next batch in hand while the main thread, busy with a batch of its own, cannot send one.
+  // takes the peak RSS from 320 MB to 250 MB at the same speed. Two tasks per worker when the main
+  // thread parses too: a worker has its next batch in hand while the main thread, busy with a batch
+  // of its own, cannot send one.
   const pool = new Piscina({
     filename: workerFile.href,
     minThreads: threads,
     maxThreads: threads,
     idleTimeout: 1000,
     atomics: "disabled",
-    concurrentTasksPerWorker: 2,
+    concurrentTasksPerWorker: mainTakesPart ? 2 : 1,
     resourceLimits: { maxYoungGenerationSizeMb: 4 },
   });
   const serializable = { dialect: context.dialect, migrationDirectories: context.migrationDirectories };
@@ -121,14 +128,14 @@ export async function analyseAll(
         } else await inThread(indexes);
       }
     };
-    const feeders = Array.from({ length: threads * 2 }, feed);
+    const feeders = Array.from({ length: threads * (mainTakesPart ? 2 : 1) }, feed);
     // Files that need the main thread (Terraform reads its module's other files) first, then the
     // main thread takes batches like a worker.
     for (const index of local) {
       results[index] = await analyseUncached(inputs[index]!, context);
       finished(1);
     }
-    for (let indexes = take(); indexes; indexes = take()) await inThread(indexes);
+    if (mainTakesPart) for (let indexes = take(); indexes; indexes = take()) await inThread(indexes);
     await Promise.all(feeders);
   } finally {
     await pool.destroy();

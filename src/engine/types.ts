@@ -52,9 +52,9 @@ export interface ScanOptions {
    */
   shard?: { index: number; count: number };
   /**
-   * Threads that parse (`--jobs`), the main thread among them: 1 parses on the main thread only, N
-   * starts N - 1 worker threads; default: one per core when there are enough files to pay for
-   * starting workers.
+   * Threads that parse (`--jobs`): 1 parses on the main thread only; N starts N worker threads, or
+   * N - 1 in a scan whose parsed files are all SQL (the main thread parses batches too); default:
+   * one per core when there are enough files to pay for starting workers.
    */
   jobs?: number;
   /**

@@ -81,7 +81,7 @@ export const registerScan: CommandRegistrar = (program, io, done) => {
     .option("--cache", "reuse the facts of unchanged files from the cache file")
     .option("--cache-location <path>", "cache file, or directory ending in / (default .gonogocache)")
     .option("--shard <K/N>", "scan only shard K of N (a CI matrix); merge the reports with gonogo merge-reports")
-    .option("--jobs <n>", "threads that parse, the main thread among them (1: no workers; default: one per core for large scans)")
+    .option("--jobs <n>", "threads that parse (1: the main thread only; default: one per core for large scans)")
     .option("--suppress-all", "accept every finding present now: record them in the suppressions file")
     .option("--suppress-rule <id>", "accept the findings of this rule present now (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option("--prune-suppressions", "remove suppressions that no longer match a finding")
