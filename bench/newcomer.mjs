@@ -104,7 +104,7 @@ step("4. git commit of a migration that drops a table (refused)", () => {
   git(["add", "alembic/versions/0003_drop_cart_items.py"], project);
   const r = run("git", ["commit", "-m", "drop cart items"], project);
   expectStatus(r, [1], "the hook must refuse the commit");
-  if (!r.stdout.includes("sql/drop-table")) throw new Error(`the hook refused without sql/drop-table:\n${r.stdout}`);
+  if (!`${r.stdout}${r.stderr}`.includes("sql/drop-table")) throw new Error(`the hook refused without sql/drop-table:\n${r.stdout}${r.stderr}`);
   return "refused: sql/drop-table";
 });
 step("5. CI: npx gonogo scan --format github", () => {
