@@ -23,6 +23,15 @@ const cases: Record<string, string> = {
   "ok_continued.py":
     head("b1") +
     "def upgrade():\n    op.add_column('rooms',\n  sa.Column('colour', sa.String()))\n    x = 1 + \\\n 2\n    op.execute('''\nUPDATE rooms SET colour = 'red' WHERE id = 1\n  ''')\n  # a comment\n    pass\n\ndef downgrade():\n    op.drop_column('rooms', 'colour')\n",
+  // After a bracketed group (call arguments, a comprehension, a tuple target, parameters): the
+  // line that follows is measured, and a bracket opening the offending line is where it points.
+  // IndentationError: unexpected indent (line 11, column 9)
+  "group_unexpected.py": head("c1") + "def upgrade():\n    op.execute(\n\"UPDATE rooms SET colour = 'red'\")\n        [op.drop_column('rooms', c) for c in ('a', 'b')]\n",
+  // IndentationError: expected an indented block: the file ends after `def downgrade(a,\n b):`
+  "group_noblock.py": head("c2") + "def upgrade():\n    (a,\n  b) = (1, 2)\n\ndef downgrade(a,\n        b):",
+  "ok_groups.py":
+    head("c3") +
+    "def upgrade():\n    (a,\n b) = {k: v for k, v in [(1,\n 2)]}.items()\n    [op.drop_column('rooms', c) for c in (\n'a', 'b')]\n\ndef downgrade(a=(1,\n  2)):\n    op.execute({\n'x': (1)}['x'])\n",
   "ok_tabs.py": head("b2") + "def upgrade():\n\tif True:\n\t\top.add_column('rooms', sa.Column('colour', sa.String()))\n\ndef downgrade():\n\top.drop_column('rooms', 'colour')\n",
 };
 
@@ -37,8 +46,11 @@ describe("Python indentation errors in a migration", () => {
     expect(parseErrors("noblock.py")).toEqual([{ line: 9, column: 1, message: expect.stringContaining("IndentationError at line 9 (expected an indented block)") }]);
     expect(parseErrors("unexpected.py")).toEqual([{ line: 10, column: 9, message: expect.stringContaining("IndentationError at line 10 (unexpected indent)") }]);
     expect(parseErrors("taberror.py")).toEqual([{ line: 10, column: 2, message: expect.stringContaining("TabError at line 10") }]);
+    expect(parseErrors("group_unexpected.py")).toEqual([{ line: 11, column: 9, message: expect.stringContaining("IndentationError at line 11 (unexpected indent)") }]);
+    expect(parseErrors("group_noblock.py")).toEqual([{ line: 12, column: 1, message: expect.stringContaining("IndentationError at line 12 (expected an indented block)") }]);
+    expect(parseErrors("ok_groups.py")).toEqual([]);
     expect(parseErrors("ok_continued.py")).toEqual([]);
     expect(parseErrors("ok_tabs.py")).toEqual([]);
-    expect(result.unanalysed.map((u) => u.file).sort()).toEqual(["noblock.py", "taberror.py", "unexpected.py", "unindent.py"].map((n) => `alembic/versions/${n}`));
+    expect(result.unanalysed.map((u) => u.file).sort()).toEqual(["group_noblock.py", "group_unexpected.py", "noblock.py", "taberror.py", "unexpected.py", "unindent.py"].map((n) => `alembic/versions/${n}`));
   });
 });

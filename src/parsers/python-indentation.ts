@@ -16,10 +16,52 @@ export interface IndentationError {
 }
 
 const TAB_ERROR = "TabError: inconsistent use of tabs and spaces in indentation";
+
+/** How the walk treats a node type (by the grammar's symbol id; see `kinds`). */
+const enum Kind {
+  /** Any other node: its children are read, or it is a token. */
+  Other,
+  /** Read as one token: what is inside a string never starts a line. */
+  Atomic,
+  Open,
+  Close,
+  /**
+   * A rule that is `(`/`[`/`{` … the matching bracket and nothing else (argument lists, tuples,
+   * lists, comprehensions…): in a tree with no syntax error, every token inside is within
+   * brackets, so none starts a logical line. The walk reads its two brackets only, which is what
+   * makes it cheap: most of a migration's tokens are call arguments.
+   */
+  Group,
+}
+
+const ATOMIC = new Set(["string", "comment", "line_continuation"]);
 const OPEN = new Set(["(", "[", "{"]);
 const CLOSE = new Set([")", "]", "}"]);
-/** Nodes read as one token: what is inside a string never starts a line. */
-const ATOMIC = new Set(["string", "comment", "line_continuation"]);
+const GROUPS = new Set([
+  "argument_list",
+  "parameters",
+  "parenthesized_expression",
+  "parenthesized_list_splat",
+  "generator_expression",
+  "tuple",
+  "list",
+  "set",
+  "dictionary",
+  "list_comprehension",
+  "set_comprehension",
+  "dictionary_comprehension",
+  "tuple_pattern",
+  "list_pattern",
+  "dict_pattern",
+  "type_parameter",
+]);
+const MATCHING: Record<string, string> = { "(": ")", "[": "]", "{": "}" };
+
+/**
+ * Per grammar, per symbol id: the type name and its Kind. Reading a node's type by id is a number
+ * across N-API instead of a new string.
+ */
+const kinds = new WeakMap<object, Map<number, { type: string; kind: Kind }>>();
 
 /** The first indentation error CPython would raise for a tree with no syntax error, if any. */
 export function pythonIndentationError(tree: Tree, text: string): IndentationError | undefined {
@@ -27,34 +69,79 @@ export function pythonIndentationError(tree: Tree, text: string): IndentationErr
   const altStack = [0];
   let depth = 0;
   let previousEnd = 0;
-  let previousRow = -1;
+  /** End of the last token that is not a comment or line continuation; -1 before the first. */
+  let lastTokenEnd = -1;
+  /** The first line feed at or after lastTokenEnd (text.length if none); kept across tokens. */
+  let nextLineFeed = -1;
   let previousType = "";
   /** A backslash joined this physical line to the previous one. */
   let continued = false;
   let header = { startIndex: 0, endIndex: 0 };
+  const language = (tree as { language?: object }).language ?? kinds;
+  let symbols = kinds.get(language);
+  if (!symbols) kinds.set(language, (symbols = new Map()));
   const cursor = tree.walk();
+
+  /** A token (or a group's opening bracket) from `start` to `end`. */
+  const token = (type: string, start: number, end: number): IndentationError | undefined => {
+    let joined = continued;
+    for (let i = previousEnd; !joined && i < start; i++) joined = text.charCodeAt(i) === 92; // "\\"
+    continued = false;
+    // On a later row than the previous token's end (tree-sitter's rows count line feeds only).
+    if (nextLineFeed < lastTokenEnd) {
+      nextLineFeed = text.indexOf("\n", lastTokenEnd);
+      if (nextLineFeed === -1) nextLineFeed = text.length;
+    }
+    if ((lastTokenEnd === -1 || nextLineFeed < start) && depth === 0 && !joined) {
+      const error = checkLine(start);
+      if (error) return { message: error, startIndex: start, endIndex: end };
+      header = { startIndex: start, endIndex: end };
+    }
+    previousEnd = end;
+    lastTokenEnd = end;
+    previousType = type;
+    return undefined;
+  };
+
   for (;;) {
-    const type = cursor.nodeType;
-    if (!ATOMIC.has(type) && cursor.gotoFirstChild()) continue;
-    // A token: a leaf, or a whole string or comment.
-    if (cursor.endIndex > cursor.startIndex) {
+    const id = cursor.nodeTypeId;
+    let symbol = symbols.get(id);
+    if (!symbol) {
+      const type = cursor.nodeType;
+      const kind = ATOMIC.has(type) ? Kind.Atomic : OPEN.has(type) ? Kind.Open : CLOSE.has(type) ? Kind.Close : GROUPS.has(type) ? Kind.Group : Kind.Other;
+      symbols.set(id, (symbol = { type, kind }));
+    }
+    const { type, kind } = symbol;
+    let descend = kind === Kind.Other;
+    if (kind === Kind.Group) {
       const start = cursor.startIndex;
-      if (type === "comment" || type === "line_continuation") {
-        continued ||= type === "line_continuation";
-        previousEnd = cursor.endIndex;
-      } else {
-        const joined = continued || text.slice(previousEnd, start).includes("\\");
-        continued = false;
-        if (cursor.startPosition.row > previousRow && depth === 0 && !joined) {
-          const error = checkLine(start);
-          if (error) return { message: error, startIndex: start, endIndex: cursor.endIndex };
-          header = { startIndex: start, endIndex: cursor.endIndex };
+      const end = cursor.endIndex;
+      const open = text[start]!;
+      if (end - start >= 2 && MATCHING[open] !== undefined && text[end - 1] === MATCHING[open]) {
+        // The group's tokens, as the token walk below would see them: the opening bracket, then
+        // (all inside brackets, none starting a line) the closing one.
+        const error = token(open, start, start + 1);
+        if (error) return error;
+        previousEnd = end;
+        lastTokenEnd = end;
+        previousType = text[end - 1]!;
+      } else descend = true;
+    }
+    if (descend && cursor.gotoFirstChild()) continue;
+    if (kind !== Kind.Group || descend) {
+      // A token: a leaf, or a whole string or comment.
+      const start = cursor.startIndex;
+      const end = cursor.endIndex;
+      if (end > start) {
+        if (type === "comment" || type === "line_continuation") {
+          continued ||= type === "line_continuation";
+          previousEnd = end;
+        } else {
+          const error = token(type, start, end);
+          if (error) return error;
+          if (kind === Kind.Open) depth++;
+          else if (kind === Kind.Close && depth > 0) depth--;
         }
-        if (OPEN.has(type)) depth++;
-        else if (CLOSE.has(type) && depth > 0) depth--;
-        previousEnd = cursor.endIndex;
-        previousRow = cursor.endPosition.row;
-        previousType = type;
       }
     }
     while (!cursor.gotoNextSibling()) {
