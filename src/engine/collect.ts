@@ -9,7 +9,7 @@ import type { GonogoConfig } from "./config.js";
 import { configGlobMatcher, type ConfigBase } from "./config-paths.js";
 import { contentHash, resolveCacheLocation, type FactsCache } from "./cache.js";
 import { stampOf } from "./file-stamp.js";
-import { DEFAULT_IGNORES, discoverFiles, toPosix } from "./discover.js";
+import { DEFAULT_IGNORES, defaultIgnoreMatcher, discoverFiles, toPosix } from "./discover.js";
 import { DEFAULT_MAX_FILE_BYTES, decodeSourceText, readSourceFileSync, type ReadOutcome } from "./read.js";
 import { inShard } from "./shard.js";
 import { compiledMigrationOutcome, isCompiledMigrationCandidate } from "./sourceless.js";
@@ -42,15 +42,16 @@ export interface Discovered {
 /** `base`: where the config's `ignore` globs are relative to (its directory); `--ignore` globs are relative to `cwd`. */
 export async function discover(options: ScanOptions, cwd: string, config: GonogoConfig, context: ExtractContext, environmentOf: (directory: string) => Environment, base?: ConfigBase): Promise<Discovered> {
   const apart = base !== undefined && base.dir !== path.resolve(cwd);
-  const ignore = [...DEFAULT_IGNORES, ...(apart ? [] : (config.ignore ?? [])), ...(options.ignore ?? [])];
+  const own = [...(apart ? [] : (config.ignore ?? [])), ...(options.ignore ?? [])];
   // The cache file is gonogo's own output, never input (a `--cache-location cache.json` would be).
-  if (options.cache) ignore.push(toPosix(path.relative(cwd, resolveCacheLocation(cwd, options.cacheLocation))));
-  const ignoredHere = picomatch(ignore, { dot: true });
-  const ignoredByDefault = picomatch(DEFAULT_IGNORES, { dot: true });
+  if (options.cache) own.push(toPosix(path.relative(cwd, resolveCacheLocation(cwd, options.cacheLocation))));
+  const ignore = [...DEFAULT_IGNORES, ...own];
+  const ignoredByDefault = defaultIgnoreMatcher();
+  const ignoredHere = own.length > 0 ? picomatch(own, { dot: true }) : () => false;
   const ignoredByConfig = apart ? configGlobMatcher(config.ignore ?? [], base) : undefined;
   // The default ignores (`**/node_modules/**`…) hold above the working directory too (`scan ../app`).
   const isIgnored = (file: string): boolean =>
-    ignoredHere(file) || (file.startsWith("../") && ignoredByDefault(file.replace(/^(\.\.\/)+/, ""))) || (ignoredByConfig?.(file) ?? false);
+    ignoredByDefault(file) || ignoredHere(file) || (file.startsWith("../") && ignoredByDefault(file.replace(/^(\.\.\/)+/, ""))) || (ignoredByConfig?.(file) ?? false);
   if (options.files) {
     const files = options.files.map((f) => ({ file: toPosix(path.normalize(f.path)), content: f.content })).filter((f) => !isIgnored(f.file));
     let reportFiles = options.reportOnly ? new Set(options.reportOnly.map((p) => toPosix(path.normalize(p)))) : undefined;

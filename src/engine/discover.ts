@@ -1,7 +1,7 @@
 // Finding the files to scan: walks directories, honours ignore globs, never follows a symlink
 // loop, and reports what it could not enter instead of failing.
 import type { Stats } from "node:fs";
-import { lstat, opendir, stat } from "node:fs/promises";
+import { lstat, readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import picomatch from "picomatch";
 import { describeFsError } from "./read.js";
@@ -17,6 +17,19 @@ export const DEFAULT_IGNORES = [
   "**/.gonogo/**",
   "**/cdk.out/**",
 ];
+
+// DEFAULT_IGNORES as a matcher, the same as picomatch's with `{ dot: true }` but cheaper: each glob
+// is `**/NAME/**`, which can match only a path that contains NAME, so picomatch is asked only when
+// one of the names is in the path (two picomatch tests of nine globs per entry were most of a walk).
+export function defaultIgnoreMatcher(): (file: string) => boolean {
+  const names = DEFAULT_IGNORES.map((glob) => {
+    const name = glob.slice("**/".length, -"/**".length);
+    if (!glob.startsWith("**/") || !glob.endsWith("/**") || picomatch.scan(name).isGlob || name.includes("/")) throw new Error(`DEFAULT_IGNORES: ${glob} is not of the form **/NAME/**`);
+    return name;
+  });
+  const match = picomatch(DEFAULT_IGNORES, { dot: true });
+  return (file) => names.some((name) => file.includes(name)) && match(file);
+}
 
 export interface DiscoveredFiles {
   /** POSIX paths relative to cwd, sorted. */
@@ -50,34 +63,33 @@ export async function discoverFiles(options: DiscoverOptions): Promise<Discovere
   const relative = (abs: string) => toPosix(path.relative(options.cwd, abs)) || ".";
   const ignored = (rel: string) => rel !== "." && (isIgnored(rel) || isIgnored(rel + "/"));
 
-  async function walk(dir: string, ancestors: Set<string>): Promise<void> {
-    let handle;
+  // `rel` is `dir` relative to the working directory. A child's is built by concatenation (path.relative
+  // per entry was a fifth of a 10,000-file walk); above the working directory (`..`) a child can be
+  // the working directory itself or one of its ancestors, so there it is computed.
+  async function walk(dir: string, rel: string, ancestors: Set<string>): Promise<void> {
+    let listed;
     try {
-      handle = await opendir(dir);
+      // One readdir of the whole directory (entries are sorted below anyway): iterating an opendir
+      // handle cost five times as much.
+      listed = await readdir(dir, { withFileTypes: true });
     } catch (error) {
-      problems.push({ file: relative(dir), reason: `directory ${describeFsError(error)}` });
+      problems.push({ file: rel, reason: `directory ${describeFsError(error)}` });
       return;
     }
-    const entries: { name: string; isDir: boolean; isLink: boolean; isFile: boolean }[] = [];
-    try {
-      for await (const entry of handle) {
-        entries.push({ name: entry.name, isDir: entry.isDirectory(), isLink: entry.isSymbolicLink(), isFile: entry.isFile() });
-      }
-    } catch (error) {
-      problems.push({ file: relative(dir), reason: `directory ${describeFsError(error)}` });
-    }
+    const entries = listed.map((entry) => ({ name: entry.name, isDir: entry.isDirectory(), isLink: entry.isSymbolicLink() }));
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const above = rel === ".." || rel.startsWith("../");
     for (const entry of entries) {
       const abs = path.join(dir, entry.name);
-      const rel = relative(abs);
-      if (ignored(rel)) continue;
+      const childRel = above ? relative(abs) : rel === "." ? entry.name : `${rel}/${entry.name}`;
+      if (ignored(childRel)) continue;
       let isDir = entry.isDir;
       if (entry.isLink) {
         try {
           isDir = (await stat(abs)).isDirectory();
         } catch (error) {
-          if (options.isCandidate(rel) || (error as NodeJS.ErrnoException).code === "ELOOP") {
-            problems.push({ file: rel, reason: describeFsError(error) });
+          if (options.isCandidate(childRel) || (error as NodeJS.ErrnoException).code === "ELOOP") {
+            problems.push({ file: childRel, reason: describeFsError(error) });
           }
           continue;
         }
@@ -89,19 +101,19 @@ export async function discoverFiles(options: DiscoverOptions): Promise<Discovere
         try {
           id = directoryId(await stat(abs));
         } catch (error) {
-          problems.push({ file: rel, reason: `directory ${describeFsError(error)}` });
+          problems.push({ file: childRel, reason: `directory ${describeFsError(error)}` });
           continue;
         }
         if (ancestors.has(id)) {
-          problems.push({ file: rel, reason: "symbolic link loop (directory links back to an ancestor)" });
+          problems.push({ file: childRel, reason: "symbolic link loop (directory links back to an ancestor)" });
           continue;
         }
         // One set, grown and shrunk along the walk: copying it per level was quadratic in depth.
         ancestors.add(id);
-        await walk(abs, ancestors);
+        await walk(abs, childRel, ancestors);
         ancestors.delete(id);
-      } else if (options.isCandidate(rel)) {
-        files.add(rel);
+      } else if (options.isCandidate(childRel)) {
+        files.add(childRel);
       }
     }
   }
@@ -119,7 +131,7 @@ export async function discoverFiles(options: DiscoverOptions): Promise<Discovere
       continue;
     }
     if (info.isDirectory()) {
-      await walk(abs, new Set([directoryId(info)]));
+      await walk(abs, rel, new Set([directoryId(info)]));
     } else if (!ignored(rel)) {
       // A file named explicitly is read even if its name is not a usual candidate.
       files.add(rel);
