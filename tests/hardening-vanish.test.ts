@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { runCli } from "./helpers.js";
 import { cleanProject, JUNIT_PASS, type CheckJson } from "./hardening-helpers.js";
 
-const hooks = vi.hoisted(() => ({ beforeStat: undefined as ((p: string) => void) | undefined, beforeOpendir: undefined as ((p: string) => void) | undefined }));
+const hooks = vi.hoisted(() => ({ beforeStat: undefined as ((p: string) => void) | undefined, beforeListing: undefined as ((p: string) => void) | undefined }));
 
 vi.mock("node:fs/promises", async (importOriginal) => {
   const actual = await importOriginal<typeof import("node:fs/promises")>();
@@ -16,11 +16,16 @@ vi.mock("node:fs/promises", async (importOriginal) => {
     hooks.beforeStat?.(String(p));
     return (actual.stat as (...a: unknown[]) => unknown)(p, ...rest);
   }) as typeof actual.stat;
+  // The walk lists a directory with readdir (opendir before): both are hooked.
   const opendir = ((p: Parameters<typeof actual.opendir>[0], ...rest: unknown[]) => {
-    hooks.beforeOpendir?.(String(p));
+    hooks.beforeListing?.(String(p));
     return (actual.opendir as (...a: unknown[]) => unknown)(p, ...rest);
   }) as typeof actual.opendir;
-  return { ...actual, stat, opendir, default: { ...actual, stat, opendir } };
+  const readdir = ((p: Parameters<typeof actual.readdir>[0], ...rest: unknown[]) => {
+    hooks.beforeListing?.(String(p));
+    return (actual.readdir as (...a: unknown[]) => unknown)(p, ...rest);
+  }) as typeof actual.readdir;
+  return { ...actual, stat, opendir, readdir, default: { ...actual, stat, opendir, readdir } };
 });
 
 // The scan reads files with the synchronous API (faster for many small files): hook its open too.
@@ -35,7 +40,7 @@ vi.mock("node:fs", async (importOriginal) => {
 
 afterEach(() => {
   hooks.beforeStat = undefined;
-  hooks.beforeOpendir = undefined;
+  hooks.beforeListing = undefined;
 });
 
 function projectWithSql(): string {
@@ -77,7 +82,7 @@ describe("a directory that vanishes mid-scan", () => {
 
   it("while the walk is about to enter it: the directory is reported, its siblings are analysed", async () => {
     const dir = projectWithSql();
-    hooks.beforeOpendir = (p) => {
+    hooks.beforeListing = (p) => {
       if (p.endsWith(`${path.sep}archive`)) rmSync(p, { recursive: true, force: true });
     };
     const scan = await runCli(["scan", "--format", "json", "."], { cwd: dir });
