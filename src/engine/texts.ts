@@ -43,16 +43,21 @@ export class SourceTexts implements ReadonlyMap<string, string> {
   }
 
   entries(): MapIterator<[string, string]> {
+    return this.readAll().entries();
+  }
+
+  values(): MapIterator<string> {
+    return this.readAll().values();
+  }
+
+  /** Every text, deferred ones read now (those that can no longer be read are left out). */
+  private readAll(): Map<string, string> {
     const out = new Map<string, string>();
     for (const file of [...this.texts.keys()]) {
       const text = this.get(file);
       if (text !== undefined) out.set(file, text);
     }
-    return out.entries();
-  }
-
-  values(): MapIterator<string> {
-    return new Map(this.entries()).values();
+    return out;
   }
 
   forEach(callback: (value: string, key: string, map: ReadonlyMap<string, string>) => void): void {
