@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run build`, second step: the CLI as one script (dist/cli/gonogo.js) bundled by esbuild from
+// `npm run build`, second step: the CLI as one script (dist/cli/gonogo.cjs) bundled by esbuild from
 // what tsc just wrote to dist/src/, so `gonogo` starts by loading one file instead of ~200 ES
 // modules (Node 20 has no module compile cache: each module costs a resolve, a read and a compile).
 // The library (dist/src/, package.json `exports`) stays as modules for `import … from "gonogo"`.
@@ -16,8 +16,8 @@
 //   bundle, so an external yaml or ajv would load on every run, while a bundled CommonJS
 //   package is wrapped and runs only when first required. Modules loaded with
 //   createRequire at run time (yaml, ajv, smol-toml, @babel/parser…) are untouched by esbuild.
-import { build } from "esbuild";
-import { rmSync } from "node:fs";
+import { build, transform } from "esbuild";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -38,18 +38,51 @@ export const EXTERNAL = [
   "eslint",
 ];
 
-await build({
+const common = {
   absWorkingDir: root,
-  entryPoints: { gonogo: "dist/src/cli/main.js", "pool-worker": "dist/src/engine/pool-worker.js" },
-  outdir,
   bundle: true,
   splitting: false,
-  format: "esm",
   platform: "node",
   target: "node20",
   external: EXTERNAL,
-  // CommonJS dependencies bundled into ES modules (commander, picomatch) call require() for Node's
-  // built-ins: give every output file a real one.
-  banner: { js: 'import { createRequire as __gonogoCreateRequire } from "node:module";\nconst require = __gonogoCreateRequire(import.meta.url);' },
   logLevel: "warning",
+};
+
+// The command: CommonJS, so that bin/gonogo.js can compile it as one classic script with V8's code
+// cache (src/cli/compile-cache.ts; Node 20 has no compile cache for ES modules). Every external is
+// a CommonJS-requirable package; `import()` of one becomes a require() (a classic script compiled
+// by vm has no dynamic-import host), `import.meta.url` the file's own URL.
+await build({
+  ...common,
+  entryPoints: { gonogo: "dist/src/cli/main.js" },
+  outdir,
+  outExtension: { ".js": ".cjs" },
+  format: "cjs",
+  supported: { "dynamic-import": false },
+  define: { "import.meta.url": "__gonogoModuleUrl" },
+  banner: { js: '"use strict";\nvar __gonogoModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+});
+
+// ASCII only, so that bin/gonogo.js reads it as Latin-1 into a one-byte string (half the memory of
+// UTF-8 decoding into a two-byte one, and faster). esbuild escapes every non-ASCII character of
+// the code (charset "ascii") but copies comments as they are: those characters become \u escapes.
+// Checked, not assumed: the bundle minified without comments must be the same before and after.
+const cli = path.join(outdir, "gonogo.cjs");
+const text = readFileSync(cli, "utf8");
+const ascii = text.replace(/[^\t\n\r\x20-\x7e]/gu, (c) => `\\u{${c.codePointAt(0).toString(16)}}`);
+if (ascii !== text) {
+  const minified = async (code) => (await transform(code, { minifyWhitespace: true, format: "cjs", platform: "node", target: "node20" })).code;
+  if ((await minified(text)) !== (await minified(ascii))) throw new Error(`${cli}: a non-ASCII character outside a comment`);
+  writeFileSync(cli, ascii);
+}
+
+// The worker threads' entry (piscina loads it as a module).
+await build({
+  ...common,
+  entryPoints: { "pool-worker": "dist/src/engine/pool-worker.js" },
+  outdir,
+  format: "esm",
+  // CommonJS dependencies bundled into ES modules (picomatch) call require() for Node's built-ins:
+  // give the output file a real one.
+  banner: { js: 'import { createRequire as __gonogoCreateRequire } from "node:module";\nconst require = __gonogoCreateRequire(import.meta.url);' },
 });

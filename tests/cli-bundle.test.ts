@@ -1,6 +1,7 @@
-// The CLI ships as one bundled script (scripts/bundle-cli.mjs → dist/cli/gonogo.js): bin/gonogo.js
+// The CLI ships as one bundled script (scripts/bundle-cli.mjs → dist/cli/gonogo.cjs): bin/gonogo.js
 // loads it, its worker threads start from the bundled worker entry beside it, and it reports
 // exactly what the module build (dist/src/, what `import "gonogo"` gives) reports.
+import { isAscii } from "node:buffer";
 import { readFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -15,12 +16,14 @@ beforeAll(() => ensureBuilt(), 600_000);
 
 describe("the bundled CLI", () => {
   it("is what bin/gonogo.js loads, with the worker entry beside it", () => {
-    expect(readFileSync(BIN, "utf8")).toContain('"../dist/cli/gonogo.js"');
-    expect(existsSync(path.join(ROOT, "dist/cli/gonogo.js"))).toBe(true);
+    expect(readFileSync(BIN, "utf8")).toContain('"../dist/cli/gonogo.cjs"');
+    expect(existsSync(path.join(ROOT, "dist/cli/gonogo.cjs"))).toBe(true);
     expect(existsSync(path.join(ROOT, "dist/cli/pool-worker.js"))).toBe(true);
     // Native and WebAssembly parsers are loaded from node_modules, never inlined.
-    const bundle = readFileSync(path.join(ROOT, "dist/cli/gonogo.js"), "utf8");
-    expect(bundle).toContain('import("libpg-query")');
+    const bundle = readFileSync(path.join(ROOT, "dist/cli/gonogo.cjs"), "utf8");
+    expect(bundle).toContain('require("libpg-query")');
+    // ASCII only: bin/gonogo.js reads it as Latin-1.
+    expect(isAscii(Buffer.from(bundle))).toBe(true);
     expect(bundle).not.toContain("node-gyp-build");
   });
 

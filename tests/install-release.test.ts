@@ -43,13 +43,13 @@ describe("a release tag", () => {
     expect(git(repository, ["branch", "--contains", `${tag}^{commit}`], env).trim()).toBe("");
     expect(git(repository, ["status", "--porcelain"], env)).toBe("");
     const files = git(repository, ["ls-tree", "-r", "--name-only", tag], env).split("\n");
-    for (const file of ["dist/cli/gonogo.js", "dist/cli/pool-worker.js", "dist/src/index.js", "dist/src/index.d.ts", "src/index.ts"]) expect(files).toContain(file);
+    for (const file of ["dist/cli/gonogo.cjs", "dist/cli/pool-worker.js", "dist/src/index.js", "dist/src/index.d.ts", "src/index.ts"]) expect(files).toContain(file);
     const onMain = JSON.parse(git(repository, ["show", "main:package.json"], env)) as Record<string, Record<string, string>>;
     const released = JSON.parse(git(repository, ["show", `${tag}:package.json`], env)) as Record<string, Record<string, string> | undefined>;
     expect(released.scripts?.prepare).toBeUndefined();
     expect(released.devDependencies).toBeUndefined();
     expect(released.dependencies).toEqual(onMain.dependencies);
-    expect(git(repository, ["rev-parse", `${tag}:dist/cli/gonogo.js`], env)).toBe(git(".", ["hash-object", "dist/cli/gonogo.js"], env));
+    expect(git(repository, ["rev-parse", `${tag}:dist/cli/gonogo.cjs`], env)).toBe(git(".", ["hash-object", "dist/cli/gonogo.cjs"], env));
   });
 
   test("is refused when it exists, and on a work tree with uncommitted changes", () => {
@@ -68,7 +68,7 @@ describe("a release tag", () => {
     // --foreground-scripts prints every lifecycle script npm runs; the release has no build to run.
     expect(install.output).not.toMatch(/> gonogo@[^ ]+ (prepare|build)/);
     const installed = path.join(project, "node_modules");
-    expect(existsSync(path.join(installed, "gonogo/dist/cli/gonogo.js"))).toBe(true);
+    expect(existsSync(path.join(installed, "gonogo/dist/cli/gonogo.cjs"))).toBe(true);
     expect(existsSync(path.join(installed, "gonogo/src"))).toBe(false);
     for (const devOnly of ["typescript", "esbuild", "vitest", "typedoc"]) expect(existsSync(path.join(installed, devOnly)), devOnly).toBe(false);
   });

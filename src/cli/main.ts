@@ -27,6 +27,8 @@ const MODULE_OF_COMMAND: Record<string, string> = { deploy: "release", rollback:
 
 async function registrarsFor(argv: string[]): Promise<CommandRegistrar[]> {
   const first = argv[0] ?? "";
+  // `--version` first: commander answers it before any command runs.
+  if (first === "-v" || first === "--version") return [];
   const module = MODULE_OF_COMMAND[first] ?? first;
   const names = registrarLoaders[module] ? [module] : Object.keys(registrarLoaders);
   return Promise.all(names.map((name) => registrarLoaders[name]!()));
