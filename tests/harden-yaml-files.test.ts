@@ -102,6 +102,14 @@ describe("which files are read (item 3)", () => {
     expect(twin.decision, JSON.stringify(twin.reasons)).toBe("needs-approval");
   }, 60_000);
 
+  it("a YAML syntax error says what is wrong without a dangling \"at line …, column …:\" (the finding points there)", async () => {
+    const cwd = tempProject({ "template.yaml": "Resources:\n  B:\n    Type: AWS::S3::Bucket\n  x: [\n" });
+    const result = await scan({ cwd, configFile: false });
+    expect(result.findings.map((f) => [f.ruleId, f.line, f.column, f.message])).toEqual([
+      ["infra/parse-error", 5, 1, "YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]"],
+    ]);
+  });
+
   it("compiled Python outside a versions directory is skipped, even named (a pre-commit hook names staged files)", async () => {
     const cwd = tempProject({ "tools/helper.pyc": Buffer.from([0x6f, 0x0d, 0x0d, 0x0a, 0, 0, 0, 0]), "alembic/versions/0001_x.pyc": Buffer.from([0x6f, 0x0d, 0x0d, 0x0a, 0, 0, 0, 0]) });
     const result = await scan({ cwd, paths: ["tools/helper.pyc", "alembic/versions/0001_x.pyc"], configFile: false });

@@ -13,7 +13,7 @@ export default defineRule({
   examples: {
     invalid: [
       { file: "main.tf", code: 'resource "aws_s3_bucket" "logs" {\n  bucket = "acme-logs"\n\n', finding: { line: 4, column: 1, message: "HCL syntax error: the Terraform file could not be read in full" } },
-      { file: ".github/workflows/deploy.yml", code: "name: deploy\njobs:\n  site:\n    steps:\n      - run: aws s3 sync dist s3://acme-www\n     - run: echo done\n", finding: { line: 6, column: 1, message: "YAML syntax error: A block sequence may not be used as an implicit map key at line 6, column 1:" } },
+      { file: ".github/workflows/deploy.yml", code: "name: deploy\njobs:\n  site:\n    steps:\n      - run: aws s3 sync dist s3://acme-www\n     - run: echo done\n", finding: { line: 6, column: 1, message: "YAML syntax error: A block sequence may not be used as an implicit map key" } },
     ],
     valid: [{ file: "main.tf", code: 'resource "aws_s3_bucket" "logs" {\n  bucket = "acme-logs"\n\n  lifecycle {\n    prevent_destroy = true\n  }\n}\n' }],
   },

@@ -51,9 +51,18 @@ export function parseYaml(text: string): YamlParseResult {
   if (!Array.isArray(documents)) {
     // An EmptyStream carries its own errors.
     for (const e of (documents as { errors?: { message: string; pos: [number, number] }[] }).errors ?? [])
-      errors.push({ message: e.message.split("\n")[0] ?? e.message, offset: e.pos[0], endOffset: e.pos[1] });
+      errors.push({ message: errorMessage(e.message), offset: e.pos[0], endOffset: e.pos[1] });
   }
   for (const doc of list)
-    for (const e of doc.errors) errors.push({ message: e.message.split("\n")[0] ?? e.message, offset: e.pos[0], endOffset: e.pos[1] });
+    for (const e of doc.errors) errors.push({ message: errorMessage(e.message), offset: e.pos[0], endOffset: e.pos[1] });
   return { documents: list, errors };
+}
+
+/**
+ * The yaml library's message without its code frame: its first line, which ends by naming the
+ * place ("… at line 5, column 1:") that the finding already points at, so that ending is dropped.
+ */
+function errorMessage(message: string): string {
+  const first = message.split("\n")[0] ?? message;
+  return first.replace(/ at line \d+, column \d+:?$/, "");
 }
