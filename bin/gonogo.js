@@ -1,7 +1,11 @@
 #!/usr/bin/env node
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { setFlagsFromString } from "node:v8";
+// CommonJS (bin/package.json): a CommonJS entry spares every run Node's ES module loader (~20
+// internal modules to load before the first line of gonogo runs).
+"use strict";
+const { existsSync } = require("node:fs");
+const path = require("node:path");
+const { pathToFileURL } = require("node:url");
+const { setFlagsFromString } = require("node:v8");
 
 // WebAssembly stays on V8's baseline compiler (Liftoff). libpg-query's parser is one very large
 // function: V8 recompiles it with TurboFan once it is warm, in every thread that parses SQL, which
@@ -12,25 +16,26 @@ const V8_FLAGS = "--liftoff-only";
 setFlagsFromString(V8_FLAGS);
 
 // The bundled CLI (scripts/bundle-cli.mjs): one CommonJS script, compiled with V8's code cache kept
-// in the user's cache directory (src/cli/compile-cache.ts). A checkout built without the bundler
-// (tsc only) runs the same code from the modules in dist/src/.
-const bundled = fileURLToPath(new URL("../dist/cli/gonogo.cjs", import.meta.url));
-let main;
-let done = () => undefined;
-if (existsSync(bundled)) {
-  const { loadBundle } = await import("../dist/src/cli/compile-cache.js");
-  ({ exports: { main }, done } = loadBundle(bundled, { flags: V8_FLAGS }));
-} else {
-  ({ main } = await import("../dist/src/cli/main.js"));
+// in the user's cache directory (src/cli/compile-cache.ts, bundled beside it). A checkout built
+// without the bundler (tsc only) runs the same code from the modules in dist/src/.
+const dist = path.join(__dirname, "..", "dist");
+const bundled = path.join(dist, "cli", "gonogo.cjs");
+
+async function load() {
+  if (existsSync(bundled)) {
+    const { loadBundle } = require(path.join(dist, "cli", "compile-cache.cjs"));
+    return loadBundle(bundled, { flags: V8_FLAGS });
+  }
+  const exports = await import(pathToFileURL(path.join(dist, "src", "cli", "main.js")).href);
+  return { exports, done: () => undefined };
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
+load()
+  .then(async ({ exports: { main }, done }) => {
+    process.exitCode = await main(process.argv.slice(2));
     done();
-  },
-  (error) => {
+  })
+  .catch((error) => {
     process.stderr.write(`gonogo: internal error: ${error instanceof Error ? error.stack : String(error)}\n`);
     process.exitCode = 2;
-  },
-);
+  });

@@ -76,6 +76,16 @@ if (ascii !== text) {
   writeFileSync(cli, ascii);
 }
 
+// bin/gonogo.js (CommonJS) loads the bundle through the compile cache's loader: that loader as
+// CommonJS too, beside the bundle.
+await build({
+  ...common,
+  entryPoints: { "compile-cache": "dist/src/cli/compile-cache.js" },
+  outdir,
+  outExtension: { ".js": ".cjs" },
+  format: "cjs",
+});
+
 // The worker threads' entry (piscina loads it as a module).
 await build({
   ...common,

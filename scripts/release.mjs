@@ -51,7 +51,7 @@ if (!args.includes("--no-build")) {
   rmSync(path.join(root, "dist"), { recursive: true, force: true }); // no stale modules in the release
   execFileSync("npm", ["run", "build"], { cwd: root, stdio: "inherit" });
 }
-for (const required of ["dist/src/index.js", "dist/src/index.d.ts", "dist/cli/gonogo.cjs", "dist/cli/pool-worker.js"]) {
+for (const required of ["dist/src/index.js", "dist/src/index.d.ts", "dist/cli/gonogo.cjs", "dist/cli/compile-cache.cjs", "dist/cli/pool-worker.js"]) {
   if (!existsSync(path.join(root, required))) fail(`${required} is missing: run \`npm run build\` first`);
 }
 
