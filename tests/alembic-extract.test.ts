@@ -38,6 +38,22 @@ describe("header", () => {
 });
 
 describe("operations", () => {
+  test("calls nested in expressions: lists, dicts, keyword arguments, annotations, f-strings, operators, subscripts", async () => {
+    // The walk skips an expression whose text has no `(` (it cannot hold a call): each of these holds one.
+    const facts = await extract(
+      `${header}\ndef upgrade():\n    done = [op.drop_table("a")]\n    kept = {"b": op.drop_column("b", "c")}\n    helper(key=op.drop_table("d"))\n    x: Dict[str, op.drop_table("e")] = None\n    label = f"{op.drop_table('f')}"\n    flag = not op.drop_table("g") or tables[op.drop_table("h")].name\n`,
+    );
+    expect(facts.schemaChanges.map((c) => [c.kind, c.table, c.column ?? null, c.location.line, c.location.column])).toEqual([
+      ["drop-table", "a", null, 5, 13],
+      ["drop-column", "b", "c", 6, 18],
+      ["drop-table", "d", null, 7, 16],
+      ["drop-table", "e", null, 8, 18],
+      ["drop-table", "f", null, 9, 16],
+      ["drop-table", "g", null, 10, 16],
+      ["drop-table", "h", null, 10, 45],
+    ]);
+  });
+
   test("op under another name, batch_op, op as a parameter and helper functions", async () => {
     const facts = await extract(
       [

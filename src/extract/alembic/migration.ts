@@ -24,7 +24,7 @@ import { markReversals } from "./reversal.js";
 import { markOwnTableDrops } from "../own-tables.js";
 import { describeFunction, readHeader, type MigrationContext } from "./header.js";
 import { ModuleBindings } from "./bindings.js";
-import { firstArgumentString, isStringish, keywordArguments, moduleAssignments, positionalArguments, shortReceiver, stringValues } from "./syntax.js";
+import { firstArgumentString, holdsNoCall, isStringish, ParenIndex, keywordArguments, moduleAssignments, positionalArguments, shortReceiver, stringValues } from "./syntax.js";
 
 /** Per file: helper expansions with call-site strings, and loop bodies read once per element. */
 const MAX_BOUND_EXPANSIONS = 256;
@@ -50,6 +50,7 @@ class MigrationExtractor extends ModuleBindings {
   loopIterations = 0;
   revision?: string;
   changeCounter = 0;
+  readonly parens: ParenIndex;
 
   constructor(
     file: string,
@@ -58,6 +59,7 @@ class MigrationExtractor extends ModuleBindings {
   ) {
     super();
     this.source = new SourceText(file, text);
+    this.parens = new ParenIndex(text);
     this.facts = emptyFileFacts(file, "alembic");
   }
 
@@ -185,9 +187,13 @@ class MigrationExtractor extends ModuleBindings {
         if (guard.rest) scope = { ...scope, dialect: guard.rest };
         continue;
       }
+      // Nothing to find in an expression with no call in it: not read further (most of a
+      // migration's annotations, docstrings, import lists and literal arguments).
+      if (holdsNoCall(child, this.parens)) continue;
       this.walk(child, direction, scope, visiting);
     }
   }
+
 
   /**
    * `for t in ("a", "b"): op.drop_table(t)` (or over a constant holding the tuple, or a dict's keys): the body is

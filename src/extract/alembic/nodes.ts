@@ -20,6 +20,17 @@ type TreeCursor = ParserType.TreeCursor;
 const symbols = new Map<number, { type: string; named: boolean }>();
 /** Field names per field id. */
 const fieldNames = new Map<number, string>();
+/**
+ * Named node types whose children never hold a field (the grammar's node-types: module, block
+ * statements' argument lists, strings…): their children's field ids are not asked for. Empty
+ * until the first tree is seen, and when the grammar carries no node-type information.
+ */
+let fieldless: Set<string> | undefined;
+
+function fieldlessTypes(tree: Tree): Set<string> {
+  const info = (tree as { language?: { nodeTypeInfo?: { type: string; named: boolean; fields?: object; subtypes?: unknown }[] } }).language?.nodeTypeInfo ?? [];
+  return new Set(info.filter((t) => t.named && !t.subtypes && Object.keys(t.fields ?? {}).length === 0).map((t) => t.type));
+}
 
 /**
  * Named node types that are tokens of the Python grammar and so never have children: the view
@@ -104,6 +115,7 @@ export class TreeView {
     /** The exact string the tree was parsed from. */
     readonly text: string,
   ) {
+    fieldless ??= fieldlessTypes(tree);
     this.cursor = tree.walk();
     const c = this.cursor;
     this.root = new PyNode(this, 0, c.nodeType, c.nodeIsNamed, c.startIndex, c.endIndex, undefined);
@@ -126,6 +138,7 @@ export class TreeView {
     this.goto(node.descendantIndex);
     if (!c.gotoFirstChild()) return [];
     const out: PyNode[] = [];
+    const fields = !(node.isNamed && fieldless!.has(node.type));
     do {
       const id = c.nodeTypeId;
       let symbol = symbols.get(id);
@@ -133,7 +146,7 @@ export class TreeView {
         symbol = { type: c.nodeType, named: c.nodeIsNamed };
         symbols.set(id, symbol);
       }
-      const fieldId = c.currentFieldId;
+      const fieldId = fields ? c.currentFieldId : 0;
       let field: string | undefined;
       if (fieldId) {
         field = fieldNames.get(fieldId);

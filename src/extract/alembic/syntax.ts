@@ -94,3 +94,49 @@ export function isDocstring(statement: PyNode): boolean {
 export function isStringish(node: PyNode): boolean {
   return node.type === "string" || node.type === "concatenated_string" || node.type === "binary_operator" || node.type === "parenthesized_expression" || node.type === "call";
 }
+
+/**
+ * Node types that hold expressions only, never a statement: nothing inside one is a definition, an
+ * assignment, a with/for/if statement, and a call in one shows as a `(` in its text (a call's
+ * arguments start with one).
+ */
+const EXPRESSION_ONLY = new Set([
+  "type", "generic_type", "type_parameter", "string", "concatenated_string", "string_content", "interpolation",
+  "dotted_name", "attribute", "subscript", "keyword_argument", "list", "tuple", "set", "dictionary", "pair",
+  "binary_operator", "boolean_operator", "comparison_operator", "not_operator", "unary_operator",
+  "parenthesized_expression", "expression_list", "conditional_expression", "list_splat", "dictionary_splat", "slice",
+  "import_statement", "import_from_statement", "future_import_statement", "aliased_import",
+]);
+
+/** Where the `(` of a source are, for holdsNoCall (found on first use). */
+export class ParenIndex {
+  private offsets: number[] | undefined;
+
+  constructor(private readonly text: string) {}
+
+  /** Whether `[start, end)` holds a `(`. */
+  within(start: number, end: number): boolean {
+    if (!this.offsets) {
+      this.offsets = [];
+      for (let i = this.text.indexOf("("); i !== -1; i = this.text.indexOf("(", i + 1)) this.offsets.push(i);
+    }
+    const offsets = this.offsets;
+    let lo = 0;
+    let hi = offsets.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (offsets[mid]! < start) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < offsets.length && offsets[lo]! < end;
+  }
+}
+
+/**
+ * An expression with no call anywhere inside (an annotation, a docstring, an import list, a literal
+ * argument): a walk looking for calls and statements has nothing to find in it. Its offsets are two
+ * reads; its children, if read, many more.
+ */
+export function holdsNoCall(node: PyNode, parens: ParenIndex): boolean {
+  return EXPRESSION_ONLY.has(node.type) && !parens.within(node.startIndex, node.endIndex);
+}
