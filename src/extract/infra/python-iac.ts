@@ -36,7 +36,7 @@ function pyString(node: SyntaxNode | null | undefined): string | undefined {
 }
 
 /** Module bindings of the file: local name → dotted module path (and member). */
-function importBindings(root: SyntaxNode): Map<string, string> {
+export function importBindings(root: SyntaxNode): Map<string, string> {
   const bindings = new Map<string, string>();
   const visit = (node: SyntaxNode): void => {
     if (node.type === "import_statement") {

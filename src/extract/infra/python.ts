@@ -1,10 +1,11 @@
 // Python (tree-sitter-python) outside Alembic migrations: boto3 calls that delete or empty a bucket,
-// and CDK / Pulumi buckets (python-iac.ts).
+// CDK / Pulumi buckets (python-iac.ts) and the commands it runs (python-commands.ts).
 // `client.delete_object(...)` and `s3.Object(b, k).delete()` remove one object and are not reported.
 import { firstSyntaxError, parsePython, type SyntaxNode } from "../../parsers/python.js";
 import { emptyFileFacts } from "../facts.js";
 import { SourceText } from "../source.js";
 import { addCommentDirective, infraProblem, storageAction, type InfraAnalysis } from "./common.js";
+import { analysePythonCommands, mayRunCommands } from "./python-commands.js";
 import { analysePythonIac, mayDeclareBuckets } from "./python-iac.js";
 
 /** Only files that mention boto can call boto3. */
@@ -42,7 +43,7 @@ function mockOf(root: SyntaxNode): "moto" | "localstack" | undefined {
 
 export function analysePython(file: string, text: string): InfraAnalysis {
   const facts = emptyFileFacts(file, "python");
-  if (!mayUseBoto(text) && !mayDeclareBuckets(text)) return { facts, buckets: [] };
+  if (!mayUseBoto(text) && !mayDeclareBuckets(text) && !mayRunCommands(text)) return { facts, buckets: [] };
   const source = new SourceText(file, text);
   const tree = parsePython(text);
   const strings = new Map<string, string>();
@@ -130,6 +131,8 @@ export function analysePython(file: string, text: string): InfraAnalysis {
   visit(tree.rootNode);
   const mock = mockOf(tree.rootNode);
   if (mock) for (const action of facts.storageActions) if (action.kind === "bucket-delete" || action.kind === "bucket-empty") action.mocked = mock;
+  // After the mock check: moto and LocalStack's boto3 endpoint do not intercept a process's AWS CLI.
+  if (mayRunCommands(text)) analysePythonCommands(tree.rootNode, source, facts);
   const buckets = mayDeclareBuckets(text) ? analysePythonIac(file, tree.rootNode, source, facts) : [];
   if (tree.rootNode.hasError) {
     const bad = firstSyntaxError(tree.rootNode) ?? tree.rootNode;

@@ -1,0 +1,295 @@
+// Commands a Python program runs (tree-sitter-python): `subprocess.run(["aws", "s3", "rb", …])`,
+// `subprocess.run("aws s3 rb …", shell=True)`, `os.system(…)`, `asyncio.create_subprocess_exec(…)`
+// and the standard library's other ways to start a process. An argv list is classified as the
+// shell reader classifies a command (shell.ts); a command line (a string, also one passed without
+// shell=True: the process then fails to start, but the intent is written) is read as a shell
+// script, so `bash -c`, `sudo`, `&&` chains and the rest are read as in a .sh file. Callees are
+// resolved through the file's imports (`import subprocess as sp`, `from os import system`); a name
+// bound to a list, tuple or string literal anywhere in the file stands for that literal (each
+// binding is read: scopes are not told apart). A list built at run time is not known statically.
+import type { SyntaxNode } from "../../parsers/python.js";
+import type { FileFacts } from "../facts.js";
+import type { SourceText } from "../source.js";
+import { storageAction, type EmbeddedText } from "./common.js";
+import { importBindings } from "./python-iac.js";
+import { classifyCommand, extractShellActions } from "./shell.js";
+
+/**
+ * Only files that name a way to start a process can run one (`asyncio.create_subprocess_*`
+ * contains "subprocess"); "system" alone is common prose, so it counts when called or imported.
+ */
+export function mayRunCommands(text: string): boolean {
+  return (
+    text.includes("subprocess") ||
+    text.includes("popen") ||
+    text.includes("execv") ||
+    text.includes("execl") ||
+    text.includes("spawnv") ||
+    text.includes("spawnl") ||
+    (text.includes("system") && (text.includes("system(") || text.includes("from os import")))
+  );
+}
+
+/** Functions whose first argument (or `args=`) is an argv list or a command line. */
+const ARGS_FIRST = new Set([
+  "subprocess.run",
+  "subprocess.call",
+  "subprocess.check_call",
+  "subprocess.check_output",
+  "subprocess.Popen",
+  "subprocess.getoutput",
+  "subprocess.getstatusoutput",
+  "os.system",
+  "os.popen",
+  "asyncio.create_subprocess_shell",
+]);
+/** Functions whose positional arguments from an index on are the argv (`create_subprocess_exec("aws", "s3", …)`, `os.execlp(file, arg0, …)`). */
+const ARGV_SPREAD = new Map<string, number>([
+  ["asyncio.create_subprocess_exec", 0],
+  ["os.execl", 1],
+  ["os.execlp", 1],
+  ["os.spawnl", 2],
+  ["os.spawnlp", 2],
+]);
+/** Functions taking an argv list at an index (`os.execvp("aws", ["aws", "s3", "rb", …])`). */
+const ARGV_LIST = new Map<string, number>([
+  ["os.execv", 1],
+  ["os.execvp", 1],
+  ["os.spawnv", 2],
+  ["os.spawnvp", 2],
+]);
+const SHELLS = new Set(["sh", "bash", "zsh", "dash", "ksh"]);
+/** Escapes whose value is one character (a line continuation inside the string is none). */
+const ESCAPES: Record<string, string> = { "\\\\": "\\", "\\'": "'", '\\"': '"', "\\n": "\n", "\\t": "\t", "\\\n": "" };
+
+/** A shell parameter standing for a Python expression: `{bucket}` → `${bucket}`. */
+function unknownWord(node: SyntaxNode, written: string): EmbeddedText {
+  let name = "";
+  for (const ch of written) name += (ch >= "a" && ch <= "z") || (ch >= "A" && ch <= "Z") || (ch >= "0" && ch <= "9") || ch === "_" ? ch : "_";
+  if (name === "" || (name[0]! >= "0" && name[0]! <= "9")) name = `_${name}`;
+  const text = `\${${name}}`;
+  const offsets = Array.from({ length: text.length + 1 }, (_, i) => Math.min(node.endIndex - 1, node.startIndex + i));
+  offsets[text.length] = node.endIndex;
+  return { text, offsets };
+}
+
+function join(parts: EmbeddedText[]): EmbeddedText {
+  const offsets: number[] = [];
+  for (const part of parts) offsets.push(...part.offsets.slice(0, part.text.length));
+  offsets.push(parts[parts.length - 1]?.offsets[parts[parts.length - 1]!.text.length] ?? 0);
+  return { text: parts.map((p) => p.text).join(""), offsets };
+}
+
+/**
+ * A string literal, an f-string (each `{…}` an unknown shell word), implicit concatenation or `+`
+ * of strings and other values, as shell text aligned with the file. Undefined for bytes, for an
+ * escape gonogo does not decode here (`\x41`, `\N{…}`), and for what holds no literal text.
+ */
+export function shellText(node: SyntaxNode, depth = 0): EmbeddedText | undefined {
+  if (depth > 32) return undefined;
+  if (node.type === "parenthesized_expression" && node.namedChildren.length === 1) return shellText(node.namedChildren[0]!, depth + 1);
+  if (node.type === "concatenated_string" || (node.type === "binary_operator" && node.childForFieldName("operator")?.text === "+")) {
+    const operands = node.type === "concatenated_string" ? node.namedChildren.filter((c) => c.type === "string") : [node.childForFieldName("left")!, node.childForFieldName("right")!];
+    const parts = operands.map((o) => shellText(o, depth + 1) ?? (o.type === "string" ? undefined : unknownWord(o, o.text)));
+    if (parts.some((p) => p === undefined) || !operands.some((o) => o.type === "string" || o.type === "concatenated_string" || o.type === "binary_operator")) return undefined;
+    return join(parts as EmbeddedText[]);
+  }
+  if (node.type !== "string") return undefined;
+  const start = node.children[0];
+  const prefix = (start?.text ?? "").replace(/["']+$/, "").toLowerCase();
+  if (prefix.includes("b")) return undefined;
+  const raw = prefix.includes("r");
+  let text = "";
+  const offsets: number[] = [];
+  for (const part of node.children.slice(1, -1)) {
+    if (part.type === "interpolation") {
+      const word = unknownWord(part, part.namedChildren[0]?.text ?? "value");
+      text += word.text;
+      offsets.push(...word.offsets.slice(0, word.text.length));
+      continue;
+    }
+    if (part.type !== "string_content") continue;
+    let at = part.startIndex;
+    const escapes = raw ? [] : part.namedChildren.filter((c) => c.type === "escape_sequence");
+    for (const escape of [...escapes, undefined]) {
+      const until = escape?.startIndex ?? part.endIndex;
+      const plain = part.text.slice(at - part.startIndex, until - part.startIndex);
+      text += plain;
+      for (let i = 0; i < plain.length; i++) offsets.push(at + i);
+      if (!escape) break;
+      const value = ESCAPES[escape.text];
+      if (value === undefined) return undefined;
+      text += value;
+      if (value !== "") offsets.push(escape.startIndex);
+      at = escape.endIndex;
+    }
+  }
+  offsets.push(node.children[node.children.length - 1]?.startIndex ?? node.endIndex);
+  return { text, offsets };
+}
+
+/** How a function takes a command: its argument at `index` (or named `name`) is an argv list or a command line ("command"), or an argv list only ("list"). */
+interface Runner {
+  kind: "command" | "list";
+  index: number;
+  name?: string;
+}
+
+const runnerOf = (name: string): Runner | undefined =>
+  ARGS_FIRST.has(name) ? { kind: "command", index: 0, name: "args" } : ARGV_LIST.has(name) ? { kind: "list", index: ARGV_LIST.get(name)! } : undefined;
+
+/** A parameter's name (`cmd`, `cmd: list[str]`, `cmd=None`, `cmd: str = ""`); undefined for `*args`, `**kw`. */
+function parameterNameOf(node: SyntaxNode): string | undefined {
+  if (node.type === "identifier") return node.text;
+  if (node.type === "typed_parameter") return node.namedChildren.find((c) => c.type === "identifier")?.text;
+  if (node.type === "default_parameter" || node.type === "typed_default_parameter") return node.childForFieldName("name")?.text;
+  return undefined;
+}
+
+/** Reads the commands the module starts and records their storage actions. */
+export function analysePythonCommands(root: SyntaxNode, source: SourceText, facts: FileFacts): void {
+  const bindings = importBindings(root);
+  const runners = [...bindings.values()].filter((v) => ["subprocess", "os", "asyncio"].includes(v.split(".")[0]!));
+  if (runners.length === 0) return;
+  const literals = new Map<string, SyntaxNode[]>();
+  const definitions: SyntaxNode[] = [];
+  const collect = (node: SyntaxNode): void => {
+    if (node.type === "assignment") {
+      const left = node.childForFieldName("left");
+      const right = node.childForFieldName("right");
+      if (left?.type === "identifier" && right && ["list", "tuple", "string", "concatenated_string", "binary_operator", "call"].includes(right.type)) {
+        literals.set(left.text, [...(literals.get(left.text) ?? []), right]);
+      }
+    }
+    if (node.type === "function_definition") definitions.push(node);
+    for (const child of node.namedChildren) collect(child);
+  };
+  collect(root);
+
+  /**
+   * The literal a value is written as: itself, the string a `.format(…)`, `.split()` or `%` is
+   * applied to, or each literal its name is bound to.
+   */
+  const valuesOf = (node: SyntaxNode | undefined, depth = 0): SyntaxNode[] => {
+    if (!node || depth > 4) return [];
+    if (node.type === "identifier") return (literals.get(node.text) ?? []).flatMap((v) => valuesOf(v, depth + 1));
+    if (node.type === "call") {
+      const fn = node.childForFieldName("function");
+      const method = fn?.type === "attribute" ? fn.childForFieldName("attribute")?.text : undefined;
+      const object = fn?.childForFieldName("object") ?? undefined;
+      return method !== undefined && ["format", "split", "strip"].includes(method) ? valuesOf(object, depth + 1) : [];
+    }
+    if (node.type === "binary_operator" && node.childForFieldName("operator")?.text === "%") return valuesOf(node.childForFieldName("left") ?? undefined, depth + 1);
+    return [node];
+  };
+  const calleeName = (fn: SyntaxNode | null): string | undefined => {
+    if (!fn) return undefined;
+    if (fn.type === "identifier") return bindings.get(fn.text);
+    if (fn.type !== "attribute") return undefined;
+    const object = calleeName(fn.childForFieldName("object"));
+    const attribute = fn.childForFieldName("attribute")?.text;
+    return object && attribute ? `${object}.${attribute}` : undefined;
+  };
+  /** The name a call uses for a function of this file: `run` for `run(…)`, `self.run` for a method called on self. */
+  const localName = (fn: SyntaxNode | null): string | undefined => {
+    if (fn?.type === "identifier" && !bindings.has(fn.text)) return fn.text;
+    if (fn?.type === "attribute" && ["self", "cls"].includes(fn.childForFieldName("object")?.text ?? "")) return `self.${fn.childForFieldName("attribute")?.text ?? ""}`;
+    return undefined;
+  };
+  const argumentsOf = (call: SyntaxNode) => {
+    const all = call.childForFieldName("arguments")?.namedChildren.filter((c) => c.type !== "comment") ?? [];
+    const positional = all.filter((a) => a.type !== "keyword_argument");
+    const keyword = (key: string) => all.find((a) => a.type === "keyword_argument" && a.childForFieldName("name")?.text === key)?.childForFieldName("value") ?? undefined;
+    return { positional, keyword };
+  };
+  const argumentFor = (call: SyntaxNode, runner: Runner): SyntaxNode | undefined => {
+    const { positional, keyword } = argumentsOf(call);
+    return positional[runner.index] ?? (runner.name !== undefined ? keyword(runner.name) : undefined) ?? (runner.kind === "command" && runner.index === 0 ? (keyword("cmd") ?? keyword("command")) : undefined);
+  };
+
+  // Functions of the file that pass a parameter on to a runner (`def run(args): subprocess.run(args)`),
+  // and functions that pass one on to those (a few rounds).
+  const wrappers = new Map<string, Runner>();
+  const runnerCalled = (call: SyntaxNode): Runner | undefined => {
+    const fn = call.childForFieldName("function");
+    const name = calleeName(fn);
+    if (name !== undefined) return runnerOf(name);
+    const local = localName(fn);
+    return local !== undefined ? wrappers.get(local) : undefined;
+  };
+  for (let round = 0; round < 3; round++) {
+    const before = wrappers.size;
+    for (const definition of definitions) {
+      const name = definition.childForFieldName("name")?.text;
+      const params = definition.childForFieldName("parameters")?.namedChildren.map(parameterNameOf) ?? [];
+      if (!name) continue;
+      const method = params[0] === "self" || params[0] === "cls";
+      const key = method ? `self.${name}` : name;
+      if (wrappers.has(key)) continue;
+      const body = definition.childForFieldName("body");
+      const calls: SyntaxNode[] = [];
+      const find = (node: SyntaxNode): void => {
+        if (node.type === "call") calls.push(node);
+        if (node.type !== "function_definition") for (const child of node.namedChildren) find(child);
+      };
+      if (body) find(body);
+      for (const call of calls) {
+        const runner = runnerCalled(call);
+        const passed = runner ? argumentFor(call, runner) : undefined;
+        const index = passed?.type === "identifier" ? params.indexOf(passed.text) : -1;
+        if (!runner || index < 0) continue;
+        wrappers.set(key, { kind: runner.kind, index: method ? index - 1 : index, name: params[index]! });
+        break;
+      }
+    }
+    if (wrappers.size === before) break;
+  }
+
+  const read = new Set<number>();
+  const commandLine = (node: SyntaxNode): void => {
+    if (read.has(node.startIndex)) return;
+    read.add(node.startIndex);
+    const embedded = shellText(node);
+    if (embedded) extractShellActions(embedded, source, facts, { directives: false, reportErrors: false });
+  };
+  const word = (node: SyntaxNode): string => {
+    const values = valuesOf(node).map((v) => shellText(v)?.text);
+    return values.length === 1 && values[0] !== undefined ? values[0] : "?";
+  };
+  const argv = (words: SyntaxNode[], call: SyntaxNode): void => {
+    if (words.some((w) => w.type === "list_splat")) return;
+    const values = words.map(word);
+    // ["bash", "-c", "aws s3 rb …"]: the script is read as shell.
+    const program = values[0]?.split("/").pop();
+    if (program !== undefined && SHELLS.has(program) && values[1] === "-c" && words[2]) {
+      for (const script of valuesOf(words[2])) commandLine(script);
+      return;
+    }
+    const effect = classifyCommand(values);
+    if (effect) facts.storageActions.push(storageAction(effect.kind, effect.provider, "cli", effect.operation, source.location(call.startIndex, call.endIndex), { bucket: effect.bucket, resource: effect.resource }));
+  };
+  const listWords = (node: SyntaxNode): SyntaxNode[] | undefined =>
+    node.type === "list" || node.type === "tuple" ? node.namedChildren.filter((c) => c.type !== "comment") : undefined;
+
+  const classify = (call: SyntaxNode): void => {
+    const fn = call.childForFieldName("function");
+    const name = calleeName(fn);
+    const spread = name !== undefined ? ARGV_SPREAD.get(name) : undefined;
+    if (spread !== undefined) {
+      argv(argumentsOf(call).positional.slice(spread), call);
+      return;
+    }
+    const runner = runnerCalled(call);
+    if (!runner) return;
+    for (const value of valuesOf(argumentFor(call, runner))) {
+      const words = listWords(value);
+      if (words) argv(words, call);
+      else if (runner.kind === "command") commandLine(value);
+    }
+  };
+  const visit = (node: SyntaxNode): void => {
+    if (node.type === "call") classify(node);
+    for (const child of node.namedChildren) visit(child);
+  };
+  visit(root);
+}
