@@ -87,6 +87,9 @@ describe("pre-commit installs gonogo from a git URL and a rev (examples/pre-comm
     expect(refused.output).toContain("alembic/versions/0003_drop_cart_items.py");
     expect(refused.output).toContain("17:5  error  Table cart_items is dropped  sql/drop-table (critical)");
     expect(project.log()).toEqual(["carts and cart items"]);
+    // The shipped hook's --cache: in git's directory, not in the work tree.
+    expect(readFileSync(path.join(project.repo, ".git/gonogocache"), "utf8").length).toBeGreaterThan(0);
+    expect(git(project.repo, ["status", "--porcelain", "--untracked-files=all"], env)).not.toContain("gonogocache");
 
     project.unstage("0003_drop_cart_items.py");
     project.stage("0003_cart_note.py");

@@ -42,7 +42,7 @@ function selectedBy(h: HookDefinition, file: string): boolean {
 describe(".pre-commit-hooks.yaml", () => {
   test("declares gonogo-scan (staged files) and gonogo-check (whole project) as node hooks", () => {
     expect(hooks.map((h) => h.id)).toEqual(["gonogo-scan", "gonogo-check"]);
-    expect(hook("gonogo-scan")).toMatchObject({ entry: "gonogo scan", language: "node", pass_filenames: true, require_serial: true });
+    expect(hook("gonogo-scan")).toMatchObject({ entry: "gonogo scan", args: ["--cache", "--cache-location", ".git/gonogocache"], language: "node", pass_filenames: true, require_serial: true });
     expect(hook("gonogo-check")).toMatchObject({ entry: "gonogo check", language: "node", pass_filenames: false, args: ["--env", "development"] });
   });
 
@@ -152,6 +152,25 @@ describe("through the real pre-commit framework", () => {
     expect(twoHeads.status).toBe(1);
     expect(twoHeads.stdout + twoHeads.stderr).toContain("2 heads in alembic/versions: 0003, 0004");
     expect(git(repo, ["log", "--format=%s"], env).trim().split("\n")).toEqual(["cart note", "carts and cart items"]);
+
+    // The hook's --cache lives in .git/: written, and nothing new in the work tree.
+    expect(statSync(path.join(repo, ".git/gonogocache")).size).toBeGreaterThan(0);
+    expect(statSync(path.join(repo, ".git/gonogocache.siblings")).size).toBeGreaterThan(0);
+    expect(git(repo, ["status", "--porcelain", "--untracked-files=all"], env)).toBe("A  alembic/versions/0004_cart_discount.py\n");
+  }, 180_000);
+
+  test("gonogo-scan in a linked worktree (.git is a file): no cache can be written, the same findings", () => {
+    const { repo, env } = makeRepo(localConfig(["gonogo-scan"]));
+    const worktree = `${repo}-worktree`;
+    git(repo, ["worktree", "add", "-q", worktree], env);
+    copyFileSync("fixtures/eco/precommit/staged/0003_drop_cart_items.py", path.join(worktree, "alembic/versions/0003_drop_cart_items.py"));
+    git(worktree, ["add", "alembic/versions/0003_drop_cart_items.py"], env);
+    const refused = spawnSync("git", ["commit", "-m", "drop cart items"], { cwd: worktree, env, encoding: "utf8" });
+    const output = refused.stdout + refused.stderr;
+    expect(refused.status, output).toBe(1);
+    expect(output).toContain("17:5  error  Table cart_items is dropped  sql/drop-table (critical)");
+    expect(output).not.toContain("gonogocache");
+    expect(git(worktree, ["status", "--porcelain", "--untracked-files=all"], env)).toBe("A  alembic/versions/0003_drop_cart_items.py\n");
   }, 180_000);
 
   test("examples/pre-commit/local: the project's own gonogo through npx, nothing installed by pre-commit", () => {
@@ -159,7 +178,7 @@ describe("through the real pre-commit framework", () => {
     const local = example.repos[0]!.hooks[0]!;
     // The same files and options as the shipped hook, so the two cannot drift apart.
     const shipped = hook("gonogo-scan");
-    for (const key of ["id", "name", "files", "exclude", "types", "pass_filenames", "require_serial"] as const) expect(local[key], key).toEqual(shipped[key]);
+    for (const key of ["id", "name", "args", "files", "exclude", "types", "pass_filenames", "require_serial"] as const) expect(local[key], key).toEqual(shipped[key]);
     expect([local.entry, local.language]).toEqual(["npx --no-install gonogo scan", "system"]);
     const { stage, repo, env } = makeRepo(example);
     // `npm install --save-dev gonogo` in the project: its bin in node_modules/.bin (the sources here).
