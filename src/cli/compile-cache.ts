@@ -155,10 +155,10 @@ export function loadBundle<T>(
   options: { env?: NodeJS.ProcessEnv; flags?: string; onOutcome?: (outcome: CacheOutcome) => void; /** tests: act as this user */ uid?: number } = {},
 ): LoadedBundle<T> {
   const env = options.env ?? process.env;
-  const started = performance.now();
+  const started = process.hrtime.bigint();
   const report = (outcome: CacheOutcome) => {
     options.onOutcome?.(outcome);
-    if (env.GONOGO_COMPILE_CACHE_DEBUG) process.stderr.write(`gonogo: compile cache ${outcome} (${(performance.now() - started).toFixed(1)} ms)\n`);
+    if (env.GONOGO_COMPILE_CACHE_DEBUG) process.stderr.write(`gonogo: compile cache ${outcome} (${(Number(process.hrtime.bigint() - started) / 1e6).toFixed(1)} ms)\n`);
   };
   const require = createRequire(file);
   const uid = options.uid ?? (typeof process.getuid === "function" ? process.getuid() : undefined);
