@@ -21,7 +21,7 @@ import { readSourceFileSync } from "./read.js";
 import { SourceTexts } from "./texts.js";
 import path from "node:path";
 import { dialectResolver } from "./dialects.js";
-import { analyseAll } from "./pool.js";
+import { analyseAll, type StartedWorkers } from "./pool.js";
 import type { Analysis, AnalysisInput } from "./pool-worker.js";
 import type { ScanOptions } from "./types.js";
 
@@ -49,12 +49,14 @@ interface ExtractInput {
   maxBytes: number;
   /** Context migrations not read this run: their header facts from the sibling index, by file. */
   indexed?: ReadonlyMap<string, FileFacts>;
+  /** Worker threads started before the files were read (pool.ts prestartWorkers). */
+  started?: StartedWorkers;
 }
 
 /** An analysis to run: its text is taken from the scan's texts only when it must be analysed or hashed. */
 type Pending = Omit<AnalysisInput, "text"> & { hash?: string };
 
-export async function extract({ loadedFiles, reportFiles, discoveryProblems, cwd, config, base, context, cache, options, indexed, maxBytes }: ExtractInput): Promise<Extracted> {
+export async function extract({ loadedFiles, reportFiles, discoveryProblems, cwd, config, base, context, cache, options, indexed, maxBytes, started }: ExtractInput): Promise<Extracted> {
   const texts = new SourceTexts((file) => {
     const outcome = readSourceFileSync(path.resolve(cwd, file), maxBytes);
     return outcome.ok ? outcome.text : undefined;
@@ -83,7 +85,7 @@ export async function extract({ loadedFiles, reportFiles, discoveryProblems, cwd
   );
   const unreadableCount = loadedFiles.length - readable.length;
   options.onProgress?.(unreadableCount, loadedFiles.length);
-  const analyses = await analyseFiles(readable, texts, context, cache, options.jobs, (done) => options.onProgress?.(unreadableCount + done, loadedFiles.length));
+  const analyses = await analyseFiles(readable, texts, context, cache, options.jobs, (done) => options.onProgress?.(unreadableCount + done, loadedFiles.length), started);
   const readableIndex = new Map(readable.map(({ file }, index) => [file, index]));
   const analysisOf = new Map(readable.map(({ file }, index) => [file, analyses[index]!]));
   const unreadable: { file: string; reason: string; at?: { line: number; column: number } }[] = [];
@@ -141,9 +143,10 @@ async function analyseFiles(
   cache: FactsCache | undefined,
   jobs: number | undefined,
   onDone?: (count: number) => void,
+  started?: StartedWorkers,
 ): Promise<Analysis[]> {
   const withText = ({ hash: _hash, ...input }: Pending): AnalysisInput => ({ ...input, text: texts.get(input.file) ?? "" });
-  if (!cache) return analyseAll(pending.map(withText), context, { ...(jobs !== undefined ? { jobs } : {}), ...(onDone ? { onDone } : {}) });
+  if (!cache) return analyseAll(pending.map(withText), context, { ...(jobs !== undefined ? { jobs } : {}), ...(onDone ? { onDone } : {}), ...(started ? { started } : {}) });
   const inputs = pending;
   const results: Analysis[] = new Array(inputs.length);
   const keys: { key: string; hash: string }[] = [];

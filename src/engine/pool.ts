@@ -46,13 +46,75 @@ function workersAvailable(jobs: number | undefined): boolean {
   return false;
 }
 
+/** The pool's settings for `threads` workers (see the comment where the pool is made). */
+async function createPool(threads: number, mainTakesPart: boolean): Promise<import("piscina").Piscina> {
+  const { Piscina } = await import("piscina");
+  // atomics "disabled": a worker waiting for its next task must let its event loop turn, or
+  // tree-sitter's finalizers never run and the worker keeps every tree it parsed. A small young
+  // generation: a worker's objects are short-lived (one batch); measured on 10,000 migrations it
+  // takes the peak RSS from 320 MB to 250 MB at the same speed. Two tasks per worker when the main
+  // thread parses too: a worker has its next batch in hand while the main thread, busy with a batch
+  // of its own, cannot send one.
+  return new Piscina({
+    filename: workerFile.href,
+    minThreads: threads,
+    maxThreads: threads,
+    idleTimeout: 1000,
+    atomics: "disabled",
+    concurrentTasksPerWorker: mainTakesPart ? 2 : 1,
+    resourceLimits: { maxYoungGenerationSizeMb: 4 },
+  });
+}
+
+/** Worker threads started before the texts they will parse are read (prestartWorkers). */
+export class StartedWorkers {
+  private taken = false;
+
+  constructor(
+    private readonly pool: import("piscina").Piscina,
+    private readonly threads: number,
+    private readonly mainTakesPart: boolean,
+  ) {}
+
+  /** The pool, once, if it is the one analyseAll would make; else it is closed. */
+  async take(threads: number, mainTakesPart: boolean): Promise<import("piscina").Piscina | undefined> {
+    if (this.taken) return undefined;
+    this.taken = true;
+    if (threads === this.threads && mainTakesPart === this.mainTakesPart) return this.pool;
+    await this.pool.destroy();
+    return undefined;
+  }
+
+  /** Closes the pool if no analysis took it (a scan that ended early). */
+  async close(): Promise<void> {
+    if (this.taken) return;
+    this.taken = true;
+    await this.pool.destroy();
+  }
+}
+
+/**
+ * Starts the worker threads a scan of `files` will want, before their texts are read: a worker's
+ * start-up (its thread, the bundle, then its first batch) otherwise begins only once the main
+ * thread has read every file. The count is analyseAll's for these files read in full (`report`:
+ * the reported ones, the others being header-only context); analyseAll uses the pool only if it
+ * comes to the same count. Undefined when no worker would run.
+ */
+export async function prestartWorkers(files: string[], report: ReadonlySet<string> | undefined, jobs: number | undefined): Promise<StartedWorkers | undefined> {
+  const parsed = files.filter((file) => isWorkerSafe(file) && (!report || report.has(file)));
+  const mainTakesPart = files.every((file) => !isWorkerSafe(file) || isSqlFile(file));
+  const threads = workerCount(parsed.length, jobs, mainTakesPart);
+  if (threads === 0 || !workersAvailable(jobs)) return undefined;
+  return new StartedWorkers(await createPool(threads, mainTakesPart), threads, mainTakesPart);
+}
+
 /**
  * Analyses every input; results come back in input order. `onDone` is told each finished count.
  */
 export async function analyseAll(
   inputs: AnalysisInput[],
   context: ExtractContext,
-  options: { jobs?: number; onDone?: (count: number) => void } = {},
+  options: { jobs?: number; onDone?: (count: number) => void; started?: StartedWorkers } = {},
 ): Promise<Analysis[]> {
   // Header-only context files are cheap: only full analyses are worth a thread.
   const parsed = inputs.filter((i) => isWorkerSafe(i.file) && !i.headerOnly);
@@ -62,6 +124,7 @@ export async function analyseAll(
   let done = 0;
   const finished = (n: number) => options.onDone?.((done += n));
   if (threads === 0) {
+    await options.started?.close();
     for (const [index, input] of inputs.entries()) {
       results[index] = await analyseUncached(input, context);
       finished(1);
@@ -72,22 +135,7 @@ export async function analyseAll(
     return results;
   }
 
-  const { Piscina } = await import("piscina");
-  // atomics "disabled": a worker waiting for its next task must let its event loop turn, or
-  // tree-sitter's finalizers never run and the worker keeps every tree it parsed. A small young
-  // generation: a worker's objects are short-lived (one batch); measured on 10,000 migrations it
-  // takes the peak RSS from 320 MB to 250 MB at the same speed. Two tasks per worker when the main
-  // thread parses too: a worker has its next batch in hand while the main thread, busy with a batch
-  // of its own, cannot send one.
-  const pool = new Piscina({
-    filename: workerFile.href,
-    minThreads: threads,
-    maxThreads: threads,
-    idleTimeout: 1000,
-    atomics: "disabled",
-    concurrentTasksPerWorker: mainTakesPart ? 2 : 1,
-    resourceLimits: { maxYoungGenerationSizeMb: 4 },
-  });
+  const pool = (await options.started?.take(threads, mainTakesPart)) ?? (await createPool(threads, mainTakesPart));
   const serializable = { dialect: context.dialect, migrationDirectories: context.migrationDirectories };
   const inThread = async (indexes: number[]): Promise<void> => {
     for (const [k, index] of indexes.entries()) {

@@ -11,9 +11,10 @@ import { eslintSeverity } from "../types.js";
 import { ConfigError } from "../errors.js";
 import { FactsCache, resolveCacheLocation } from "./cache.js";
 import { cacheKey } from "./cache-key.js";
-import { discover, read, takeIndexed } from "./collect.js";
+import { discover, read, takeIndexed, type LoadedFile } from "./collect.js";
 import { SiblingIndex, isIndexable, siblingIndexLocation } from "./sibling-index.js";
-import { extract } from "./analyse.js";
+import { extract, type Extracted } from "./analyse.js";
+import { prestartWorkers } from "./pool.js";
 import { assembleFacts } from "./assemble.js";
 import { loadConfig, locateConfig } from "./config.js";
 import { configBase, withConfigMigrations } from "./config-paths.js";
@@ -57,11 +58,20 @@ export async function scan(options: ScanOptions = {}): Promise<ScanResult> {
   const found = await discover(options, cwd, config, context, environmentOf, base);
   const index = cache && found.reportFiles ? new SiblingIndex(siblingIndexLocation(cache.file), cache.settings, cache.key) : undefined;
   const { discovered, indexed } = index ? takeIndexed(found, index, cwd, config, context, base) : { discovered: found, indexed: undefined };
-  const loadedFiles = read(discovered, cwd, maxBytes, context, cache);
+  // The worker threads start while the files are read (not with --cache: most files then need no
+  // analysis).
+  const started = cache ? undefined : await prestartWorkers(discovered.files.map((f) => f.file), discovered.reportFiles, options.jobs);
+  let loadedFiles: LoadedFile[];
+  let extracted: Extracted;
+  try {
+    loadedFiles = read(discovered, cwd, maxBytes, context, cache);
+    // 3. extract: facts per file (from the cache for unchanged files with --cache).
+    extracted = await extract({ loadedFiles, reportFiles: discovered.reportFiles, discoveryProblems: discovered.problems, cwd, config, base, context, cache, options, maxBytes, ...(indexed ? { indexed } : {}), ...(started ? { started } : {}) });
+  } finally {
+    await started?.close();
+  }
+  const { texts, factsByFile, contextMigrations } = extracted;
   const { reportFiles } = discovered;
-
-  // 3. extract: facts per file (from the cache for unchanged files with --cache).
-  const { texts, factsByFile, contextMigrations } = await extract({ loadedFiles, reportFiles, discoveryProblems: discovered.problems, cwd, config, base, context, cache, options, maxBytes, ...(indexed ? { indexed } : {}) });
   if (index) {
     for (const m of contextMigrations) if (isIndexable(m.file)) index.record(m.file, cwd, m.hash, m.dialect, m.facts);
     index.save();
