@@ -33,8 +33,9 @@ export const DEFAULT_CACHE_LOCATION = ".gonogocache";
  * 7: Alembic SQL through helper parameters, indexed containers and literal loops is read; a helper both directions run is one fact with `migration.directions`.
  * 8: a header line and an ASCII body MACed as bytes; the body holds the files' stat stamps beside their facts (cache-body.ts).
  * 9: Python files' facts hold the commands they run (subprocess, os.system…: python-commands.ts).
+ * 10: s3cmd, mc and rclone commands are classified (storage-clis.ts).
  */
-const CACHE_FORMAT = 9;
+const CACHE_FORMAT = 10;
 
 /** The header line of the document; the MAC covers the other fields and the body's bytes. */
 interface CacheHeader {

@@ -88,6 +88,15 @@ export interface InfraAnalysis {
   buckets: BucketResource[];
 }
 
+/** What a command does to storage, before it is given a location (shell.ts, storage-clis.ts). */
+export interface CommandEffect {
+  kind: StorageAction["kind"];
+  provider: StorageAction["provider"];
+  operation: string;
+  bucket?: string;
+  resource?: string;
+}
+
 export function storageAction(
   kind: StorageAction["kind"],
   provider: StorageProvider,

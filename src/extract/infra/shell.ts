@@ -3,10 +3,12 @@
 // and loops) is turned into an argv and classified. Strings, comments and heredoc bodies are never
 // commands, so `echo "aws s3 rb …"` is not a finding.
 import { firstSyntaxError, parseBash, type SyntaxNode } from "../../parsers/bash.js";
-import type { FileFacts, StorageAction } from "../facts.js";
+import type { FileFacts } from "../facts.js";
 import type { SourceText } from "../source.js";
 import { d1CommandIndex, recordD1Sql } from "./d1.js";
 import { skipPackageManagerOptions, unwrapFind, unwrapXargs } from "./shell-wrappers.js";
+import { classifyMc, classifyRclone, classifyS3cmd } from "./storage-clis.js";
+import type { CommandEffect } from "./common.js";
 import {
   addCommentDirective,
   alignedText,
@@ -25,14 +27,7 @@ export interface CommandArg {
   literal: boolean;
 }
 
-/** What a command does to storage, before it is given a location. */
-export interface CommandEffect {
-  kind: StorageAction["kind"];
-  provider: StorageAction["provider"];
-  operation: string;
-  bucket?: string;
-  resource?: string;
-}
+export type { CommandEffect } from "./common.js";
 
 const SUDO_VALUE_OPTIONS = new Set(["-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "--user", "--group"]);
 const AWS_VALUE_OPTIONS = new Set([
@@ -258,6 +253,9 @@ export function classifyCommand(argv: readonly string[]): CommandEffect | undefi
     if (command === "destroy" || command === "down") return { kind: "destroy-command", provider: "unknown", operation: `pulumi ${command}` };
     return undefined;
   }
+  if (tool === "s3cmd") return classifyS3cmd(rest);
+  if (tool === "mc" || tool === "mcli") return classifyMc(rest);
+  if (tool === "rclone") return classifyRclone(rest);
   if (tool === "sam" && rest.find((a) => !a.startsWith("-")) === "delete") {
     return { kind: "destroy-command", provider: "unknown", operation: "sam delete" };
   }
