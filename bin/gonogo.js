@@ -24,7 +24,9 @@ const bundled = path.join(dist, "cli", "gonogo.cjs");
 async function load() {
   if (existsSync(bundled)) {
     const { loadBundle } = require(path.join(dist, "cli", "compile-cache.cjs"));
-    return loadBundle(bundled, { flags: V8_FLAGS });
+    // A scan (scan, check) compiles much that other commands do not: its own cache.
+    const variant = ["scan", "check"].includes(process.argv[2] ?? "") ? "scan" : "other";
+    return loadBundle(bundled, { flags: V8_FLAGS, variant });
   }
   const exports = await import(pathToFileURL(path.join(dist, "src", "cli", "main.js")).href);
   return { exports, done: () => undefined };

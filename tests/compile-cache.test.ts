@@ -174,17 +174,34 @@ describe("the compile cache", () => {
     }
   });
 
-  it("keeps at most 8 caches per directory, dropping the oldest", () => {
+  it("keeps one cache per variant (kind of run), each used by its own kind only", () => {
+    const t = setup();
+    const load = (variant: string) => {
+      let outcome: CacheOutcome | undefined;
+      const loaded = loadBundle(t.file, { env: { XDG_CACHE_HOME: path.dirname(path.dirname(t.dir)) }, flags: "--test", variant, onOutcome: (o) => (outcome = o) });
+      return { outcome, done: loaded.done };
+    };
+    const scan = load("scan");
+    expect(scan.outcome).toBe("missing");
+    scan.done();
+    expect(load("other").outcome).toBe("missing");
+    expect(load("scan").outcome).toBe("used");
+    expect(t.caches()).toHaveLength(1);
+  });
+
+  it("keeps at most 12 caches per directory, dropping the oldest", () => {
     const t = setup();
     mkdirSync(t.dir, { recursive: true, mode: 0o700 });
-    for (let i = 0; i < 10; i++) {
+    for (let i = 0; i < 14; i++) {
       const name = path.join(t.dir, `${String(i).padStart(64, "0")}.v8`);
       writeFileSync(name, "x", { mode: 0o600 });
       utimesSync(name, 1000 + i, 1000 + i);
     }
     t.load().done();
-    expect(t.caches()).toHaveLength(8);
+    expect(t.caches()).toHaveLength(12);
     expect(t.caches()).not.toContain(`${"0".repeat(64)}.v8`);
+    expect(t.caches()).not.toContain(`${"2".padStart(64, "0")}.v8`);
+    expect(t.caches()).toContain(`${"3".padStart(64, "0")}.v8`);
   });
 });
 

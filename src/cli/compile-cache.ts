@@ -34,8 +34,8 @@ const MAGIC = Buffer.from("gonogo-v8-cache 1\n");
 const DIGEST_BYTES = 32;
 /** A cache file larger than this is not read (the bundle's cache is a few MB). */
 const MAX_CACHE_BYTES = 64 * 1024 * 1024;
-/** Caches kept per directory (other gonogo versions, other Node versions); the oldest go first. */
-const KEEP = 8;
+/** Caches kept per directory (other gonogo versions, Node versions, variants); the oldest go first. */
+const KEEP = 12;
 const NAME = /^[0-9a-f]{64}\.v8$/;
 // The bundle as a function of CommonJS's five names, as Node's loader wraps it. The wrapper's first
 // line is not counted (lineOffset -1): stack traces give the bundle's own lines and columns.
@@ -62,8 +62,8 @@ export function compileCacheDirectory(env: NodeJS.ProcessEnv): string | undefine
  * The cache file's name for a bundle: V8 accepts a cache for any source of the same length (and
  * would run the old bytecode), so the name covers the bundle's every byte.
  */
-export function compileCacheName(bundle: Uint8Array, flags: string): string {
-  return `${createHash("sha256").update(`gonogo ${process.version} ${process.arch} ${flags}\n`).update(bundle).digest("hex")}.v8`;
+export function compileCacheName(bundle: Uint8Array, flags: string, variant = ""): string {
+  return `${createHash("sha256").update(`gonogo ${process.version} ${process.arch} ${flags} ${variant}\n`).update(bundle).digest("hex")}.v8`;
 }
 
 /** Whether `stat` (from lstat or fstat) is this user's and writable by nobody else. */
@@ -152,7 +152,18 @@ function writeCache(dir: string, file: string, data: Buffer): void {
  */
 export function loadBundle<T>(
   file: string,
-  options: { env?: NodeJS.ProcessEnv; flags?: string; onOutcome?: (outcome: CacheOutcome) => void; /** tests: act as this user */ uid?: number } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    flags?: string;
+    /**
+     * Which kind of run this is (e.g. the command): each kind keeps its own cache, which then holds
+     * the functions that kind of run compiles (a cache written by `--version` lacks the scan's).
+     */
+    variant?: string;
+    onOutcome?: (outcome: CacheOutcome) => void;
+    /** tests: act as this user */
+    uid?: number;
+  } = {},
 ): LoadedBundle<T> {
   const env = options.env ?? process.env;
   const started = process.hrtime.bigint();
@@ -169,7 +180,7 @@ export function loadBundle<T>(
 
   const bytes = readFileSync(file);
   const dir = trustedDirectory(env, uid);
-  const cacheFile = dir === undefined ? undefined : path.join(dir, compileCacheName(bytes, options.flags ?? ""));
+  const cacheFile = dir === undefined ? undefined : path.join(dir, compileCacheName(bytes, options.flags ?? "", options.variant));
   const cached = cacheFile === undefined ? { outcome: "unavailable" as const } : readCache(cacheFile, uid);
   // The bundle is ASCII (scripts/bundle-cli.mjs): Latin-1 gives V8 a one-byte string without UTF-8 decoding.
   const source = isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
