@@ -52,7 +52,10 @@ async function createPool(threads: number, mainTakesPart: boolean): Promise<impo
   // atomics "disabled": a worker waiting for its next task must let its event loop turn, or
   // tree-sitter's finalizers never run and the worker keeps every tree it parsed. A small young
   // generation: a worker's objects are short-lived (one batch); measured on 10,000 migrations it
-  // takes the peak RSS from 320 MB to 250 MB at the same speed. Two tasks per worker when the main
+  // takes the peak RSS from 320 MB to 250 MB at the same speed. 3 MB, not 4, since the extractor
+  // makes less garbage (round 2, third pass): tree-sitter trees are freed only after a collection,
+  // and with fewer collections more of them waited (peak RSS 252 → 230 MB, CPU ×1.01, 10,000
+  // annotated migrations, bench/RESULTS.md). Two tasks per worker when the main
   // thread parses too: a worker has its next batch in hand while the main thread, busy with a batch
   // of its own, cannot send one.
   return new Piscina({
@@ -62,7 +65,7 @@ async function createPool(threads: number, mainTakesPart: boolean): Promise<impo
     idleTimeout: 1000,
     atomics: "disabled",
     concurrentTasksPerWorker: mainTakesPart ? 2 : 1,
-    resourceLimits: { maxYoungGenerationSizeMb: 4 },
+    resourceLimits: { maxYoungGenerationSizeMb: 3 },
   });
 }
 
