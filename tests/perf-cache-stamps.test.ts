@@ -174,6 +174,33 @@ describe("--cache stamps, the racy window", () => {
 });
 
 describe("the cache body", () => {
+  it("keeps each file on a line of its own: a run parses only the entries it asks for and writes the others back byte for byte", () => {
+    const dir = tempProject({});
+    const file = path.join(dir, "cache.json");
+    const writer = new FactsCache(file, {}, "1.0.0", KEY);
+    const facts = (name: string) => ({ file: name, kind: "sql", schemaChanges: [{ location: { file: name, line: 1, column: 1, endLine: 1, endColumn: 5 } }] }) as never;
+    for (const name of ["a.sql", "b.sql", "c\u00e9.sql"]) writer.set(name, { hash: `h-${name}`, role: "sql", facts: facts(name) });
+    writer.save();
+    const lineOf = (name: string) => readFileSync(file, "latin1").split("\n").find((l) => l.startsWith(`${JSON.stringify(name).replace("\u00e9", "\\u00e9")}\t`));
+    const before = lineOf("b.sql");
+    expect(before).toBeDefined();
+    // A second run asks for a.sql only and adds d.sql: b.sql's line is written back as it was.
+    const parsed = vi.spyOn(JSON, "parse");
+    const second = new FactsCache(file, {}, "1.0.0", KEY);
+    expect(second.get("a.sql", "h-a.sql")?.facts).toEqual(facts("a.sql"));
+    const parsedTexts = parsed.mock.calls.map(([text]) => String(text));
+    parsed.mockRestore();
+    expect(parsedTexts.some((t) => t.includes('"h-b.sql"'))).toBe(false);
+    second.set("d.sql", { hash: "h-d.sql", role: "none" });
+    second.save();
+    expect(lineOf("b.sql")).toBe(before);
+    const third = new FactsCache(file, {}, "1.0.0", KEY);
+    expect(third.get("b.sql", "h-b.sql")?.facts).toEqual(facts("b.sql"));
+    expect(third.get("c\u00e9.sql", "h-c\u00e9.sql")?.facts).toEqual(facts("c\u00e9.sql"));
+    expect(third.get("d.sql", "h-d.sql")).toEqual({ hash: "h-d.sql", role: "none" });
+  });
+
+
   it("writes a location's file equal to its entry's path as 0 and puts it back; an entry holding a real file: 0 is kept as is", () => {
     const at = (file: unknown) => ({ file, line: 3, column: 1 });
     const files = {

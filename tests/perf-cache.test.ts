@@ -20,6 +20,7 @@ vi.mock("../src/extract/index.js", async (importOriginal) => {
 
 const { scan } = await import("../src/engine/scan.js");
 const { FactsCache, contentHash } = await import("../src/engine/cache.js");
+const { decodeBody, encodeBody } = await import("../src/engine/cache-body.js");
 
 const CREATE = `"""create invoices
 
@@ -203,11 +204,12 @@ describe("a cache file inside the checkout is never trusted (issue 17, item 7)",
   /** The cache a change could commit: the drop migration's facts emptied, the content hash kept. */
   const forge = (cwd: string, mac: (text: string) => string | undefined) => {
     const file = path.join(cwd, ".gonogocache");
-    const [headerLine, bodyText] = readFileSync(file, "utf8").split("\n") as [string, string];
-    const header = JSON.parse(headerLine) as { format: number; version: string; settings: string; mac: string };
-    const body = JSON.parse(bodyText) as { files: Record<string, { facts?: { schemaChanges: unknown[] } }> };
+    const text = readFileSync(file, "utf8");
+    const newline = text.indexOf("\n");
+    const header = JSON.parse(text.slice(0, newline)) as { format: number; version: string; settings: string; mac: string };
+    const body = decodeBody(text.slice(newline + 1));
     body.files["db/versions/b2_drop_legacy.py"]!.facts!.schemaChanges = [];
-    const bodyJson = JSON.stringify(body);
+    const bodyJson = encodeBody(body);
     header.mac = mac(`${header.format}\n${header.version}\n${header.settings}\n${bodyJson}`) ?? header.mac;
     writeFileSync(file, `${JSON.stringify(header)}\n${bodyJson}`);
   };

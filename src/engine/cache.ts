@@ -18,7 +18,7 @@ import path from "node:path";
 import { VERSION } from "../version.js";
 import { cacheKey, cacheMac, verifyCacheMac } from "./cache-key.js";
 import { sameStamp, settled, type Stamp } from "./file-stamp.js";
-import { decodeBody, encodeBody, type CacheBody, type CachedFile, type StampEntry } from "./cache-body.js";
+import { encodeBody, parseEntry, readBody, type CachedFile, type RawEntry, type StampEntry } from "./cache-body.js";
 
 export type { CachedFile } from "./cache-body.js";
 
@@ -34,8 +34,9 @@ export const DEFAULT_CACHE_LOCATION = ".gonogocache";
  * 8: a header line and an ASCII body MACed as bytes; the body holds the files' stat stamps beside their facts (cache-body.ts).
  * 9: Python files' facts hold the commands they run (subprocess, os.system…: python-commands.ts).
  * 10: s3cmd, mc and rclone commands are classified (storage-clis.ts).
+ * 11: one line per file in the body, parsed when asked for (cache-body.ts).
  */
-const CACHE_FORMAT = 10;
+const CACHE_FORMAT = 11;
 
 /** The header line of the document; the MAC covers the other fields and the body's bytes. */
 interface CacheHeader {
@@ -83,7 +84,8 @@ export interface FactsCacheStats {
 }
 
 export class FactsCache {
-  private previous: Record<string, CachedFile> = {};
+  /** The previous run's entries, as read: each is parsed when asked for. */
+  private previous = new Map<string, RawEntry>();
   private readonly next: Record<string, CachedFile> = {};
   private previousStamps: Record<string, StampEntry> = {};
   private readonly nextStamps: Record<string, StampEntry> = {};
@@ -109,7 +111,7 @@ export class FactsCache {
     this.settings = settingsHash(settings);
     this.key = key ?? cacheKey(path.dirname(file));
     const body = this.load();
-    this.previous = body.files;
+    this.previous = body.entries;
     this.previousStamps = body.stamps;
   }
 
@@ -117,8 +119,8 @@ export class FactsCache {
   readonly settings: string;
   readonly key: string;
 
-  private load(): CacheBody {
-    const empty: CacheBody = { files: {}, stamps: {} };
+  private load(): ReturnType<typeof readBody> {
+    const empty = { entries: new Map<string, RawEntry>(), stamps: {} };
     // The cache is written by renaming over the location: a location that is not gonogo's own
     // cache (a device such as /dev/full, a FIFO, a source file) is refused, never replaced.
     let info;
@@ -153,7 +155,7 @@ export class FactsCache {
     if (!verifyCacheMac(this.key, header.mac, macPrefix(header.format, header.version, header.settings), body)) return empty;
     try {
       // ASCII by construction (encodeBody), and the MAC says this key wrote it: Latin-1 is its exact decoding.
-      return decodeBody(body.toString("latin1"));
+      return readBody(body.toString("latin1"));
     } catch {
       return empty;
     }
@@ -161,7 +163,8 @@ export class FactsCache {
 
   /** The cached role and facts of `file` when its content is unchanged; undefined on a miss. */
   get(file: string, hash: string): CachedFile | undefined {
-    const entry = Object.hasOwn(this.previous, file) ? this.previous[file] : undefined;
+    const raw = this.previous.get(file);
+    const entry = raw === undefined ? undefined : parseEntry(file, raw);
     if (entry && entry.hash === hash) {
       this.stats.hits++;
       this.next[file] = entry;
@@ -212,7 +215,8 @@ export class FactsCache {
     if (this.stats.misses === 0 && Object.keys(this.next).length === this.stats.hits && !this.stampsChanged) return;
     const stamps = { ...this.previousStamps, ...this.nextStamps };
     for (const file of this.droppedStamps) if (!Object.hasOwn(this.nextStamps, file)) delete stamps[file];
-    const body = encodeBody({ files: { ...this.previous, ...this.next }, stamps });
+    // Entries this run did not look at are written back as they were read, without parsing them.
+    const body = encodeBody({ files: this.next, stamps }, this.previous);
     const mac = cacheMac(this.key, macPrefix(CACHE_FORMAT, this.version, this.settings), body);
     const header: CacheHeader = { format: CACHE_FORMAT, version: this.version, settings: this.settings, mac };
     const temporary = `${this.file}.${process.pid}.tmp`;
