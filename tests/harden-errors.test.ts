@@ -75,9 +75,11 @@ describe("--cache-location that is not gonogo's cache", () => {
       expect(run.stderr).toBe("");
       expect(run.code).toBe(0);
     }
-    // A header line, then the body with the files' facts.
-    const [header, body] = readFileSync(path.join(dir, "build/gonogo-cache.json"), "utf8").split("\n") as [string, string];
+    // A header line, the body's first line (the stamps), then a line per file: its key, a tab, its facts.
+    const [header, meta, ...files] = readFileSync(path.join(dir, "build/gonogo-cache.json"), "utf8").split("\n") as [string, string, ...string[]];
     expect(JSON.parse(header)).toHaveProperty("mac");
-    expect(JSON.parse(body)).toHaveProperty("files");
+    expect(JSON.parse(meta)).toHaveProperty("stamps");
+    expect(files.length).toBeGreaterThan(0);
+    for (const line of files) expect(JSON.parse(line.slice(line.indexOf("\t") + 1))).toHaveProperty("hash");
   });
 });
