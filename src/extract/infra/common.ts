@@ -49,6 +49,26 @@ export function alignedText(value: string, file: string, start: number, end: num
   return { text: value, offsets };
 }
 
+/** A shell parameter name standing for a value written in JS or Python: `process.env.B` → `process_env_B` (same length when it can be). */
+export function parameterName(written: string): string {
+  let name = "";
+  for (const ch of written) name += (ch >= "a" && ch <= "z") || (ch >= "A" && ch <= "Z") || (ch >= "0" && ch <= "9") || ch === "_" ? ch : "_";
+  if (name === "" || (name[0]! >= "0" && name[0]! <= "9")) name = `_${name.slice(1)}`;
+  return name;
+}
+
+/** Embedded texts one after the other, each character still mapped to its place in the file. */
+export function joinEmbedded(parts: EmbeddedText[]): EmbeddedText {
+  const offsets: number[] = [];
+  let text = "";
+  for (const [i, part] of parts.entries()) {
+    text += part.text;
+    offsets.push(...part.offsets.slice(0, part.text.length));
+    if (i === parts.length - 1) offsets.push(part.offsets[part.text.length]!);
+  }
+  return { text, offsets };
+}
+
 /** File offset of embedded offset `i`. */
 export function fileOffset(embedded: EmbeddedText, i: number): number {
   const clamped = Math.max(0, Math.min(i, embedded.text.length));

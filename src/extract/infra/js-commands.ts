@@ -3,7 +3,7 @@
 // name of a `const` declared with one of these (`const cmd = \`…\`; execSync(cmd)`: read where the
 // string is written). Anything else is not a command line known statically.
 import type * as t from "@babel/types";
-import { alignedText, type EmbeddedText } from "./common.js";
+import { alignedText, joinEmbedded, parameterName, type EmbeddedText } from "./common.js";
 
 type AnyNode = t.Node;
 
@@ -11,25 +11,6 @@ function unwrap(node: AnyNode): AnyNode {
   let n = node;
   while (n.type === "TSAsExpression" || n.type === "TSNonNullExpression" || n.type === "TSSatisfiesExpression" || n.type === "ParenthesizedExpression" || n.type === "TSTypeAssertion") n = n.expression;
   return n;
-}
-
-/** A shell parameter name standing for a JS value: `process.env.B` → `process_env_B` (same length when it can be). */
-function parameterName(written: string): string {
-  let name = "";
-  for (const ch of written) name += (ch >= "a" && ch <= "z") || (ch >= "A" && ch <= "Z") || (ch >= "0" && ch <= "9") || ch === "_" ? ch : "_";
-  if (name === "" || (name[0]! >= "0" && name[0]! <= "9")) name = `_${name.slice(1)}`;
-  return name;
-}
-
-function join(parts: EmbeddedText[]): EmbeddedText {
-  const offsets: number[] = [];
-  let text = "";
-  for (const [i, part] of parts.entries()) {
-    text += part.text;
-    offsets.push(...part.offsets.slice(0, part.text.length));
-    if (i === parts.length - 1) offsets.push(part.offsets[part.text.length]!);
-  }
-  return { text, offsets };
 }
 
 /** `${name}` standing for the JS value at [start, end): every character maps to where the value is written. */
@@ -53,7 +34,7 @@ function templateText(n: t.TemplateLiteral, text: string): EmbeddedText {
     const word = `\${${parameterName(inner)}}`;
     parts.push({ text: word, offsets: Array.from({ length: word.length + 1 }, (_, k) => quasi.end! + k) });
   }
-  return join(parts);
+  return joinEmbedded(parts);
 }
 
 /**
@@ -90,7 +71,7 @@ function commandText(node: AnyNode, text: string, depth = 0): EmbeddedText | und
     };
     flatten(n);
     if (!operands.some((o) => o.type === "StringLiteral" || o.type === "TemplateLiteral")) return undefined;
-    return join(operands.map((o) => (o.type === "StringLiteral" || o.type === "TemplateLiteral" ? commandText(o, text, depth + 1)! : unknownWord(text, o.start!, o.end!))));
+    return joinEmbedded(operands.map((o) => (o.type === "StringLiteral" || o.type === "TemplateLiteral" ? commandText(o, text, depth + 1)! : unknownWord(text, o.start!, o.end!))));
   }
   return undefined;
 }

@@ -10,9 +10,9 @@
 import type { SyntaxNode } from "../../parsers/python.js";
 import type { FileFacts } from "../facts.js";
 import type { SourceText } from "../source.js";
-import { storageAction, type EmbeddedText } from "./common.js";
+import { joinEmbedded, parameterName, storageAction, type EmbeddedText } from "./common.js";
 import { importBindings } from "./python-iac.js";
-import { classifyCommand, extractShellActions } from "./shell.js";
+import { SHELLS, classifyCommand, extractShellActions } from "./shell.js";
 
 /**
  * Only files that name a way to start a process can run one (`asyncio.create_subprocess_*`
@@ -58,26 +58,15 @@ const ARGV_LIST = new Map<string, number>([
   ["os.spawnv", 2],
   ["os.spawnvp", 2],
 ]);
-const SHELLS = new Set(["sh", "bash", "zsh", "dash", "ksh"]);
 /** Escapes whose value is one character (a line continuation inside the string is none). */
 const ESCAPES: Record<string, string> = { "\\\\": "\\", "\\'": "'", '\\"': '"', "\\n": "\n", "\\t": "\t", "\\\n": "" };
 
-/** A shell parameter standing for a Python expression: `{bucket}` → `${bucket}`. */
+/** A shell parameter standing for a Python expression: `{bucket}` → `${bucket}`, every character at the expression. */
 function unknownWord(node: SyntaxNode, written: string): EmbeddedText {
-  let name = "";
-  for (const ch of written) name += (ch >= "a" && ch <= "z") || (ch >= "A" && ch <= "Z") || (ch >= "0" && ch <= "9") || ch === "_" ? ch : "_";
-  if (name === "" || (name[0]! >= "0" && name[0]! <= "9")) name = `_${name}`;
-  const text = `\${${name}}`;
+  const text = `\${${parameterName(written)}}`;
   const offsets = Array.from({ length: text.length + 1 }, (_, i) => Math.min(node.endIndex - 1, node.startIndex + i));
   offsets[text.length] = node.endIndex;
   return { text, offsets };
-}
-
-function join(parts: EmbeddedText[]): EmbeddedText {
-  const offsets: number[] = [];
-  for (const part of parts) offsets.push(...part.offsets.slice(0, part.text.length));
-  offsets.push(parts[parts.length - 1]?.offsets[parts[parts.length - 1]!.text.length] ?? 0);
-  return { text: parts.map((p) => p.text).join(""), offsets };
 }
 
 /**
@@ -92,7 +81,7 @@ export function shellText(node: SyntaxNode, depth = 0): EmbeddedText | undefined
     const operands = node.type === "concatenated_string" ? node.namedChildren.filter((c) => c.type === "string") : [node.childForFieldName("left")!, node.childForFieldName("right")!];
     const parts = operands.map((o) => shellText(o, depth + 1) ?? (o.type === "string" ? undefined : unknownWord(o, o.text)));
     if (parts.some((p) => p === undefined) || !operands.some((o) => o.type === "string" || o.type === "concatenated_string" || o.type === "binary_operator")) return undefined;
-    return join(parts as EmbeddedText[]);
+    return joinEmbedded(parts as EmbeddedText[]);
   }
   if (node.type !== "string") return undefined;
   const start = node.children[0];

@@ -334,7 +334,8 @@ function maskCiExpressions(text: string): string {
   return out + text.slice(from);
 }
 
-const SHELLS = new Set(["sh", "bash", "zsh", "dash", "ksh"]);
+/** Shells whose `-c` takes a script (read as shell too). */
+export const SHELLS = new Set(["sh", "bash", "zsh", "dash", "ksh"]);
 
 export interface ShellScanOptions {
   /** Record `# gonogo-…` comments as directives (false when the host format already reads its comments). */

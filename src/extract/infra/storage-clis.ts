@@ -3,7 +3,7 @@
 // the words after the tool's name; what it returns is what shell.ts's classifyCommand returns.
 // Words that are not known statically (`$B`, `${b}`, "?") are kept as written: a bucket given by
 // a variable is still a bucket.
-import type { CommandEffect } from "./common.js";
+import { bucketFromS3Uri, type CommandEffect } from "./common.js";
 
 /**
  * The words that are not options, leaving out the value of each option known to take one when it is
@@ -46,11 +46,7 @@ function firstOf(words: readonly string[], commands: ReadonlySet<string>): { com
   return at === -1 ? undefined : { command: words[at]!, after: words.slice(at + 1) };
 }
 
-/** `s3://bucket/key` → bucket (s3cmd). */
-function s3Bucket(path: string | undefined): string | undefined {
-  if (!path?.startsWith("s3://")) return undefined;
-  return path.slice("s3://".length).split("/")[0] || undefined;
-}
+const s3Bucket = (path: string | undefined) => (path === undefined ? undefined : bucketFromS3Uri(path));
 
 const S3CMD_COMMANDS = new Set(["rb", "del", "rm", "sync", "mv"]);
 
