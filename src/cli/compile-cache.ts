@@ -37,6 +37,9 @@ const MAX_CACHE_BYTES = 64 * 1024 * 1024;
 /** Caches kept per directory (other gonogo versions, Node versions, variants); the oldest go first. */
 const KEEP = 12;
 const NAME = /^[0-9a-f]{64}\.v8$/;
+/** A writer's temporary file (`.<name>.<pid>.tmp`): one older than STALE_MS was left by a killed run. */
+const TEMPORARY = /^\.[0-9a-f]{64}\.v8\.\d+\.tmp$/;
+const STALE_MS = 60 * 60 * 1000;
 // The bundle as a function of CommonJS's five names, as Node's loader wraps it. The wrapper's first
 // line is not counted (lineOffset -1): stack traces give the bundle's own lines and columns.
 const WRAP_START = "(function (exports, require, module, __filename, __dirname) {\n";
@@ -139,7 +142,13 @@ function writeCache(dir: string, file: string, data: Buffer): void {
     unlinkSync(temporary);
     throw error;
   }
-  const caches = readdirSync(dir)
+  const names = readdirSync(dir);
+  // A run killed while writing leaves its temporary file; one still being written is younger.
+  for (const name of names.filter((n) => TEMPORARY.test(n))) {
+    const temporaryFile = path.join(dir, name);
+    if (Date.now() - lstatSync(temporaryFile).mtimeMs > STALE_MS) unlinkSync(temporaryFile);
+  }
+  const caches = names
     .filter((name) => NAME.test(name) && name !== path.basename(file))
     .map((name) => ({ name, mtime: lstatSync(path.join(dir, name)).mtimeMs }))
     .sort((a, b) => b.mtime - a.mtime);
