@@ -29,7 +29,7 @@ describe("commands run from Python", () => {
       "bucket-delete 28:32-28:76 wrangler r2 bucket delete acme-preview-media",
       "bucket-delete 29:9-29:86 aws s3 rb --force acme-preview-exports",
       "bucket-delete 30:9-30:88 aws s3api delete-bucket acme-preview-reports",
-      "bucket-delete 31:22-31:47 aws s3 rb --force {}",
+      "bucket-delete 31:22-31:47 aws s3 rb --force ${name}",
       "bucket-delete 32:9-32:72 aws s3 rb acme-preview-last",
       "bucket-delete 36:11-36:98 aws s3 rb --force acme-preview-async",
     ]);
@@ -46,6 +46,32 @@ describe("commands run from Python", () => {
   test("a string with an escape gonogo does not decode is not read (never misplaced); \\n, \\t and quotes are", () => {
     const text = ["import os", 'os.system("aws s3 rb s3://x\\x41 --force")', 'os.system("echo start\\n aws s3 rb s3://newline-bucket")', 'os.system(b"aws s3 rb s3://bytes")', ""].join("\n");
     expect(actions("tools/c.py", text)).toEqual(["bucket-delete 3:25-3:54 aws s3 rb newline-bucket"]);
+  });
+
+  test(".format() and % fill their placeholders: a literal as its text, anything else as a word named after it", () => {
+    const text = [
+      "import os",
+      "def teardown(env, region, n):",
+      '    os.system("aws s3 rb s3://app-{}-logs --force".format(env))',
+      '    os.system("aws s3 rb s3://app-%s-tmp --force" % env)',
+      '    os.system("aws s3 rb s3://%(name)s-%(region)s --force" % {"name": env, "region": region})',
+      '    os.system("aws s3 rb s3://{0}-{1}-{{x}} --force".format(env, region))',
+      '    os.system("aws s3 rb s3://{bucket} --force".format(bucket=env.upper()))',
+      '    os.system("aws s3 rb s3://%s-%d%% --force" % ("prod", 5))',
+      '    os.system("aws s3 {} s3://{}-{} --force".format("rb", "prod", n))',
+      '    os.system("aws s3 ls s3://{} --recursive".format(env))',
+      "",
+    ].join("\n");
+    expect(actions("tools/format.py", text)).toEqual([
+      "bucket-delete 3:16-3:50 aws s3 rb --force app-${env}-logs",
+      "bucket-delete 4:16-4:49 aws s3 rb --force app-${env}-tmp",
+      "bucket-delete 5:16-5:58 aws s3 rb --force ${env}-${region}",
+      "bucket-delete 6:16-6:52 aws s3 rb --force ${env}-${region}-{x}",
+      "bucket-delete 7:16-7:47 aws s3 rb --force ${env_upper__}",
+      "bucket-delete 8:16-8:46 aws s3 rb --force prod-5%",
+      // The subcommand itself filled in from a literal: read as the shell would run it.
+      "bucket-delete 9:16-9:44 aws s3 rb --force prod-${n}",
+    ]);
   });
 
   test("moto in the file does not make a CLI call a mocked one (moto intercepts boto3, not a process)", () => {

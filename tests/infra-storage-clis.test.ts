@@ -62,6 +62,6 @@ describe("storage command-line tools", () => {
       "",
     ].join("\n");
     const actions = analyseInfraFile("site/management/commands/publish.py", py).facts.storageActions;
-    expect(actions.map((a) => `${a.location.line}:${a.location.column}-${a.location.endColumn} ${a.kind} ${a.operation} ${a.bucket}`)).toEqual(["3:8-60 bucket-empty s3cmd sync --delete-removed %s"]);
+    expect(actions.map((a) => `${a.location.line}:${a.location.column}-${a.location.endColumn} ${a.kind} ${a.operation} ${a.bucket}`)).toEqual(["3:8-60 bucket-empty s3cmd sync --delete-removed ${bucket}"]);
   });
 });

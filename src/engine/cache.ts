@@ -35,8 +35,9 @@ export const DEFAULT_CACHE_LOCATION = ".gonogocache";
  * 9: Python files' facts hold the commands they run (subprocess, os.system…: python-commands.ts).
  * 10: s3cmd, mc and rclone commands are classified (storage-clis.ts).
  * 11: one line per file in the body, parsed when asked for (cache-body.ts).
+ * 12: Python command lines built with `.format()` / `%` have their placeholders filled in (python-commands.ts).
  */
-const CACHE_FORMAT = 11;
+const CACHE_FORMAT = 12;
 
 /** The header line of the document; the MAC covers the other fields and the body's bytes. */
 interface CacheHeader {

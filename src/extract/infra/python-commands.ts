@@ -63,10 +63,111 @@ const ESCAPES: Record<string, string> = { "\\\\": "\\", "\\'": "'", '\\"': '"', 
 
 /** A shell parameter standing for a Python expression: `{bucket}` → `${bucket}`, every character at the expression. */
 function unknownWord(node: SyntaxNode, written: string): EmbeddedText {
+  return unknownSpan(node.startIndex, node.endIndex, written);
+}
+
+function unknownSpan(start: number, end: number, written: string): EmbeddedText {
   const text = `\${${parameterName(written)}}`;
-  const offsets = Array.from({ length: text.length + 1 }, (_, i) => Math.min(node.endIndex - 1, node.startIndex + i));
-  offsets[text.length] = node.endIndex;
+  const offsets = Array.from({ length: text.length + 1 }, (_, i) => Math.min(end - 1, start + i));
+  offsets[text.length] = end;
   return { text, offsets };
+}
+
+/**
+ * How a string is filled in at run time: `"s3://{}".format(bucket)` or `"s3://%s" % bucket`, with
+ * the source text of the values. Each placeholder becomes an unknown word named after its value
+ * (`${bucket}`), as an f-string's `{bucket}` does, instead of standing in the command as `{}`/`%s`.
+ */
+export interface Formatting {
+  kind: "format" | "percent";
+  positional: FormatValue[];
+  named: Map<string, FormatValue>;
+  /** The next automatically numbered field (`{}`, `%s`), across the parts of a concatenation. */
+  next: number;
+}
+
+/** A value filled in: a literal (`"prod"`, `5`) is its text; anything else an unknown word named after its source. */
+type FormatValue = { literal: string } | { written: string };
+
+const CONVERSIONS = "diouxXeEfFgGcrsa";
+
+/**
+ * `literal`, read from the file at `at`, with its placeholders as unknown words. Not Python's
+ * parser of format strings, only its placeholders' shapes: `{…}` up to the next `}` with `{{`/`}}`
+ * as braces, and `%[(name)][flags][width][.precision][length]conversion` with `%%` as `%`.
+ */
+function fillIn(literal: string, at: number, formatting: Formatting): EmbeddedText {
+  const parts: EmbeddedText[] = [];
+  let plain = "";
+  let plainOffsets: number[] = [];
+  const keep = (text: string, offset: number) => {
+    plain += text;
+    plainOffsets.push(offset);
+  };
+  const flush = () => {
+    if (plain === "") return;
+    parts.push({ text: plain, offsets: [...plainOffsets, plainOffsets[plainOffsets.length - 1]! + 1] });
+    plain = "";
+    plainOffsets = [];
+  };
+  const value = (field: string): FormatValue => {
+    if (field === "") return formatting.positional[formatting.next++] ?? { written: "value" };
+    if ([...field].every((c) => c >= "0" && c <= "9")) return formatting.positional[Number(field)] ?? { written: "value" };
+    return formatting.named.get(field) ?? { written: field };
+  };
+  const put = (start: number, end: number, filled: FormatValue) => {
+    if ("literal" in filled) for (const c of filled.literal) keep(c, start);
+    else {
+      flush();
+      parts.push(unknownSpan(start, end, filled.written));
+    }
+  };
+  for (let i = 0; i < literal.length; ) {
+    const ch = literal[i]!;
+    const following = literal[i + 1];
+    if (formatting.kind === "format" && (ch === "{" || ch === "}") && following === ch) {
+      keep(ch, at + i);
+      i += 2;
+      continue;
+    }
+    if (formatting.kind === "format" && ch === "{") {
+      const close = literal.indexOf("}", i + 1);
+      if (close < 0) break;
+      const inside = literal.slice(i + 1, close);
+      let end = 0;
+      while (end < inside.length && !"!:.[".includes(inside[end]!)) end++;
+      put(at + i, at + close + 1, value(inside.slice(0, end)));
+      i = close + 1;
+      continue;
+    }
+    if (formatting.kind === "percent" && ch === "%") {
+      if (following === "%") {
+        keep("%", at + i);
+        i += 2;
+        continue;
+      }
+      let j = i + 1;
+      let name: string | undefined;
+      if (literal[j] === "(") {
+        const close = literal.indexOf(")", j);
+        if (close > 0) {
+          name = literal.slice(j + 1, close);
+          j = close + 1;
+        }
+      }
+      while (j < literal.length && "#0- +*.0123456789hlL".includes(literal[j]!)) j++;
+      if (j < literal.length && CONVERSIONS.includes(literal[j]!)) {
+        put(at + i, at + j + 1, name !== undefined ? (formatting.named.get(name) ?? { written: name }) : value(""));
+        i = j + 1;
+        continue;
+      }
+    }
+    keep(ch, at + i);
+    i++;
+  }
+  flush();
+  const joined = joinEmbedded(parts);
+  return { text: joined.text, offsets: joined.offsets.slice(0, joined.text.length) };
 }
 
 /**
@@ -74,12 +175,12 @@ function unknownWord(node: SyntaxNode, written: string): EmbeddedText {
  * of strings and other values, as shell text aligned with the file. Undefined for bytes, for an
  * escape gonogo does not decode here (`\x41`, `\N{…}`), and for what holds no literal text.
  */
-export function shellText(node: SyntaxNode, depth = 0): EmbeddedText | undefined {
+export function shellText(node: SyntaxNode, depth = 0, formatting?: Formatting): EmbeddedText | undefined {
   if (depth > 32) return undefined;
-  if (node.type === "parenthesized_expression" && node.namedChildren.length === 1) return shellText(node.namedChildren[0]!, depth + 1);
+  if (node.type === "parenthesized_expression" && node.namedChildren.length === 1) return shellText(node.namedChildren[0]!, depth + 1, formatting);
   if (node.type === "concatenated_string" || (node.type === "binary_operator" && node.childForFieldName("operator")?.text === "+")) {
     const operands = node.type === "concatenated_string" ? node.namedChildren.filter((c) => c.type === "string") : [node.childForFieldName("left")!, node.childForFieldName("right")!];
-    const parts = operands.map((o) => shellText(o, depth + 1) ?? (o.type === "string" ? undefined : unknownWord(o, o.text)));
+    const parts = operands.map((o) => shellText(o, depth + 1, formatting) ?? (o.type === "string" ? undefined : unknownWord(o, o.text)));
     if (parts.some((p) => p === undefined) || !operands.some((o) => o.type === "string" || o.type === "concatenated_string" || o.type === "binary_operator")) return undefined;
     return joinEmbedded(parts as EmbeddedText[]);
   }
@@ -103,8 +204,14 @@ export function shellText(node: SyntaxNode, depth = 0): EmbeddedText | undefined
     for (const escape of [...escapes, undefined]) {
       const until = escape?.startIndex ?? part.endIndex;
       const plain = part.text.slice(at - part.startIndex, until - part.startIndex);
-      text += plain;
-      for (let i = 0; i < plain.length; i++) offsets.push(at + i);
+      if (formatting && !prefix.includes("f")) {
+        const filled = fillIn(plain, at, formatting);
+        text += filled.text;
+        offsets.push(...filled.offsets);
+      } else {
+        text += plain;
+        for (let i = 0; i < plain.length; i++) offsets.push(at + i);
+      }
       if (!escape) break;
       const value = ESCAPES[escape.text];
       if (value === undefined) return undefined;
@@ -115,6 +222,12 @@ export function shellText(node: SyntaxNode, depth = 0): EmbeddedText | undefined
   }
   offsets.push(node.children[node.children.length - 1]?.startIndex ?? node.endIndex);
   return { text, offsets };
+}
+
+/** A literal a value is written as, and how it is filled in at run time (a fresh count each time it is read). */
+interface Value {
+  node: SyntaxNode;
+  formatting?: () => Formatting;
 }
 
 /** How a function takes a command: its argument at `index` (or named `name`) is an argv list or a command line ("command"), or an argv list only ("list"). */
@@ -159,17 +272,53 @@ export function analysePythonCommands(root: SyntaxNode, source: SourceText, fact
    * The literal a value is written as: itself, the string a `.format(…)`, `.split()` or `%` is
    * applied to, or each literal its name is bound to.
    */
-  const valuesOf = (node: SyntaxNode | undefined, depth = 0): SyntaxNode[] => {
+  const valuesOf = (node: SyntaxNode | undefined, depth = 0, formatting?: () => Formatting): Value[] => {
     if (!node || depth > 4) return [];
-    if (node.type === "identifier") return (literals.get(node.text) ?? []).flatMap((v) => valuesOf(v, depth + 1));
+    if (node.type === "identifier") return (literals.get(node.text) ?? []).flatMap((v) => valuesOf(v, depth + 1, formatting));
     if (node.type === "call") {
       const fn = node.childForFieldName("function");
       const method = fn?.type === "attribute" ? fn.childForFieldName("attribute")?.text : undefined;
       const object = fn?.childForFieldName("object") ?? undefined;
-      return method !== undefined && ["format", "split", "strip"].includes(method) ? valuesOf(object, depth + 1) : [];
+      if (method === "format") return valuesOf(object, depth + 1, formatting ?? (() => formatArguments(node)));
+      return method !== undefined && ["split", "strip"].includes(method) ? valuesOf(object, depth + 1, formatting) : [];
     }
-    if (node.type === "binary_operator" && node.childForFieldName("operator")?.text === "%") return valuesOf(node.childForFieldName("left") ?? undefined, depth + 1);
-    return [node];
+    if (node.type === "binary_operator" && node.childForFieldName("operator")?.text === "%") {
+      const right = node.childForFieldName("right") ?? undefined;
+      return valuesOf(node.childForFieldName("left") ?? undefined, depth + 1, formatting ?? (() => percentArguments(right)));
+    }
+    return [{ node, ...(formatting ? { formatting } : {}) }];
+  };
+  /** A value filled into a string: a string or integer literal is its text; any other, its source. */
+  const formatValue = (node: SyntaxNode): FormatValue => {
+    const literal = node.type === "integer" ? node.text : node.type === "string" && !node.children.some((c) => c.type === "interpolation") ? shellText(node)?.text : undefined;
+    return literal !== undefined ? { literal } : { written: node.text };
+  };
+  /** `.format(a, b, name=c)`. */
+  const formatArguments = (call: SyntaxNode): Formatting => {
+    const { positional, keyword } = argumentsOf(call);
+    const named = new Map<string, FormatValue>();
+    for (const a of call.childForFieldName("arguments")?.namedChildren ?? []) {
+      const key = a.type === "keyword_argument" ? a.childForFieldName("name")?.text : undefined;
+      const value = key !== undefined ? keyword(key) : undefined;
+      if (key !== undefined && value) named.set(key, formatValue(value));
+    }
+    return { kind: "format", positional: positional.map(formatValue), named, next: 0 };
+  };
+  /** `% value`, `% (a, b)` or `% {"name": value}`. */
+  const percentArguments = (right: SyntaxNode | undefined): Formatting => {
+    const inner = right?.type === "parenthesized_expression" && right.namedChildren.length === 1 ? right.namedChildren[0]! : right;
+    const named = new Map<string, FormatValue>();
+    if (inner?.type === "dictionary") {
+      for (const pair of inner.namedChildren.filter((c) => c.type === "pair")) {
+        const key = pair.childForFieldName("key");
+        const value = pair.childForFieldName("value");
+        const name = key?.type === "string" ? shellText(key)?.text : undefined;
+        if (name !== undefined && value) named.set(name, formatValue(value));
+      }
+      return { kind: "percent", positional: [], named, next: 0 };
+    }
+    const positional = inner?.type === "tuple" ? inner.namedChildren.filter((c) => c.type !== "comment").map(formatValue) : inner ? [formatValue(inner)] : [];
+    return { kind: "percent", positional, named, next: 0 };
   };
   const calleeName = (fn: SyntaxNode | null): string | undefined => {
     if (!fn) return undefined;
@@ -235,14 +384,14 @@ export function analysePythonCommands(root: SyntaxNode, source: SourceText, fact
   }
 
   const read = new Set<number>();
-  const commandLine = (node: SyntaxNode): void => {
+  const commandLine = ({ node, formatting }: Value): void => {
     if (read.has(node.startIndex)) return;
     read.add(node.startIndex);
-    const embedded = shellText(node);
+    const embedded = shellText(node, 0, formatting?.());
     if (embedded) extractShellActions(embedded, source, facts, { directives: false, reportErrors: false });
   };
   const word = (node: SyntaxNode): string => {
-    const values = valuesOf(node).map((v) => shellText(v)?.text);
+    const values = valuesOf(node).map((v) => shellText(v.node, 0, v.formatting?.())?.text);
     return values.length === 1 && values[0] !== undefined ? values[0] : "?";
   };
   const argv = (words: SyntaxNode[], call: SyntaxNode): void => {
@@ -271,7 +420,7 @@ export function analysePythonCommands(root: SyntaxNode, source: SourceText, fact
     const runner = runnerCalled(call);
     if (!runner) return;
     for (const value of valuesOf(argumentFor(call, runner))) {
-      const words = listWords(value);
+      const words = listWords(value.node);
       if (words) argv(words, call);
       else if (runner.kind === "command") commandLine(value);
     }
