@@ -32,6 +32,9 @@ const cases: Record<string, string> = {
   "ok_groups.py":
     head("c3") +
     "def upgrade():\n    (a,\n b) = {k: v for k, v in [(1,\n 2)]}.items()\n    [op.drop_column('rooms', c) for c in (\n'a', 'b')]\n\ndef downgrade(a=(1,\n  2)):\n    op.execute({\n'x': (1)}['x'])\n",
+  // The file ends after `def downgrade():` and blanks, on one row: where the error points is the
+  // first token of that line, `def` (line 11, columns 1-4).
+  "eof_noblock.py": head("d1") + "def upgrade():\n    op.drop_table('rooms')\n\ndef downgrade():  ",
   "ok_tabs.py": head("b2") + "def upgrade():\n\tif True:\n\t\top.add_column('rooms', sa.Column('colour', sa.String()))\n\ndef downgrade():\n\top.drop_column('rooms', 'colour')\n",
 };
 
@@ -41,16 +44,19 @@ describe("Python indentation errors in a migration", () => {
   test("each is alembic/parse-error at the first token of the offending line, with CPython's error", async () => {
     const result = await scan({ cwd: dir, configFile: false });
     const parseErrors = (name: string) =>
-      result.findings.filter((f) => f.file === `alembic/versions/${name}` && f.ruleId === "alembic/parse-error").map((f) => ({ line: f.line, column: f.column, message: f.message }));
-    expect(parseErrors("unindent.py")).toEqual([{ line: 10, column: 7, message: expect.stringContaining("IndentationError at line 10 (unindent does not match any outer indentation level)") }]);
-    expect(parseErrors("noblock.py")).toEqual([{ line: 9, column: 1, message: expect.stringContaining("IndentationError at line 9 (expected an indented block)") }]);
-    expect(parseErrors("unexpected.py")).toEqual([{ line: 10, column: 9, message: expect.stringContaining("IndentationError at line 10 (unexpected indent)") }]);
-    expect(parseErrors("taberror.py")).toEqual([{ line: 10, column: 2, message: expect.stringContaining("TabError at line 10") }]);
-    expect(parseErrors("group_unexpected.py")).toEqual([{ line: 11, column: 9, message: expect.stringContaining("IndentationError at line 11 (unexpected indent)") }]);
-    expect(parseErrors("group_noblock.py")).toEqual([{ line: 12, column: 1, message: expect.stringContaining("IndentationError at line 12 (expected an indented block)") }]);
+      result.findings.filter((f) => f.file === `alembic/versions/${name}` && f.ruleId === "alembic/parse-error").map((f) => ({ line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, message: f.message }));
+    // Where each points: the first token of the offending line (`op`, `pass`, a bracket, `def`).
+    const at = (line: number, column: number, endColumn: number) => ({ line, column, endLine: line, endColumn });
+    expect(parseErrors("unindent.py")).toEqual([{ ...at(10, 7, 9), message: expect.stringContaining("IndentationError at line 10 (unindent does not match any outer indentation level)") }]);
+    expect(parseErrors("noblock.py")).toEqual([{ ...at(9, 1, 5), message: expect.stringContaining("IndentationError at line 9 (expected an indented block)") }]);
+    expect(parseErrors("unexpected.py")).toEqual([{ ...at(10, 9, 11), message: expect.stringContaining("IndentationError at line 10 (unexpected indent)") }]);
+    expect(parseErrors("taberror.py")).toEqual([{ ...at(10, 2, 4), message: expect.stringContaining("TabError at line 10") }]);
+    expect(parseErrors("group_unexpected.py")).toEqual([{ ...at(11, 9, 10), message: expect.stringContaining("IndentationError at line 11 (unexpected indent)") }]);
+    expect(parseErrors("group_noblock.py")).toEqual([{ ...at(12, 1, 4), message: expect.stringContaining("IndentationError at line 12 (expected an indented block)") }]);
+    expect(parseErrors("eof_noblock.py")).toEqual([{ ...at(11, 1, 4), message: expect.stringContaining("IndentationError at line 11 (expected an indented block)") }]);
     expect(parseErrors("ok_groups.py")).toEqual([]);
     expect(parseErrors("ok_continued.py")).toEqual([]);
     expect(parseErrors("ok_tabs.py")).toEqual([]);
-    expect(result.unanalysed.map((u) => u.file).sort()).toEqual(["group_noblock.py", "group_unexpected.py", "noblock.py", "taberror.py", "unexpected.py", "unindent.py"].map((n) => `alembic/versions/${n}`));
+    expect(result.unanalysed.map((u) => u.file).sort()).toEqual(["eof_noblock.py", "group_noblock.py", "group_unexpected.py", "noblock.py", "taberror.py", "unexpected.py", "unindent.py"].map((n) => `alembic/versions/${n}`));
   });
 });

@@ -5,6 +5,9 @@
 // come from tree-sitter's own tokens (strings are one token, brackets and line continuations
 // join lines); the indentation is then measured as Parser/tokenizer.c measures it: a tab advances
 // to the next multiple of 8 (and, for the TabError check, counts as 1), a form feed resets it.
+// The walk reads as few nodes as give the same answer: a bracketed group as its two brackets, and
+// a node on one row as a whole (only its first token can start a line); each node read costs
+// crossings into tree-sitter, which made this check as slow as the parse (bench/RESULTS.md).
 import type { Tree } from "./tree-sitter.js";
 
 export interface IndentationError {
@@ -76,14 +79,31 @@ export function pythonIndentationError(tree: Tree, text: string): IndentationErr
   let previousType = "";
   /** A backslash joined this physical line to the previous one. */
   let continued = false;
-  let header = { startIndex: 0, endIndex: 0 };
+  /**
+   * The first token of the last logical line (for an error at the end of the file). When that line
+   * began with a one-row node read whole (below), its first token's end is found only if needed:
+   * `headerNode` is that node's descendant index, -1 when headerEnd is known.
+   */
+  let headerStart = 0;
+  let headerEnd = 0;
+  let headerNode = -1;
   const language = (tree as { language?: object }).language ?? kinds;
   let symbols = kinds.get(language);
   if (!symbols) kinds.set(language, (symbols = new Map()));
   const cursor = tree.walk();
 
-  /** A token (or a group's opening bracket) from `start` to `end`. */
-  const token = (type: string, start: number, end: number): IndentationError | undefined => {
+  const symbolOf = (id: number): { type: string; kind: Kind } => {
+    let symbol = symbols.get(id);
+    if (!symbol) {
+      const type = cursor.nodeType;
+      const kind = ATOMIC.has(type) ? Kind.Atomic : OPEN.has(type) ? Kind.Open : CLOSE.has(type) ? Kind.Close : GROUPS.has(type) ? Kind.Group : Kind.Other;
+      symbols.set(id, (symbol = { type, kind }));
+    }
+    return symbol;
+  };
+
+  /** Whether a token starting at `start` begins a logical line; consumes the pending backslash. */
+  const startsLine = (start: number): boolean => {
     let joined = continued;
     for (let i = previousEnd; !joined && i < start; i++) joined = text.charCodeAt(i) === 92; // "\\"
     continued = false;
@@ -92,10 +112,17 @@ export function pythonIndentationError(tree: Tree, text: string): IndentationErr
       nextLineFeed = text.indexOf("\n", lastTokenEnd);
       if (nextLineFeed === -1) nextLineFeed = text.length;
     }
-    if ((lastTokenEnd === -1 || nextLineFeed < start) && depth === 0 && !joined) {
+    return (lastTokenEnd === -1 || nextLineFeed < start) && depth === 0 && !joined;
+  };
+
+  /** A token (or a group's opening bracket) from `start` to `end`. */
+  const token = (type: string, start: number, end: number): IndentationError | undefined => {
+    if (startsLine(start)) {
       const error = checkLine(start);
       if (error) return { message: error, startIndex: start, endIndex: end };
-      header = { startIndex: start, endIndex: end };
+      headerStart = start;
+      headerEnd = end;
+      headerNode = -1;
     }
     previousEnd = end;
     lastTokenEnd = end;
@@ -103,16 +130,38 @@ export function pythonIndentationError(tree: Tree, text: string): IndentationErr
     return undefined;
   };
 
-  for (;;) {
-    const id = cursor.nodeTypeId;
-    let symbol = symbols.get(id);
-    if (!symbol) {
-      const type = cursor.nodeType;
-      const kind = ATOMIC.has(type) ? Kind.Atomic : OPEN.has(type) ? Kind.Open : CLOSE.has(type) ? Kind.Close : GROUPS.has(type) ? Kind.Group : Kind.Other;
-      symbols.set(id, (symbol = { type, kind }));
+  /**
+   * The end of the first token (as the walk below sees tokens) of the node the cursor is on, a
+   * one-row node read whole; the cursor ends somewhere inside it.
+   */
+  const firstTokenEnd = (): number => {
+    const fallback = cursor.endIndex;
+    let level = 0;
+    for (;;) {
+      const { type, kind } = symbolOf(cursor.nodeTypeId);
+      const start = cursor.startIndex;
+      const end = cursor.endIndex;
+      if (kind === Kind.Group) {
+        const open = text[start]!;
+        if (end - start >= 2 && MATCHING[open] !== undefined && text[end - 1] === MATCHING[open]) return start + 1;
+      }
+      if ((kind === Kind.Other || kind === Kind.Group) && cursor.gotoFirstChild()) {
+        level++;
+        continue;
+      }
+      if (end > start && type !== "comment" && type !== "line_continuation") return end;
+      while (!cursor.gotoNextSibling()) {
+        if (level === 0 || !cursor.gotoParent()) return fallback;
+        level--;
+      }
+      if (level === 0) return fallback;
     }
-    const { type, kind } = symbol;
+  };
+
+  for (;;) {
+    const { type, kind } = symbolOf(cursor.nodeTypeId);
     let descend = kind === Kind.Other;
+    let readToken = kind !== Kind.Group;
     if (kind === Kind.Group) {
       const start = cursor.startIndex;
       const end = cursor.endIndex;
@@ -125,10 +174,33 @@ export function pythonIndentationError(tree: Tree, text: string): IndentationErr
         previousEnd = end;
         lastTokenEnd = end;
         previousType = text[end - 1]!;
-      } else descend = true;
+      } else descend = readToken = true;
+    } else if (kind === Kind.Other) {
+      const start = cursor.startIndex;
+      const end = cursor.endIndex;
+      if (onOneRow(start, end)) {
+        // A node on one row, with no comment in it: only its first token can start a logical
+        // line, and (its brackets being balanced in a tree with no error) it leaves the depth as
+        // it was; what follows needs its last token's end and whether that token is a ":".
+        // Read whole, its tokens need no crossing each.
+        descend = readToken = false;
+        if (end > start) {
+          if (startsLine(start)) {
+            const error = checkLine(start);
+            if (error) return { message: error, startIndex: start, endIndex: firstTokenEnd() };
+            headerStart = start;
+            headerNode = cursor.currentDescendantIndex;
+          }
+          let last = end;
+          while (last > start && isBlank(text.charCodeAt(last - 1))) last--;
+          previousEnd = last;
+          lastTokenEnd = last;
+          previousType = text.charCodeAt(last - 1) === 58 ? ":" : type; // ":"
+        }
+      }
     }
     if (descend && cursor.gotoFirstChild()) continue;
-    if (kind !== Kind.Group || descend) {
+    if (readToken) {
       // A token: a leaf, or a whole string or comment.
       const start = cursor.startIndex;
       const end = cursor.endIndex;
@@ -147,8 +219,22 @@ export function pythonIndentationError(tree: Tree, text: string): IndentationErr
     while (!cursor.gotoNextSibling()) {
       if (cursor.gotoParent()) continue;
       // The file ends right after a `:` that opens a block.
-      return previousType === ":" && depth === 0 ? { message: "IndentationError: expected an indented block", ...header } : undefined;
+      if (previousType !== ":" || depth !== 0) return undefined;
+      if (headerNode !== -1) {
+        cursor.gotoDescendant(headerNode);
+        headerEnd = firstTokenEnd();
+      }
+      return { message: "IndentationError: expected an indented block", startIndex: headerStart, endIndex: headerEnd };
     }
+  }
+
+  /** Whether text[start, end) holds neither a line feed nor a "#" (a comment, or one in a string). */
+  function onOneRow(start: number, end: number): boolean {
+    for (let i = start; i < end; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10 || c === 35) return false;
+    }
+    return true;
   }
 
   /** The logical line starting at `start`, measured against the indentation stack. */
@@ -192,4 +278,9 @@ export function pythonIndentationError(tree: Tree, text: string): IndentationErr
     }
     return undefined;
   }
+}
+
+/** Whitespace tree-sitter leaves between tokens on one row. */
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9 || c === 12 || c === 13 || c === 11;
 }
