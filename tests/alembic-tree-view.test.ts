@@ -18,8 +18,12 @@ function pythonFiles(dir: string): string[] {
 
 const shape = (n: { type: string; startIndex: number; endIndex: number; isNamed: boolean }) => `${n.type}@${n.startIndex}-${n.endIndex}${n.isNamed ? "" : "(anon)"}`;
 
-/** Every difference between the view and the binding, over the whole tree. */
-function differences(text: string): string[] {
+/**
+ * Every difference between the view and the binding, over the whole tree. `lent`: the view first
+ * reads the module's statements (its cursor left on the last), then lends its cursor to a walk that
+ * leaves it on the first leaf, as the indentation check does before the extractor reads on.
+ */
+function differences(text: string, lent = false): string[] {
   const tree = parsePython(text);
   const out: string[] = [];
   const compare = (view: PyNode, raw: SyntaxNode) => {
@@ -41,7 +45,15 @@ function differences(text: string): string[] {
     }
     rawChildren.forEach((child, i) => compare(view.children[i]!, child));
   };
-  const view = new TreeView(tree, text).root;
+  const treeView = new TreeView(tree, text);
+  const view = treeView.root;
+  if (lent) {
+    expect(view.children.length).toBeGreaterThan(0);
+    treeView.lendCursor((cursor) => {
+      cursor.gotoDescendant(0);
+      while (cursor.gotoFirstChild());
+    });
+  }
   compare(view, tree.rootNode);
   for (const type of ["comment", "with_item", "call"]) {
     if (view.descendantsOfType(type).map(shape).join() !== tree.rootNode.descendantsOfType(type).map(shape).join()) out.push(`descendantsOfType(${type})`);
@@ -65,6 +77,11 @@ describe("tree view", () => {
 
   test("answers as the binding does on syntax edge cases, including broken code and non-BMP text", () => {
     for (const text of tricky) expect(differences(text)).toEqual([]);
+  });
+
+  test("answers as the binding does after lending its cursor to another walk", () => {
+    const files = pythonFiles(path.join(import.meta.dirname, "../fixtures/alembic"));
+    for (const text of [...tricky, ...files.map((file) => readFileSync(file, "utf8"))]) expect(differences(text, true)).toEqual([]);
   });
 });
 

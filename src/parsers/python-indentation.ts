@@ -8,7 +8,7 @@
 // The walk reads as few nodes as give the same answer: a bracketed group as its two brackets, and
 // a node on one row as a whole (only its first token can start a line); each node read costs
 // crossings into tree-sitter, which made this check as slow as the parse (bench/RESULTS.md).
-import type { Tree } from "./tree-sitter.js";
+import type { Tree, TreeCursor } from "./tree-sitter.js";
 
 export interface IndentationError {
   /** CPython's exception and message, e.g. "IndentationError: unexpected indent". */
@@ -66,8 +66,12 @@ const MATCHING: Record<string, string> = { "(": ")", "[": "]", "{": "}" };
  */
 const kinds = new WeakMap<object, Map<number, { type: string; kind: Kind }>>();
 
-/** The first indentation error CPython would raise for a tree with no syntax error, if any. */
-export function pythonIndentationError(tree: Tree, text: string): IndentationError | undefined {
+/**
+ * The first indentation error CPython would raise for a tree with no syntax error, if any. `cursor`:
+ * a cursor of this tree to walk with, moved to the root first (a caller that has one saves making
+ * another: `tree.walk()` costs as much as reading dozens of nodes); it is left anywhere.
+ */
+export function pythonIndentationError(tree: Tree, text: string, cursor: TreeCursor = tree.walk()): IndentationError | undefined {
   const stack = [0];
   const altStack = [0];
   let depth = 0;
@@ -90,7 +94,7 @@ export function pythonIndentationError(tree: Tree, text: string): IndentationErr
   const language = (tree as { language?: object }).language ?? kinds;
   let symbols = kinds.get(language);
   if (!symbols) kinds.set(language, (symbols = new Map()));
-  const cursor = tree.walk();
+  cursor.gotoDescendant(0);
 
   const symbolOf = (id: number): { type: string; kind: Kind } => {
     let symbol = symbols.get(id);

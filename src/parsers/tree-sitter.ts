@@ -6,6 +6,7 @@ import { TooComplexError } from "../errors.js";
 
 export type SyntaxNode = ParserType.SyntaxNode;
 export type Tree = ParserType.Tree;
+export type TreeCursor = ParserType.TreeCursor;
 
 const require = createRequire(import.meta.url);
 

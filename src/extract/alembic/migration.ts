@@ -71,7 +71,8 @@ class MigrationExtractor extends ModuleBindings {
     const tree = parsePython(this.source.text);
     // The extractor reads the tree through the cursor-backed view; the rare whole-tree searches
     // (syntax errors, directive comments) use the binding's own nodes.
-    const root = new TreeView(tree, this.source.text).root;
+    const view = new TreeView(tree, this.source.text);
+    const root = view.root;
     this.collectDirectives(tree);
     const assignments = moduleAssignments(root);
     const migration = readHeader(root, assignments, this.source, this.context);
@@ -80,7 +81,7 @@ class MigrationExtractor extends ModuleBindings {
 
     const error = firstSyntaxError(tree.rootNode);
     // Indentation errors leave tree-sitter's tree clean; CPython refuses the file all the same.
-    const indentation = error ? undefined : pythonIndentationError(tree, this.source.text);
+    const indentation = error ? undefined : view.lendCursor((cursor) => pythonIndentationError(tree, this.source.text, cursor));
     if (error || indentation) {
       const at = this.loc(error ?? indentation!);
       this.facts.parseProblems.push({

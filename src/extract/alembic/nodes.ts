@@ -169,6 +169,16 @@ export class TreeView {
     return out;
   }
 
+  /**
+   * Lends the view's cursor to a walk of its own (the indentation check): one cursor per tree, since
+   * making one (`tree.walk()`) costs as much as reading dozens of nodes. The view then no longer
+   * knows where the cursor is.
+   */
+  lendCursor<T>(walk: (cursor: TreeCursor) => T): T {
+    this.at = -1;
+    return walk(this.cursor);
+  }
+
   readOffsets(node: PyNode): [number, number] {
     this.goto(node.descendantIndex);
     return [this.cursor.startIndex, this.cursor.endIndex];
