@@ -60,6 +60,7 @@ describe("commands run from Python", () => {
       '    os.system("aws s3 rb s3://%s-%d%% --force" % ("prod", 5))',
       '    os.system("aws s3 {} s3://{}-{} --force".format("rb", "prod", n))',
       '    os.system("aws s3 ls s3://{} --recursive".format(env))',
+      '    os.system("echo {} && aws s3 rb s3://{} --force".format("\u{1FAA3}", env))',
       "",
     ].join("\n");
     expect(actions("tools/format.py", text)).toEqual([
@@ -71,6 +72,8 @@ describe("commands run from Python", () => {
       "bucket-delete 8:16-8:46 aws s3 rb --force prod-5%",
       // The subcommand itself filled in from a literal: read as the shell would run it.
       "bucket-delete 9:16-9:44 aws s3 rb --force prod-${n}",
+      // A literal outside the BMP (two UTF-16 units) before the command keeps its place exact.
+      "bucket-delete 11:27-11:52 aws s3 rb --force ${env}",
     ]);
   });
 

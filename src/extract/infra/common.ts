@@ -57,6 +57,17 @@ export function parameterName(written: string): string {
   return name;
 }
 
+/**
+ * `${name}` standing for a value written in JS or Python at [start, end) of the file (`written`, its
+ * source): every character of the word maps into the value, the end to the value's end.
+ */
+export function unknownWordAt(start: number, end: number, written: string): EmbeddedText {
+  const text = `\${${parameterName(written)}}`;
+  const offsets = Array.from({ length: text.length + 1 }, (_, i) => Math.min(end - 1, start + i));
+  offsets[text.length] = end;
+  return { text, offsets };
+}
+
 /** Embedded texts one after the other, each character still mapped to its place in the file. */
 export function joinEmbedded(parts: EmbeddedText[]): EmbeddedText {
   const offsets: number[] = [];

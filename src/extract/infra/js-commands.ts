@@ -3,7 +3,7 @@
 // name of a `const` declared with one of these (`const cmd = \`…\`; execSync(cmd)`: read where the
 // string is written). Anything else is not a command line known statically.
 import type * as t from "@babel/types";
-import { alignedText, joinEmbedded, parameterName, type EmbeddedText } from "./common.js";
+import { alignedText, joinEmbedded, parameterName, unknownWordAt, type EmbeddedText } from "./common.js";
 
 type AnyNode = t.Node;
 
@@ -13,13 +13,8 @@ function unwrap(node: AnyNode): AnyNode {
   return n;
 }
 
-/** `${name}` standing for the JS value at [start, end): every character maps to where the value is written. */
-function unknownWord(text: string, start: number, end: number): EmbeddedText {
-  const word = `\${${parameterName(text.slice(start, end))}}`;
-  const offsets = Array.from({ length: word.length }, (_, i) => Math.min(end - 1, start + i));
-  offsets.push(end);
-  return { text: word, offsets };
-}
+/** `${name}` standing for the JS value at [start, end) of `text`. */
+const unknownWord = (text: string, start: number, end: number): EmbeddedText => unknownWordAt(start, end, text.slice(start, end));
 
 /** A template literal as shell: its text verbatim, each `${expr}` as a parameter of the same length (`${process_env_B}`). */
 function templateText(n: t.TemplateLiteral, text: string): EmbeddedText {

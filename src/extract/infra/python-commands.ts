@@ -10,7 +10,7 @@
 import type { SyntaxNode } from "../../parsers/python.js";
 import type { FileFacts } from "../facts.js";
 import type { SourceText } from "../source.js";
-import { joinEmbedded, parameterName, storageAction, type EmbeddedText } from "./common.js";
+import { joinEmbedded, storageAction, unknownWordAt, type EmbeddedText } from "./common.js";
 import { importBindings } from "./python-iac.js";
 import { SHELLS, classifyCommand, extractShellActions } from "./shell.js";
 
@@ -62,16 +62,7 @@ const ARGV_LIST = new Map<string, number>([
 const ESCAPES: Record<string, string> = { "\\\\": "\\", "\\'": "'", '\\"': '"', "\\n": "\n", "\\t": "\t", "\\\n": "" };
 
 /** A shell parameter standing for a Python expression: `{bucket}` → `${bucket}`, every character at the expression. */
-function unknownWord(node: SyntaxNode, written: string): EmbeddedText {
-  return unknownSpan(node.startIndex, node.endIndex, written);
-}
-
-function unknownSpan(start: number, end: number, written: string): EmbeddedText {
-  const text = `\${${parameterName(written)}}`;
-  const offsets = Array.from({ length: text.length + 1 }, (_, i) => Math.min(end - 1, start + i));
-  offsets[text.length] = end;
-  return { text, offsets };
-}
+const unknownWord = (node: SyntaxNode, written: string): EmbeddedText => unknownWordAt(node.startIndex, node.endIndex, written);
 
 /**
  * How a string is filled in at run time: `"s3://{}".format(bucket)` or `"s3://%s" % bucket`, with
@@ -97,30 +88,23 @@ const CONVERSIONS = "diouxXeEfFgGcrsa";
  * as braces, and `%[(name)][flags][width][.precision][length]conversion` with `%%` as `%`.
  */
 function fillIn(literal: string, at: number, formatting: Formatting): EmbeddedText {
-  const parts: EmbeddedText[] = [];
-  let plain = "";
-  let plainOffsets: number[] = [];
-  const keep = (text: string, offset: number) => {
-    plain += text;
-    plainOffsets.push(offset);
-  };
-  const flush = () => {
-    if (plain === "") return;
-    parts.push({ text: plain, offsets: [...plainOffsets, plainOffsets[plainOffsets.length - 1]! + 1] });
-    plain = "";
-    plainOffsets = [];
+  let text = "";
+  const offsets: number[] = [];
+  const keep = (kept: string, offset: number) => {
+    text += kept;
+    for (let k = 0; k < kept.length; k++) offsets.push(offset);
   };
   const value = (field: string): FormatValue => {
     if (field === "") return formatting.positional[formatting.next++] ?? { written: "value" };
     if ([...field].every((c) => c >= "0" && c <= "9")) return formatting.positional[Number(field)] ?? { written: "value" };
     return formatting.named.get(field) ?? { written: field };
   };
+  /** The placeholder at [start, end) filled in: a literal's text, else an unknown word. */
   const put = (start: number, end: number, filled: FormatValue) => {
-    if ("literal" in filled) for (const c of filled.literal) keep(c, start);
-    else {
-      flush();
-      parts.push(unknownSpan(start, end, filled.written));
-    }
+    if ("literal" in filled) return keep(filled.literal, start);
+    const word = unknownWordAt(start, end, filled.written);
+    text += word.text;
+    offsets.push(...word.offsets.slice(0, word.text.length));
   };
   for (let i = 0; i < literal.length; ) {
     const ch = literal[i]!;
@@ -165,16 +149,9 @@ function fillIn(literal: string, at: number, formatting: Formatting): EmbeddedTe
     keep(ch, at + i);
     i++;
   }
-  flush();
-  const joined = joinEmbedded(parts);
-  return { text: joined.text, offsets: joined.offsets.slice(0, joined.text.length) };
+  return { text, offsets };
 }
 
-/**
- * A string literal, an f-string (each `{…}` an unknown shell word), implicit concatenation or `+`
- * of strings and other values, as shell text aligned with the file. Undefined for bytes, for an
- * escape gonogo does not decode here (`\x41`, `\N{…}`), and for what holds no literal text.
- */
 export function shellText(node: SyntaxNode, depth = 0, formatting?: Formatting): EmbeddedText | undefined {
   if (depth > 32) return undefined;
   if (node.type === "parenthesized_expression" && node.namedChildren.length === 1) return shellText(node.namedChildren[0]!, depth + 1, formatting);
